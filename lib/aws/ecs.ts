@@ -1,0 +1,139 @@
+// Amazon ECS: the container instance of a host, the ready attribute, draining.
+import {
+  type ContainerInstance,
+  DeleteAttributesCommand,
+  DescribeContainerInstancesCommand,
+  DescribeTasksCommand,
+  type ECSClient,
+  ListContainerInstancesCommand,
+  ListTasksCommand,
+  PutAttributesCommand,
+  UpdateContainerInstancesStateCommand,
+} from '@aws-sdk/client-ecs';
+import type { ContainerInstanceView } from '../workflow/types';
+import { hasName } from './errors';
+import type { EffectOf, OutcomeOf } from './outcome';
+
+/** DescribeTasks accepts at most 100 tasks per call. */
+const DESCRIBE_TASKS_MAX = 100;
+
+function view(instance: ContainerInstance): ContainerInstanceView {
+  return {
+    arn: instance.containerInstanceArn ?? '',
+    status: instance.status ?? '',
+    agentConnected: instance.agentConnected ?? false,
+    attributes: (instance.attributes ?? []).flatMap((a) => (a.name ? [a.name] : [])),
+    runningTasks: instance.runningTasksCount ?? 0,
+  };
+}
+
+async function describe(ecs: ECSClient, cluster: string, arns: string[]): Promise<ContainerInstanceView | undefined> {
+  if (arns.length === 0) return undefined;
+  const out = await ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances: arns }));
+  // Several registrations of one EC2 instance (agent re-registered): the newest is the live one.
+  const newestFirst = (out.containerInstances ?? []).sort(
+    (a, b) => (b.registeredAt?.getTime() ?? 0) - (a.registeredAt?.getTime() ?? 0),
+  );
+  return newestFirst[0] && view(newestFirst[0]);
+}
+
+/** The container instance registered for an EC2 instance, or undefined when none is (INACTIVE ones are not listed). */
+export async function findContainerInstance(
+  ecs: ECSClient,
+  cluster: string,
+  instanceId: string,
+): Promise<ContainerInstanceView | undefined> {
+  const listed = await ecs.send(
+    new ListContainerInstancesCommand({ cluster, filter: `ec2InstanceId == '${instanceId}'` }),
+  );
+  return describe(ecs, cluster, listed.containerInstanceArns ?? []);
+}
+
+export async function putReadyAttribute(
+  ecs: ECSClient,
+  effect: EffectOf<'putReadyAttribute'>,
+): Promise<OutcomeOf<'done'>> {
+  await ecs.send(
+    new PutAttributesCommand({
+      cluster: effect.cluster,
+      attributes: [
+        { name: effect.name, value: 'true', targetType: 'container-instance', targetId: effect.containerInstanceArn },
+      ],
+    }),
+  );
+  return { type: 'done', effect: effect.type };
+}
+
+export async function deleteReadyAttribute(
+  ecs: ECSClient,
+  effect: EffectOf<'deleteReadyAttribute'>,
+): Promise<OutcomeOf<'done'>> {
+  try {
+    await ecs.send(
+      new DeleteAttributesCommand({
+        cluster: effect.cluster,
+        attributes: [{ name: effect.name, targetType: 'container-instance', targetId: effect.containerInstanceArn }],
+      }),
+    );
+  } catch (error) {
+    // The container instance is gone, and the attribute with it.
+    if (!hasName(error, 'TargetNotFoundException')) throw error;
+  }
+  return { type: 'done', effect: effect.type };
+}
+
+export async function drain(ecs: ECSClient, effect: EffectOf<'drain'>): Promise<OutcomeOf<'done' | 'failed'>> {
+  const out = await ecs.send(
+    new UpdateContainerInstancesStateCommand({
+      cluster: effect.cluster,
+      containerInstances: [effect.containerInstanceArn],
+      status: 'DRAINING',
+    }),
+  );
+  // MISSING: deregistered already, nothing left to drain.
+  const failure = out.failures?.find((f) => f.reason !== 'MISSING');
+  if (!failure) return { type: 'done', effect: effect.type };
+  const detail = failure.detail ? ` (${failure.detail})` : '';
+  return {
+    type: 'failed',
+    effect: effect.type,
+    kind: 'invalid',
+    message: `UpdateContainerInstancesState failed for ${failure.arn}: ${failure.reason}${detail}`,
+  };
+}
+
+async function runningTaskArns(ecs: ECSClient, cluster: string, containerInstance: string): Promise<string[]> {
+  const arns: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await ecs.send(
+      new ListTasksCommand({ cluster, containerInstance, desiredStatus: 'RUNNING', nextToken }),
+    );
+    arns.push(...(page.taskArns ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return arns;
+}
+
+/** Tasks not started by a service: DRAINING does not stop them. */
+async function countStandaloneTasks(ecs: ECSClient, cluster: string, containerInstance: string): Promise<number> {
+  const arns = await runningTaskArns(ecs, cluster, containerInstance);
+  let standalone = 0;
+  for (let i = 0; i < arns.length; i += DESCRIBE_TASKS_MAX) {
+    const out = await ecs.send(new DescribeTasksCommand({ cluster, tasks: arns.slice(i, i + DESCRIBE_TASKS_MAX) }));
+    standalone += (out.tasks ?? []).filter((task) => !task.group?.startsWith('service:')).length;
+  }
+  return standalone;
+}
+
+export async function inspectDrain(
+  ecs: ECSClient,
+  effect: EffectOf<'inspectDrain'>,
+): Promise<OutcomeOf<'drainStatus'>> {
+  const instance = effect.containerInstanceArn
+    ? await describe(ecs, effect.cluster, [effect.containerInstanceArn])
+    : await findContainerInstance(ecs, effect.cluster, effect.instanceId);
+  if (!instance) return { type: 'drainStatus', standaloneTasks: 0 };
+  const standaloneTasks = instance.runningTasks > 0 ? await countStandaloneTasks(ecs, effect.cluster, instance.arn) : 0;
+  return { type: 'drainStatus', containerInstance: instance, standaloneTasks };
+}

@@ -1,0 +1,31 @@
+// SQS: group changes for the directory function, and delayed wake-ups.
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { EffectOf, OutcomeOf } from './outcome';
+
+/** SQS DelaySeconds range. */
+const MAX_DELAY_SECONDS = 900;
+
+export async function enqueueGroupChange(
+  sqs: SQSClient,
+  queueUrl: string,
+  effect: EffectOf<'enqueueGroupChange'>,
+): Promise<OutcomeOf<'done'>> {
+  await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(effect.change) }));
+  return { type: 'done', effect: effect.type };
+}
+
+/** Whole seconds in 0..900, rounded up so a wake never arrives before it was asked for. */
+export function delaySeconds(requested: number): number {
+  if (Number.isNaN(requested)) return 0;
+  return Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil(requested)));
+}
+
+export async function wake(sqs: SQSClient, queueUrl: string, effect: EffectOf<'wake'>): Promise<void> {
+  await sqs.send(
+    new SendMessageCommand({
+      QueueUrl: queueUrl,
+      MessageBody: JSON.stringify({ instanceId: effect.instanceId }),
+      DelaySeconds: delaySeconds(effect.delaySeconds),
+    }),
+  );
+}

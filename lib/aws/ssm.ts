@@ -1,0 +1,104 @@
+// Systems Manager: agent presence, Run Command sends and invocation status.
+import {
+  DescribeInstanceInformationCommand,
+  GetCommandInvocationCommand,
+  SendCommandCommand,
+  type SSMClient,
+} from '@aws-sdk/client-ssm';
+import type { CommandStatus } from '../workflow/types';
+import { hasName } from './errors';
+import type { EffectOf, OutcomeOf } from './outcome';
+
+export const JOIN_DOCUMENT = 'AWS-JoinDirectoryServiceDomain';
+const MAX_COMMENT = 100;
+
+export async function describeAgent(ssm: SSMClient, effect: EffectOf<'describeAgent'>): Promise<OutcomeOf<'agent'>> {
+  const out = await ssm.send(
+    new DescribeInstanceInformationCommand({ Filters: [{ Key: 'InstanceIds', Values: [effect.instanceId] }] }),
+  );
+  const info = out.InstanceInformationList?.[0];
+  if (!info) return { type: 'agent', online: false };
+  return {
+    type: 'agent',
+    online: info.PingStatus === 'Online',
+    computerName: info.ComputerName,
+    platformType: info.PlatformType,
+  };
+}
+
+export async function sendCommand(
+  ssm: SSMClient,
+  effect: EffectOf<'sendCommand'>,
+  documentName: string,
+): Promise<OutcomeOf<'commandSent'>> {
+  const out = await ssm.send(
+    new SendCommandCommand({
+      DocumentName: documentName,
+      InstanceIds: [effect.instanceId],
+      Parameters: effect.parameters,
+      TimeoutSeconds: effect.timeoutSeconds,
+      Comment: `gmsa-ready ${effect.purpose} ${effect.instanceId}`.slice(0, MAX_COMMENT),
+    }),
+  );
+  const commandId = out.Command?.CommandId;
+  if (!commandId) throw new Error('SendCommand returned no Command.CommandId');
+  return { type: 'commandSent', purpose: effect.purpose, commandId };
+}
+
+/** StatusDetails that name a terminal state more precisely than Status TimedOut/Failed does. */
+const DETAILED: Record<string, CommandStatus> = {
+  'Delivery Timed Out': 'DeliveryTimedOut',
+  'Execution Timed Out': 'ExecutionTimedOut',
+  Undeliverable: 'Undeliverable',
+  Terminated: 'Terminated',
+  'Access Denied': 'AccessDenied',
+  'Invalid Platform': 'InvalidPlatform',
+};
+
+export function commandStatus(status: string | undefined, details: string | undefined): CommandStatus {
+  if ((status === 'TimedOut' || status === 'Failed') && details && DETAILED[details]) return DETAILED[details];
+  // An invocation without a status has not been picked up yet.
+  return (status as CommandStatus | undefined) ?? 'Pending';
+}
+
+export async function getCommandInvocation(
+  ssm: SSMClient,
+  effect: EffectOf<'getCommandInvocation'>,
+): Promise<OutcomeOf<'commandStatus'>> {
+  try {
+    const out = await ssm.send(
+      new GetCommandInvocationCommand({ CommandId: effect.commandId, InstanceId: effect.instanceId }),
+    );
+    return {
+      type: 'commandStatus',
+      commandId: effect.commandId,
+      status: commandStatus(out.Status, out.StatusDetails),
+      output: out.StandardOutputContent,
+    };
+  } catch (error) {
+    // Normal for a short while after SendCommand (Run Command is eventually consistent).
+    if (hasName(error, 'InvocationDoesNotExist')) {
+      return { type: 'commandStatus', commandId: effect.commandId, status: 'NotFound' };
+    }
+    throw error;
+  }
+}
+
+/** A project document on a fleet's management host (batched group changes, member listings). */
+export async function sendManagementCommand(
+  ssm: SSMClient,
+  input: { documentName: string; instanceId: string; parameters: Record<string, string[]>; comment: string },
+): Promise<string> {
+  const out = await ssm.send(
+    new SendCommandCommand({
+      DocumentName: input.documentName,
+      InstanceIds: [input.instanceId],
+      Parameters: input.parameters,
+      TimeoutSeconds: 600,
+      Comment: input.comment.slice(0, MAX_COMMENT),
+    }),
+  );
+  const commandId = out.Command?.CommandId;
+  if (!commandId) throw new Error('SendCommand returned no Command.CommandId');
+  return commandId;
+}

@@ -1,0 +1,144 @@
+// `gmsa-ready check-credspec`: the launch path's credential spec check, for ops. Local files are validated
+// offline; ARNs are fetched with the caller's AWS credentials. Exit 0 all valid, 1 any error, 2 bad usage.
+import { readFile as readFileFromDisk } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { clientConfig } from '../aws/client-config';
+import { patterns } from '../config/patterns';
+import { type CheckClients, checkSource, parseSource, validateCredSpecText } from '../credspec';
+import { error, ROOT, toCheck } from '../credspec/findings';
+import type { CredSpecCheck, CredSpecFinding, Platform } from '../workflow/types';
+
+export interface CheckCredspecIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  readFile?: (path: string) => Promise<string>;
+  /** Builds SDK clients for a Region (undefined: the default chain's). Called only when an ARN is checked. */
+  clients?: (region: string | undefined) => CheckClients;
+}
+
+export const CHECK_CREDSPEC_USAGE =
+  'usage: gmsa-ready check-credspec [--domain corp.example.com] [--platform windows|linux] [--json] ARN_OR_FILE...';
+
+interface Args {
+  domain?: string;
+  platform?: Platform;
+  json: boolean;
+  help: boolean;
+  sources: string[];
+}
+
+/** `argv` is what follows `check-credspec` on the command line. */
+export async function runCheckCredspec(argv: string[], io: CheckCredspecIo): Promise<number> {
+  let args: Args;
+  try {
+    args = parseCliArgs(argv);
+  } catch (e) {
+    const reason = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    io.stderr(`check-credspec: ${reason} (${CHECK_CREDSPEC_USAGE})\n`);
+    return 2;
+  }
+  if (args.help) {
+    io.stdout(`${CHECK_CREDSPEC_USAGE}\n`);
+    return 0;
+  }
+
+  const readFile = io.readFile ?? ((path: string) => readFileFromDisk(path, 'utf8'));
+  const clientsFor = cached(io.clients ?? defaultClients);
+  const results: CredSpecCheck[] = [];
+  for (const raw of args.sources) {
+    const source = parseSource(raw);
+    if (source.kind === 'local-file') {
+      results.push(await checkLocalFile(raw, source.path, args, readFile));
+    } else {
+      const region = source.kind === 'ssm' ? source.region : undefined;
+      results.push(await checkSource(raw, { domain: args.domain, platform: args.platform }, () => clientsFor(region)));
+    }
+  }
+
+  io.stdout(args.json ? `${JSON.stringify({ results }, null, 2)}\n` : formatText(results));
+  return results.every((r) => r.valid) ? 0 : 1;
+}
+
+function parseCliArgs(argv: string[]): Args {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      domain: { type: 'string' },
+      platform: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const { domain, platform } = values;
+  if (domain !== undefined && !patterns.dnsName.test(domain)) {
+    throw new Error(`--domain ${JSON.stringify(domain)} is not a DNS domain name such as corp.example.com`);
+  }
+  if (platform !== undefined && platform !== 'windows' && platform !== 'linux') {
+    throw new Error(`--platform must be windows or linux, not ${JSON.stringify(platform)}`);
+  }
+  if (!values.help && positionals.length === 0) throw new Error('give at least one ARN or file to check');
+  return { domain, platform, json: values.json, help: values.help, sources: positionals };
+}
+
+async function checkLocalFile(
+  raw: string,
+  path: string,
+  args: Args,
+  readFile: (path: string) => Promise<string>,
+): Promise<CredSpecCheck> {
+  let text: string;
+  try {
+    text = await readFile(path);
+  } catch (e) {
+    const missing = (e as { code?: unknown }).code === 'ENOENT';
+    const reason = e instanceof Error ? e.message : String(e);
+    return toCheck(raw, [error(missing ? 'not-found' : 'read-failed', ROOT, `Cannot read ${path}: ${reason}`)]);
+  }
+  return toCheck(raw, validateCredSpecText(text, { domain: args.domain, platform: args.platform, sourceKind: 'file' }));
+}
+
+function defaultClients(region: string | undefined): CheckClients {
+  const config = region ? { ...clientConfig, region } : clientConfig;
+  return {
+    ssm: new SSMClient(config),
+    // The bucket's Region is not in its ARN.
+    s3: new S3Client({ ...config, followRegionRedirects: true }),
+    secrets: new SecretsManagerClient(config),
+  };
+}
+
+function cached(make: (region: string | undefined) => CheckClients): (region: string | undefined) => CheckClients {
+  const byRegion = new Map<string, CheckClients>();
+  return (region) => {
+    const key = region ?? '';
+    const hit = byRegion.get(key);
+    if (hit) return hit;
+    const clients = make(region);
+    byRegion.set(key, clients);
+    return clients;
+  };
+}
+
+function formatText(results: CredSpecCheck[]): string {
+  const lines: string[] = [];
+  for (const { source, valid, findings } of results) {
+    const errors = findings.filter((f) => f.severity === 'error').length;
+    const warnings = findings.length - errors;
+    const counts = [plural(errors, 'error'), plural(warnings, 'warning')].filter(Boolean).join(', ');
+    lines.push(`${source}: ${valid ? 'valid' : 'INVALID'}${counts ? ` (${counts})` : ''}`);
+    for (const f of findings) lines.push(formatFinding(f));
+  }
+  const validCount = results.filter((r) => r.valid).length;
+  lines.push(`${validCount} of ${results.length} credential spec${results.length === 1 ? '' : 's'} valid`);
+  return `${lines.join('\n')}\n`;
+}
+
+const formatFinding = (f: CredSpecFinding): string =>
+  `  ${f.severity.padEnd(7)} ${f.code}  ${f.path}\n          ${f.message}`;
+
+const plural = (n: number, word: string): string => (n === 0 ? '' : `${n} ${word}${n === 1 ? '' : 's'}`);

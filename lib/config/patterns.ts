@@ -1,0 +1,29 @@
+// Value shapes shared by config validation, event parsing and the SSM documents' allowedPattern.
+// Anything that can reach a Run Command parameter is constrained here first, and again in the document.
+
+export const patterns = {
+  fleetName: /^[a-z0-9-]{1,32}$/,
+  // Auto Scaling group names are 1-255 printable chars; we accept the common safe subset.
+  autoScalingGroupName: /^[A-Za-z0-9._\-/]{1,255}$/,
+  lifecycleHookName: /^[A-Za-z0-9\-_/]{1,255}$/,
+  lifecycleActionToken: /^[0-9a-fA-F-]{36}$/,
+  instanceId: /^i-[0-9a-f]{8,17}$/,
+  clusterName: /^[A-Za-z0-9_-]{1,255}$/,
+  directoryId: /^d-[0-9a-f]{10}$/,
+  // A DNS domain name: labels of letters, digits and hyphens, at least two labels.
+  dnsName: /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/,
+  // An OU distinguished name: comma-separated OU=/DC=/CN= parts without quotes or escapes.
+  distinguishedName: /^((OU|CN|DC)=[A-Za-z0-9 _.-]{1,64},)*(OU|CN|DC)=[A-Za-z0-9 _.-]{1,64}$/,
+  ipv4: /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/,
+  // AD group sAMAccountName: letters, digits, space, dot, underscore, hyphen; no quotes or shell/PowerShell metacharacters.
+  adGroupName: /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,62}[A-Za-z0-9_]$|^[A-Za-z0-9]$/,
+  // NetBIOS computer name (15 chars max), as the join produced it.
+  netbiosName: /^[A-Za-z0-9][A-Za-z0-9-]{0,14}$/,
+  // Computer account sAMAccountName: NetBIOS name + '$'.
+  computerAccount: /^[A-Za-z0-9][A-Za-z0-9-]{0,14}\$$/,
+  ecsAttributeName: /^[A-Za-z0-9_./-]{1,128}$/,
+  ssmParameterArn: /^arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter\/[A-Za-z0-9_.\-/]{1,1011}$/,
+  s3ObjectArn: /^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/[^\s]{1,1024}$/,
+  iamRoleArn: /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_\-/]{1,512}$/,
+  snsTopicArn: /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/,
+} as const;

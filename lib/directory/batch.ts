@@ -1,0 +1,92 @@
+// Plans the management host's work: group changes from many hosts become one Run Command per
+// (management host, domain, group, action, delete flag, purpose), at most MAX_NAMES names each.
+// Pure; the directory handler sends what this plans.
+import { z } from 'zod';
+import { patterns } from '../config/patterns';
+import type { GroupChange } from '../workflow/types';
+
+/** One command changes at most this many accounts: it stays far below the document's limits and the execution timeout. */
+export const MAX_NAMES = 50;
+
+export const groupChangeSchema = z.object({
+  instanceId: z.string().regex(patterns.instanceId, 'must be an EC2 instance id'),
+  fleet: z.string().regex(patterns.fleetName, 'must be a fleet name'),
+  managementInstanceId: z.string().regex(patterns.instanceId, 'must be an EC2 instance id'),
+  domainName: z.string().regex(patterns.dnsName, 'must be a DNS domain name'),
+  hostGroup: z.string().regex(patterns.adGroupName, 'must be an AD group name'),
+  computerAccount: z.string().regex(patterns.computerAccount, 'must be a NetBIOS name followed by $'),
+  action: z.enum(['add', 'remove']),
+  deleteComputerAccount: z.boolean(),
+  purpose: z.enum(['authorize', 'deauthorize', 'undo']),
+}) satisfies z.ZodType<GroupChange>;
+
+export interface Batch<T> {
+  managementInstanceId: string;
+  domainName: string;
+  hostGroup: string;
+  action: 'add' | 'remove';
+  deleteComputerAccount: boolean;
+  purpose: GroupChange['purpose'];
+  /** One item per host; a duplicate delivery of the same host's change rides along without a second name. */
+  items: { change: GroupChange; ref: T }[];
+}
+
+export function planBatches<T>(items: { change: GroupChange; ref: T }[], maxNames = MAX_NAMES): Batch<T>[] {
+  const groups = new Map<string, { change: GroupChange; ref: T }[]>();
+  for (const item of items) {
+    const c = item.change;
+    const key = [
+      c.managementInstanceId,
+      c.domainName.toLowerCase(),
+      c.hostGroup,
+      c.action,
+      c.deleteComputerAccount,
+      c.purpose,
+    ].join('|');
+    const list = groups.get(key) ?? [];
+    list.push(item);
+    groups.set(key, list);
+  }
+  const batches: Batch<T>[] = [];
+  for (const list of groups.values()) {
+    let current: { change: GroupChange; ref: T }[] = [];
+    let names = new Set<string>();
+    for (const item of list) {
+      const name = item.change.computerAccount.toUpperCase();
+      if (!names.has(name) && names.size === maxNames) {
+        batches.push(toBatch(current));
+        current = [];
+        names = new Set();
+      }
+      names.add(name);
+      current.push(item);
+    }
+    if (current.length > 0) batches.push(toBatch(current));
+  }
+  return batches;
+}
+
+function toBatch<T>(items: { change: GroupChange; ref: T }[]): Batch<T> {
+  const first = (items[0] as { change: GroupChange }).change;
+  return {
+    managementInstanceId: first.managementInstanceId,
+    domainName: first.domainName,
+    hostGroup: first.hostGroup,
+    action: first.action,
+    deleteComputerAccount: first.deleteComputerAccount,
+    purpose: first.purpose,
+    items,
+  };
+}
+
+/** The GroupChange document's parameters for a batch; every value already matches the document's allowedPattern. */
+export function groupChangeParameters(batch: Batch<unknown>): Record<string, string[]> {
+  const names = [...new Set(batch.items.map((i) => i.change.computerAccount.toUpperCase()))];
+  return {
+    Action: [batch.action],
+    GroupName: [batch.hostGroup],
+    ComputerNames: [names.join(',')],
+    DeleteComputerAccount: [String(batch.deleteComputerAccount)],
+    DomainName: [batch.domainName],
+  };
+}

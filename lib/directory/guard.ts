@@ -1,0 +1,29 @@
+// A queued group change is acted on only if it is exactly what the configuration and the host's record
+// say it should be: whoever can write to the queue still cannot steer a change onto another group,
+// another management host or another account.
+import { fleetByName } from '../config/load';
+import type { Config } from '../config/schema';
+import type { GroupChange, HostRecord } from '../workflow/types';
+
+export type Verdict = { ok: true } | { ok: false; reason: string; stale?: boolean };
+
+export function checkChange(config: Config, record: HostRecord | undefined, change: GroupChange): Verdict {
+  const fleet = fleetByName(config, change.fleet);
+  if (!fleet) return { ok: false, reason: `fleet '${change.fleet}' is not configured` };
+  if (fleet.managementInstanceId !== change.managementInstanceId)
+    return { ok: false, reason: 'managementInstanceId differs from the fleet configuration' };
+  if (fleet.hostGroup !== change.hostGroup)
+    return { ok: false, reason: 'hostGroup differs from the fleet configuration' };
+  if (fleet.directory.name.toLowerCase() !== change.domainName.toLowerCase())
+    return { ok: false, reason: 'domainName differs from the fleet configuration' };
+  if (change.deleteComputerAccount && !fleet.deleteComputerAccount)
+    return { ok: false, reason: 'fleet does not allow deleting computer accounts' };
+  if (!record || record.fleet !== fleet.name) return { ok: false, reason: 'no record of this host in the fleet' };
+  if (`${record.computerName}$`.toUpperCase() !== change.computerAccount.toUpperCase())
+    return { ok: false, reason: 'computerAccount differs from the recorded computer name' };
+  if (record.pending?.purpose !== change.purpose)
+    return { ok: false, reason: `host is not waiting for ${change.purpose}`, stale: true };
+  if (record.pending.commandId)
+    return { ok: false, reason: `already sent as command ${record.pending.commandId}`, stale: true };
+  return { ok: true };
+}

@@ -1,0 +1,72 @@
+// The directory function's work: guard each queued change, batch them, send one GroupChange command per
+// batch on the management host, index it, and tell every host in the batch which command carries it.
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { SQSEvent } from 'aws-lambda';
+import { classify, describeError, isAwsError } from '../aws/errors';
+import { sendManagementCommand } from '../aws/ssm';
+import { deliver, type EngineDeps } from '../engine/engine';
+import { type BatchResult, parseMessages } from '../engine/queue';
+import type { GroupChange } from '../workflow/types';
+import { type Batch, groupChangeParameters, groupChangeSchema, planBatches } from './batch';
+import { checkChange } from './guard';
+
+export interface DirectoryDeps extends EngineDeps {
+  ssm: SSMClient;
+  groupChangeDocument: string;
+}
+
+export async function handleGroupChanges(deps: DirectoryDeps, event: SQSEvent): Promise<BatchResult> {
+  const accepted: { change: GroupChange; ref: string }[] = [];
+  for (const { message, body } of parseMessages(event, groupChangeSchema, deps.telemetry)) {
+    const verdict = checkChange(deps.config, await deps.store.get(body.instanceId), body);
+    if (verdict.ok) accepted.push({ change: body, ref: message.messageId });
+    else if (verdict.stale)
+      deps.telemetry.log('info', `group change skipped: ${verdict.reason}`, { instanceId: body.instanceId });
+    else {
+      deps.telemetry.metric({ name: 'EventRejected', unit: 'Count', value: 1, dimensions: { Source: 'directory' } });
+      deps.telemetry.log('error', `group change refused: ${verdict.reason}`, {
+        instanceId: body.instanceId,
+        fleet: body.fleet,
+      });
+    }
+  }
+  const failures: BatchResult['batchItemFailures'] = [];
+  for (const batch of planBatches(accepted)) {
+    const retry = await sendBatch(deps, batch);
+    if (retry) failures.push(...batch.items.map((item) => ({ itemIdentifier: item.ref })));
+  }
+  return { batchItemFailures: failures };
+}
+
+/** Returns true when the batch should come back from SQS (a transient failure). */
+async function sendBatch(deps: DirectoryDeps, batch: Batch<string>): Promise<boolean> {
+  const instanceIds = [...new Set(batch.items.map((item) => item.change.instanceId))];
+  let commandId: string;
+  try {
+    commandId = await sendManagementCommand(deps.ssm, {
+      documentName: deps.groupChangeDocument,
+      instanceId: batch.managementInstanceId,
+      parameters: groupChangeParameters(batch),
+      comment: `gmsa-ready ${batch.purpose} ${instanceIds.length} host(s)`,
+    });
+  } catch (error) {
+    if (!isAwsError(error)) throw error;
+    const kind = classify(error);
+    if (kind === 'retryable') return true;
+    const failed = { type: 'failed', effect: 'enqueueGroupChange', kind, message: describeError(error) } as const;
+    for (const id of instanceIds) await deliver(deps, id, { ...failed, at: deps.now() });
+    return false;
+  }
+  const sentAt = deps.now();
+  await deps.store.putCommand({
+    commandId,
+    purpose: batch.purpose,
+    documentName: deps.groupChangeDocument,
+    targetInstanceId: batch.managementInstanceId,
+    instanceIds,
+    sentAt,
+  });
+  for (const id of instanceIds)
+    await deliver(deps, id, { type: 'commandSent', at: deps.now(), purpose: batch.purpose, commandId });
+  return false;
+}

@@ -1,0 +1,90 @@
+// Turning events into signals for the engine: validate at the edge, match a fleet, deliver.
+// Events that can never be acted on are rejected (logged and counted), not retried.
+import { fleetForGroup } from '../config/load';
+import {
+  type CommandStatusEvent,
+  commandStatusEventSchema,
+  type LifecycleEvent,
+  lifecycleEventSchema,
+} from '../events/schemas';
+import { validateEvent } from '../events/validate';
+import type { Signal } from '../workflow/types';
+import { deliver, type EngineDeps } from './engine';
+
+export interface IntakeResult {
+  accepted: boolean;
+  /** Why the event was rejected, or why an accepted one needed nothing. */
+  reason?: string;
+  instanceId?: string;
+  status?: string;
+  step?: string;
+}
+
+function reject(
+  deps: EngineDeps,
+  source: 'lifecycle' | 'command-status',
+  reason: string,
+  fields: Record<string, unknown> = {},
+): IntakeResult {
+  deps.telemetry.metric({ name: 'EventRejected', unit: 'Count', value: 1, dimensions: { Source: source } });
+  deps.telemetry.log('warn', `event rejected: ${reason}`, fields);
+  return { accepted: false, reason };
+}
+
+export function lifecycleSignal(event: LifecycleEvent, at: number): Extract<Signal, { type: 'lifecycle' }> {
+  const { detail } = event;
+  return {
+    type: 'lifecycle',
+    at,
+    transition: detail.LifecycleTransition === 'autoscaling:EC2_INSTANCE_LAUNCHING' ? 'launch' : 'terminate',
+    token: detail.LifecycleActionToken,
+    hookName: detail.LifecycleHookName,
+    autoScalingGroupName: detail.AutoScalingGroupName,
+    origin: detail.Origin,
+    destination: detail.Destination,
+    replay: event['replay-name'] !== undefined,
+  };
+}
+
+export async function intakeLifecycleEvent(deps: EngineDeps, event: unknown): Promise<IntakeResult> {
+  const parsed = validateEvent(lifecycleEventSchema, event);
+  if (!parsed.ok) return reject(deps, 'lifecycle', parsed.error);
+  const { detail } = parsed.value;
+  const fleet = fleetForGroup(deps.config, detail.AutoScalingGroupName);
+  if (!fleet)
+    return reject(deps, 'lifecycle', `no fleet is configured for Auto Scaling group '${detail.AutoScalingGroupName}'`, {
+      instanceId: detail.EC2InstanceId,
+    });
+  const record = await deliver(deps, detail.EC2InstanceId, lifecycleSignal(parsed.value, deps.now()), fleet);
+  return { accepted: true, instanceId: detail.EC2InstanceId, status: record?.status, step: record?.step };
+}
+
+/**
+ * A command invocation changed status. The event carries no output, so the command's result is read once
+ * (GetCommandInvocation) and handed to every record the command serves (one host, or a batch).
+ */
+export async function intakeCommandStatusEvent(deps: EngineDeps, event: unknown): Promise<IntakeResult> {
+  const parsed = validateEvent(commandStatusEventSchema, event);
+  if (!parsed.ok) return reject(deps, 'command-status', parsed.error);
+  return followCommand(deps, parsed.value);
+}
+
+async function followCommand(deps: EngineDeps, event: CommandStatusEvent): Promise<IntakeResult> {
+  const commandId = event.detail['command-id'];
+  const command = await deps.store.getCommand(commandId);
+  if (!command) return { accepted: true, reason: `command ${commandId} was not sent by gmsa-ready; ignored` };
+  const result = await deps.effector.run(
+    { type: 'getCommandInvocation', commandId, instanceId: command.targetInstanceId },
+    deps.now(),
+  );
+  if (!result) throw new Error(`no result reading command ${commandId}`);
+  if (result.type === 'failed' && result.kind === 'retryable')
+    throw new Error(`reading command ${commandId}: ${result.message}`);
+  if (result.type !== 'commandStatus') {
+    deps.telemetry.log('warn', 'command result unreadable; the reconciler will ask again', { commandId, result });
+    return { accepted: true, reason: 'result unreadable' };
+  }
+  const signal: Signal = command.purpose === 'list-members' ? result : { ...result, purpose: command.purpose };
+  for (const instanceId of command.instanceIds) await deliver(deps, instanceId, { ...signal, at: deps.now() });
+  return { accepted: true, status: result.status };
+}

@@ -1,0 +1,45 @@
+// The two ports of the shell: where records live and how effects reach AWS. The engine depends on
+// these interfaces only, so the sandbox and the tests can supply their own.
+import type { Effect, HostRecord, Signal, Status } from '../workflow/types';
+
+/** A Run Command gmsa-ready sent, so a status event (which names only the command and one instance) finds its records. */
+export interface CommandRef {
+  commandId: string;
+  purpose: 'join' | 'refresh' | 'authorize' | 'deauthorize' | 'undo' | 'list-members';
+  documentName: string;
+  /** The instance the command runs on (the host, or the management host). */
+  targetInstanceId: string;
+  /** The host records the command serves (one for join/refresh; a batch for group changes). */
+  instanceIds: string[];
+  sentAt: number;
+}
+
+export class VersionConflictError extends Error {
+  override name = 'VersionConflictError';
+}
+
+export interface Page<T> {
+  items: T[];
+  cursor?: string;
+}
+
+export interface Store {
+  get(instanceId: string): Promise<HostRecord | undefined>;
+  /**
+   * Writes the record if the stored version is still `expectedVersion` (undefined: the record must not exist yet).
+   * The caller passes the record with its version already incremented. Throws VersionConflictError on a lost race.
+   */
+  put(record: HostRecord, expectedVersion: number | undefined): Promise<void>;
+  putCommand(command: CommandRef): Promise<void>;
+  getCommand(commandId: string): Promise<CommandRef | undefined>;
+  /** Records with this status, most recently updated first, a page at a time (GSI byStatus). */
+  listByStatus(status: Status, options: { limit: number; cursor?: string }): Promise<Page<HostRecord>>;
+  /** A named bookmark (the reconciler's place in a long scan), so bounded runs still cover everything in turn. */
+  getMarker(name: string): Promise<string | undefined>;
+  putMarker(name: string, value: string | undefined): Promise<void>;
+}
+
+export interface Effector {
+  /** Performs one effect; returns the signal it produced (undefined for fire-and-forget effects). Never throws for AWS errors: it classifies them into a `failed` signal. */
+  run(effect: Effect, at: number): Promise<Signal | undefined>;
+}

@@ -1,0 +1,97 @@
+// The scheduled safety net: ticks in-flight records that are due (lost events, heartbeats, deadlines),
+// finds hosts that vanished without a terminate event, and publishes the fleet gauges. Each run reads a
+// bounded number of pages and remembers where it stopped, so a backlog never outgrows the Lambda timeout.
+
+import { dueRecords, GONE_STATES, gauges, VANISH_GRACE_SECONDS } from '../workflow/gauges';
+import type { HostRecord, Status } from '../workflow/types';
+import { deliver, type EngineDeps } from './engine';
+
+export interface ReconcileOptions {
+  /** Looks up EC2 states (id → state name, 'gone' when EC2 no longer knows it). */
+  instanceStates: (instanceIds: string[]) => Promise<Map<string, string>>;
+  pageSize?: number;
+  /** Pages read per in-flight status per run. */
+  pagesPerStatus?: number;
+  /** Ticks delivered per run. */
+  maxTicks?: number;
+}
+
+export interface ReconcileSummary {
+  inFlight: number;
+  ticked: number;
+  vanished: string[];
+  errors: number;
+}
+
+const IN_FLIGHT: Status[] = ['LAUNCHING', 'TERMINATING', 'CLEANUP_PENDING'];
+/** Statuses whose hosts may still hold directory state while EC2 has already let them go. */
+const WATCHED: Status[] = ['READY', 'FAILED', 'WARMED', 'LAUNCHING'];
+
+export async function reconcile(deps: EngineDeps, options: ReconcileOptions): Promise<ReconcileSummary> {
+  const pageSize = options.pageSize ?? 100;
+  const summary: ReconcileSummary = { inFlight: 0, ticked: 0, vanished: [], errors: 0 };
+  const inFlight: HostRecord[] = [];
+  for (const status of IN_FLIGHT)
+    inFlight.push(...(await readPages(deps, `inflight-${status}`, status, pageSize, options.pagesPerStatus ?? 10)));
+  summary.inFlight = inFlight.length;
+
+  for (const record of dueRecords(inFlight, deps.now(), options.maxTicks ?? 200)) {
+    await guarded(deps, summary, record.instanceId, async () => {
+      await deliver(deps, record.instanceId, { type: 'tick', at: deps.now() });
+      summary.ticked += 1;
+    });
+  }
+
+  const watched: HostRecord[] = [];
+  for (const status of WATCHED) watched.push(...(await readPages(deps, `vanish-${status}`, status, pageSize, 1)));
+  const candidates = watched.filter((r) => deps.now() - r.createdAt > VANISH_GRACE_SECONDS);
+  if (candidates.length > 0) {
+    const states = await options.instanceStates(candidates.map((r) => r.instanceId));
+    for (const record of candidates) {
+      const state = states.get(record.instanceId) ?? 'gone';
+      if (!GONE_STATES.has(state)) continue;
+      await guarded(deps, summary, record.instanceId, async () => {
+        await deliver(deps, record.instanceId, { type: 'instanceGone', at: deps.now(), state });
+        summary.vanished.push(record.instanceId);
+      });
+    }
+  }
+
+  for (const datum of gauges(deps.config, inFlight, deps.now())) deps.telemetry.metric(datum);
+  return summary;
+}
+
+/** Reads up to `pages` pages of a status from where the last run stopped; wraps to the start at the end. */
+async function readPages(
+  deps: EngineDeps,
+  marker: string,
+  status: Status,
+  limit: number,
+  pages: number,
+): Promise<HostRecord[]> {
+  const records: HostRecord[] = [];
+  let cursor = await deps.store.getMarker(marker);
+  for (let page = 0; page < pages; page++) {
+    const result = await deps.store.listByStatus(status, { limit, cursor });
+    records.push(...result.items);
+    cursor = result.cursor;
+    if (!cursor) break;
+  }
+  await deps.store.putMarker(marker, cursor);
+  return records;
+}
+
+/** One host's trouble must not stop the run for the others. */
+async function guarded(
+  deps: EngineDeps,
+  summary: ReconcileSummary,
+  instanceId: string,
+  work: () => Promise<void>,
+): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    summary.errors += 1;
+    deps.telemetry.log('error', 'reconciler could not advance a host', { instanceId, error: String(error) });
+  }
+}

@@ -1,0 +1,53 @@
+// The events gmsa-ready accepts, validated at the edge. Everything that later reaches a Run Command
+// parameter or a key is constrained to its AWS shape here, so hostile text never gets further.
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
+import { z } from 'zod';
+import { patterns } from '../config/patterns';
+
+/** EventBridge refuses events over 256 KB; anything larger did not come from EventBridge. */
+export const MAX_EVENT_BYTES = 256 * 1024;
+
+const place = z.enum(['EC2', 'AutoScalingGroup', 'WarmPool']);
+
+export const lifecycleDetailSchema = z.object({
+  LifecycleActionToken: z
+    .string()
+    .regex(patterns.lifecycleActionToken, 'must be a 36-character lifecycle action token'),
+  AutoScalingGroupName: z.string().regex(patterns.autoScalingGroupName, 'must be an Auto Scaling group name'),
+  LifecycleHookName: z.string().regex(patterns.lifecycleHookName, 'must be a lifecycle hook name'),
+  EC2InstanceId: z.string().regex(patterns.instanceId, 'must be an EC2 instance id (i- and 8 or 17 hex digits)'),
+  LifecycleTransition: z.enum(['autoscaling:EC2_INSTANCE_LAUNCHING', 'autoscaling:EC2_INSTANCE_TERMINATING'], {
+    error: 'must be autoscaling:EC2_INSTANCE_LAUNCHING or autoscaling:EC2_INSTANCE_TERMINATING',
+  }),
+  NotificationMetadata: z.string().max(4000).optional(),
+  Origin: place.optional(),
+  Destination: place.optional(),
+});
+
+export const lifecycleEventSchema = EventBridgeSchema.extend({
+  source: z.literal('aws.autoscaling', { error: 'must be aws.autoscaling' }),
+  'detail-type': z.enum(['EC2 Instance-launch Lifecycle Action', 'EC2 Instance-terminate Lifecycle Action'], {
+    error: 'must be an EC2 Instance-launch/terminate Lifecycle Action',
+  }),
+  detail: lifecycleDetailSchema,
+}).superRefine((event, ctx) => {
+  const launch = event['detail-type'] === 'EC2 Instance-launch Lifecycle Action';
+  if (launch !== (event.detail.LifecycleTransition === 'autoscaling:EC2_INSTANCE_LAUNCHING'))
+    ctx.addIssue({ code: 'custom', path: ['detail', 'LifecycleTransition'], message: 'does not match detail-type' });
+});
+
+export const commandStatusEventSchema = EventBridgeSchema.extend({
+  source: z.literal('aws.ssm', { error: 'must be aws.ssm' }),
+  'detail-type': z.literal('EC2 Command Invocation Status-change Notification', {
+    error: 'must be EC2 Command Invocation Status-change Notification',
+  }),
+  detail: z.object({
+    'command-id': z.string().regex(/^[0-9a-f-]{36}$/, 'must be a 36-character command id'),
+    'instance-id': z.string().regex(patterns.instanceId, 'must be an EC2 instance id'),
+    'document-name': z.string().regex(/^[a-zA-Z0-9_\-.:/]{3,128}$/, 'must be an SSM document name'),
+    status: z.string().regex(/^[A-Za-z]{1,32}$/, 'must be a command status'),
+  }),
+});
+
+export type LifecycleEvent = z.output<typeof lifecycleEventSchema>;
+export type CommandStatusEvent = z.output<typeof commandStatusEventSchema>;

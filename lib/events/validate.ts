@@ -1,0 +1,20 @@
+import type { z } from 'zod';
+import { describeIssues } from '../config/load';
+import { MAX_EVENT_BYTES } from './schemas';
+
+export type Validated<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** Parses an event at the edge: size first (a 2 MB detail is refused before zod walks it), then shape. */
+export function validateEvent<S extends z.ZodType>(schema: S, event: unknown): Validated<z.output<S>> {
+  let size: number;
+  try {
+    size = Buffer.byteLength(JSON.stringify(event) ?? '');
+  } catch {
+    return { ok: false, error: 'event is not serialisable JSON' };
+  }
+  if (size > MAX_EVENT_BYTES)
+    return { ok: false, error: `event is ${size} bytes, over EventBridge's ${MAX_EVENT_BYTES}-byte limit` };
+  const result = schema.safeParse(event);
+  if (!result.success) return { ok: false, error: `invalid event: ${describeIssues(result.error)}` };
+  return { ok: true, value: result.data };
+}

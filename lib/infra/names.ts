@@ -1,0 +1,73 @@
+// Names that serverless.yml, the IAM, alarm and dashboard builders and the tests must agree on.
+// serverless.yml spells the same logical ids literally; the template tests check both sides match.
+
+/** Function keys in serverless.yml, with the explicit role each one runs as. */
+export const FUNCTIONS = {
+  lifecycle: { role: 'LifecycleRole', description: 'Auto Scaling lifecycle events (EventBridge)' },
+  commandStatus: { role: 'CommandStatusRole', description: 'Run Command invocation status events (EventBridge)' },
+  continue: { role: 'ContinueRole', description: 'Delayed continuations (SQS wake queue)' },
+  directory: { role: 'DirectoryRole', description: 'Batched AD group changes (SQS directory queue)' },
+  reconciler: { role: 'ReconcilerRole', description: 'Scheduled reconciler' },
+  statusPage: { role: 'StatusPageRole', description: 'Status page (function URL, AWS_IAM)' },
+} as const;
+
+export type FunctionKey = keyof typeof FUNCTIONS;
+
+/** Functions that run the workflow engine (and so log workflow failures). */
+export const WORKFLOW_FUNCTIONS: readonly FunctionKey[] = [
+  'lifecycle',
+  'commandStatus',
+  'continue',
+  'directory',
+  'reconciler',
+];
+
+/** Logical ids of the stack's own resources. */
+export const IDS = {
+  table: 'HostsTable',
+  wakeQueue: 'WakeQueue',
+  wakeDlq: 'WakeDeadLetterQueue',
+  directoryQueue: 'DirectoryQueue',
+  directoryDlq: 'DirectoryDeadLetterQueue',
+  /** EventBridge target DLQ: events the rules could not deliver to Lambda. */
+  eventsDlq: 'EventsDeadLetterQueue',
+  /** Lambda on-failure destination: async invocations that failed after their retries. */
+  intakeFailures: 'IntakeFailureQueue',
+  dashboard: 'Dashboard',
+} as const;
+
+/** The project's Run Command documents: logical id and the name suffix (name = service-stage-suffix). */
+export const DOCUMENTS = {
+  groupChange: { id: 'GroupChangeDocument', suffix: 'GroupChange' },
+  listMembers: { id: 'ListMembersDocument', suffix: 'ListMembers' },
+  refreshWindows: { id: 'RefreshWindowsDocument', suffix: 'RefreshWindows' },
+  refreshLinux: { id: 'RefreshLinuxDocument', suffix: 'RefreshLinux' },
+} as const;
+
+export const JOIN_DOCUMENT = 'AWS-JoinDirectoryServiceDomain';
+
+export interface StageNames {
+  service: string;
+  stage: string;
+}
+
+export function functionName(names: StageNames, key: FunctionKey): string {
+  return `${names.service}-${names.stage}-${key}`;
+}
+
+export function logGroupName(names: StageNames, key: FunctionKey): string {
+  return `/aws/lambda/${functionName(names, key)}`;
+}
+
+export function documentName(names: StageNames, document: keyof typeof DOCUMENTS): string {
+  return `${names.service}-${names.stage}-${DOCUMENTS[document].suffix}`;
+}
+
+/** A CloudFormation logical-id fragment from a fleet name ([a-z0-9-]): payments-linux -> PaymentsLinux. */
+export function logicalIdPart(name: string): string {
+  return name
+    .split('-')
+    .filter(Boolean)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}

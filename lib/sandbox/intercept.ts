@@ -1,0 +1,127 @@
+// Routes every SDK call the shell makes into the simulated account. Clients are mocked at class
+// level, so every instance the handlers build (at any cold start) is covered; DynamoDB is left alone
+// (it talks to dynalite). A call the model does not know fails loudly instead of returning nothing.
+import {
+  AutoScalingClient,
+  AutoScalingServiceException,
+  CompleteLifecycleActionCommand,
+  RecordLifecycleActionHeartbeatCommand,
+} from '@aws-sdk/client-auto-scaling';
+import { CreateTagsCommand, DescribeInstancesCommand, EC2Client, EC2ServiceException } from '@aws-sdk/client-ec2';
+import {
+  DeleteAttributesCommand,
+  DescribeContainerInstancesCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ECSServiceException,
+  ListContainerInstancesCommand,
+  ListServicesCommand,
+  ListTasksCommand,
+  PutAttributesCommand,
+  UpdateContainerInstancesStateCommand,
+} from '@aws-sdk/client-ecs';
+import { IAMClient, IAMServiceException, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
+import {
+  ResourceGroupsTaggingAPIClient,
+  ResourceGroupsTaggingAPIServiceException,
+  TagResourcesCommand,
+} from '@aws-sdk/client-resource-groups-tagging-api';
+import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  DescribeSecretCommand,
+  SecretsManagerClient,
+  SecretsManagerServiceException,
+} from '@aws-sdk/client-secrets-manager';
+import { SendMessageBatchCommand, SendMessageCommand, SQSClient, SQSServiceException } from '@aws-sdk/client-sqs';
+import {
+  DescribeInstanceInformationCommand,
+  GetCommandInvocationCommand,
+  GetParameterCommand,
+  SendCommandCommand,
+  SSMClient,
+  SSMServiceException,
+} from '@aws-sdk/client-ssm';
+import { type AwsStub, mockClient } from 'aws-sdk-client-mock';
+import { awsError, type SdkErrorOptions } from './aws-errors';
+import type { Account } from './model/account';
+
+type Base = new (options: SdkErrorOptions) => Error;
+// biome-ignore lint/suspicious/noExplicitAny: the mock library's stub types are generic over each client.
+type Stub = AwsStub<any, any, any>;
+// biome-ignore lint/suspicious/noExplicitAny: command classes differ per service.
+type CommandClass = new (input: any) => any;
+
+/** Mocks the clients; returns a function that restores them. */
+export function interceptAws(account: Account): () => void {
+  const stubs: Stub[] = [];
+  const service = (client: Parameters<typeof mockClient>[0], base: Base, prefix: string) => {
+    const stub = mockClient(client) as Stub;
+    stubs.push(stub);
+    stub.onAnyCommand().callsFake(() => {
+      throw awsError(base, 'UnsupportedOperation', `the sandbox does not model this ${prefix} call`);
+    });
+    return <C extends CommandClass>(
+      command: C,
+      api: string,
+      answer: (input: ConstructorParameters<C>[0]) => unknown,
+    ) => {
+      stub.on(command).callsFake(async (input: ConstructorParameters<C>[0]) => {
+        account.count(`${prefix}:${api}`);
+        const injected = account.chaos?.failure(`${prefix}:${api}`);
+        if (injected) throw awsError(base, injected.name, injected.message, injected.fault);
+        return answer(input);
+      });
+    };
+  };
+
+  const { ssm, ecs, hooks, queues, ec2, storage } = account;
+  const ssmCall = service(SSMClient, SSMServiceException, 'ssm');
+  ssmCall(DescribeInstanceInformationCommand, 'DescribeInstanceInformation', (i) =>
+    ssm.describeInstanceInformation(i ?? {}),
+  );
+  ssmCall(SendCommandCommand, 'SendCommand', (i) => ssm.sendCommand(i));
+  ssmCall(GetCommandInvocationCommand, 'GetCommandInvocation', (i) => ssm.getCommandInvocation(i));
+  ssmCall(GetParameterCommand, 'GetParameter', (i) => ssm.getParameter(i));
+  const ecsCall = service(ECSClient, ECSServiceException, 'ecs');
+  ecsCall(ListContainerInstancesCommand, 'ListContainerInstances', (i) => ecs.listContainerInstances(i ?? {}));
+  ecsCall(DescribeContainerInstancesCommand, 'DescribeContainerInstances', (i) => ecs.describeContainerInstances(i));
+  ecsCall(PutAttributesCommand, 'PutAttributes', (i) => ecs.putAttributes(i));
+  ecsCall(DeleteAttributesCommand, 'DeleteAttributes', (i) => ecs.deleteAttributes(i));
+  ecsCall(UpdateContainerInstancesStateCommand, 'UpdateContainerInstancesState', (i) =>
+    ecs.updateContainerInstancesState(i),
+  );
+  // No tasks or services run in the sandbox.
+  ecsCall(ListTasksCommand, 'ListTasks', () => ({ taskArns: [] }));
+  ecsCall(DescribeTasksCommand, 'DescribeTasks', () => ({ tasks: [], failures: [] }));
+  ecsCall(ListServicesCommand, 'ListServices', () => ({ serviceArns: [] }));
+  ecsCall(DescribeServicesCommand, 'DescribeServices', () => ({ services: [], failures: [] }));
+  ecsCall(DescribeTaskDefinitionCommand, 'DescribeTaskDefinition', () => {
+    throw awsError(ECSServiceException, 'ClientException', 'Unable to describe task definition.');
+  });
+  const autoScalingCall = service(AutoScalingClient, AutoScalingServiceException, 'autoscaling');
+  autoScalingCall(CompleteLifecycleActionCommand, 'CompleteLifecycleAction', (i) => hooks.complete(i));
+  autoScalingCall(RecordLifecycleActionHeartbeatCommand, 'RecordLifecycleActionHeartbeat', (i) => hooks.heartbeat(i));
+  const sqsCall = service(SQSClient, SQSServiceException, 'sqs');
+  sqsCall(SendMessageCommand, 'SendMessage', (i) => queues.sendMessage(i));
+  sqsCall(SendMessageBatchCommand, 'SendMessageBatch', (i) => queues.sendMessageBatch(i));
+  const taggingCall = service(ResourceGroupsTaggingAPIClient, ResourceGroupsTaggingAPIServiceException, 'tagging');
+  taggingCall(TagResourcesCommand, 'TagResources', (i) => ec2.tagResources(i));
+  const ec2Call = service(EC2Client, EC2ServiceException, 'ec2');
+  ec2Call(DescribeInstancesCommand, 'DescribeInstances', (i) => ec2.describeInstances(i ?? {}));
+  ec2Call(CreateTagsCommand, 'CreateTags', (i) => ec2.createTags(i));
+  const s3Call = service(S3Client, S3ServiceException, 's3');
+  s3Call(GetObjectCommand, 'GetObject', (i) => storage.getObject(i));
+  const secretsCall = service(SecretsManagerClient, SecretsManagerServiceException, 'secretsmanager');
+  secretsCall(DescribeSecretCommand, 'DescribeSecret', (i) => storage.describeSecret(i));
+  // The task execution role may read what the world lists; the sandbox has no IAM policies to evaluate.
+  const iamCall = service(IAMClient, IAMServiceException, 'iam');
+  iamCall(SimulatePrincipalPolicyCommand, 'SimulatePrincipalPolicy', () => ({
+    EvaluationResults: [{ EvalActionName: 's3:GetObject', EvalDecision: 'allowed' }],
+  }));
+
+  return () => {
+    for (const stub of stubs) stub.restore();
+  };
+}

@@ -1,0 +1,278 @@
+// The simulated AWS account: instances and their agents, the directory, and the services gmsa-ready
+// calls. Time comes only from the scheduler; everything a host does is a scheduled job.
+import type { EventBridgeEvent, SQSEvent } from 'aws-lambda';
+import type { Fleet } from '../../config/schema';
+import type { Platform } from '../../workflow/types';
+import type { Chaos, EventKind } from '../chaos';
+import type { EventContext } from '../events';
+import type { Random } from '../random';
+import type { Scheduler } from '../scheduler';
+import { timings } from '../timings';
+import type { World, WorldInstance } from '../world';
+import { Directory } from './directory';
+import { Ec2 } from './ec2';
+import { Ecs } from './ecs';
+import { Hooks } from './hooks';
+import { Queues } from './queues';
+import { Ssm } from './ssm';
+import { Storage } from './storage';
+import type { Observation, SimCommand, SimInstance } from './types';
+
+/** The project's SSM documents, by the names the deployment (env) gives them. */
+export interface DocumentNames {
+  refreshWindows: string;
+  refreshLinux: string;
+  groupChange: string;
+  listMembers: string;
+}
+
+/** Where the account delivers what AWS would deliver to gmsa-ready's functions. */
+export interface Targets {
+  lifecycle(event: EventBridgeEvent<string, unknown>): Promise<void>;
+  commandStatus(event: EventBridgeEvent<string, unknown>): Promise<void>;
+  /** Return the ids of messages that failed (batchItemFailures); they are delivered again later. */
+  wake(event: SQSEvent): Promise<string[]>;
+  directory(event: SQSEvent): Promise<string[]>;
+}
+
+export interface AccountOptions {
+  world: World;
+  scheduler: Scheduler;
+  random: Random;
+  documents: DocumentNames;
+  queueUrls: { wake: string; directory: string };
+  targets: Targets;
+  chaos?: Chaos;
+  observe?: (observation: Observation) => void;
+  hookNames?: { launch: string; terminate: string };
+}
+
+export const WINDOWS_NAME_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+export class Account {
+  readonly world: World;
+  readonly scheduler: Scheduler;
+  readonly random: Random;
+  readonly targets: Targets;
+  readonly documents: DocumentNames;
+  readonly chaos?: Chaos;
+  readonly hookNames: { launch: string; terminate: string };
+  readonly directory: Directory;
+  readonly instances = new Map<string, SimInstance>();
+  readonly commands = new Map<string, SimCommand>();
+  /** SDK calls by API (`ssm:SendCommand`), for the report and the benchmark. */
+  readonly calls: Record<string, number> = {};
+  readonly ssm: Ssm;
+  readonly ecs: Ecs;
+  readonly hooks: Hooks;
+  readonly queues: Queues;
+  readonly ec2: Ec2;
+  readonly storage: Storage;
+  private readonly fleetsByGroup = new Map<string, Fleet>();
+  private readonly byComputerAccount = new Map<string, SimInstance>();
+  private readonly groupUuids = new Map<string, string>();
+  private readonly observer?: (observation: Observation) => void;
+
+  constructor(options: AccountOptions) {
+    this.world = options.world;
+    this.scheduler = options.scheduler;
+    this.random = options.random;
+    this.targets = options.targets;
+    this.documents = options.documents;
+    this.chaos = options.chaos;
+    this.observer = options.observe;
+    this.hookNames = options.hookNames ?? { launch: 'gmsa-ready-launch', terminate: 'gmsa-ready-terminate' };
+    this.directory = new Directory(this.world.directory.id, this.world.directory.name, this.world.directory);
+    for (const fleet of this.world.fleets) {
+      for (const group of fleet.autoScalingGroups) this.fleetsByGroup.set(group, fleet);
+      if (fleet.hostGroup) this.directory.ensureGroup(fleet.hostGroup);
+      if (fleet.managementInstanceId && !this.instances.has(fleet.managementInstanceId))
+        this.addManagementHost(fleet.managementInstanceId);
+    }
+    for (const instance of this.world.instances) this.addInstance(instance);
+    this.ssm = new Ssm(this);
+    this.ecs = new Ecs(this);
+    this.hooks = new Hooks(this);
+    this.queues = new Queues(this, options.queueUrls);
+    this.ec2 = new Ec2(this);
+    this.storage = new Storage(this);
+  }
+
+  now(): number {
+    return this.scheduler.now();
+  }
+
+  eventContext(): EventContext {
+    return { account: this.world.account, region: this.world.region, id: this.random.uuid(), at: this.now() };
+  }
+
+  observe(instanceId: string | undefined, step: string, detail: string): void {
+    this.observer?.({ at: this.scheduler.elapsed(), instanceId, step, detail });
+  }
+
+  count(api: string): void {
+    this.calls[api] = (this.calls[api] ?? 0) + 1;
+  }
+
+  /** EventBridge delivery to a target: about a second later, through chaos when it is on. */
+  deliverEvent(kind: EventKind, label: string, deliver: () => Promise<void>): void {
+    for (const extra of this.chaos?.deliveries(kind) ?? [0])
+      this.scheduler.after(timings.eventDelivery + extra, label, deliver);
+  }
+
+  fleetFor(autoScalingGroupName: string): Fleet | undefined {
+    return this.fleetsByGroup.get(autoScalingGroupName);
+  }
+
+  groupUuid(autoScalingGroupName: string): string {
+    let uuid = this.groupUuids.get(autoScalingGroupName);
+    if (!uuid) {
+      uuid = this.random.uuid();
+      this.groupUuids.set(autoScalingGroupName, uuid);
+    }
+    return uuid;
+  }
+
+  /** A world instance, or one an event names (replay) in a group some fleet owns. */
+  addInstance(spec: WorldInstance): SimInstance {
+    const fleet = this.fleetFor(spec.autoScalingGroupName);
+    const platform: Platform = spec.platform ?? fleet?.platform ?? 'windows';
+    const instance: SimInstance = {
+      instanceId: spec.instanceId,
+      autoScalingGroupName: spec.autoScalingGroupName,
+      fleet,
+      platform,
+      hostname: spec.hostname ?? this.defaultHostname(platform, spec.instanceId),
+      faults: new Set(spec.faults),
+      management: false,
+      state: 'pending',
+      inService: false,
+      agentOnline: false,
+      joined: false,
+      ecsAgentSawJoin: false,
+      actions: [],
+      strayRejections: [],
+      tags: {},
+    };
+    this.instances.set(instance.instanceId, instance);
+    return instance;
+  }
+
+  private addManagementHost(instanceId: string): void {
+    this.instances.set(instanceId, {
+      instanceId,
+      platform: 'windows',
+      hostname: `MGMT-${instanceId.slice(-6).toUpperCase()}`,
+      faults: new Set(),
+      management: true,
+      state: 'running',
+      inService: true,
+      launchedAt: this.now(),
+      agentOnline: true,
+      joined: true,
+      ecsAgentSawJoin: true,
+      actions: [],
+      strayRejections: [],
+      tags: {},
+    });
+  }
+
+  /** Windows AMIs name hosts EC2AMAZ- + 7 characters; Linux hosts start with an IP name (too long for NetBIOS). */
+  private defaultHostname(platform: Platform, instanceId: string): string {
+    if (platform === 'windows') return `EC2AMAZ-${this.random.chars(7, WINDOWS_NAME_ALPHABET)}`;
+    return `ip-10-0-${parseInt(instanceId.slice(-4), 16) % 250}-${parseInt(instanceId.slice(-2), 16) % 250}`;
+  }
+
+  /** NetBIOS name of the host: what the join registers as NAME$. */
+  netbiosName(instance: SimInstance): string {
+    return instance.hostname.slice(0, 15).toUpperCase();
+  }
+
+  /** DescribeInstanceInformation's ComputerName: the FQDN once joined. */
+  computerName(instance: SimInstance): string {
+    return instance.joined ? `${instance.hostname}.${this.directory.name}` : instance.hostname;
+  }
+
+  /** The join registered the host in the directory as NAME$. */
+  createComputerAccount(instance: SimInstance, accountName: string): void {
+    this.directory.addComputer(accountName);
+    this.byComputerAccount.set(accountName.toUpperCase(), instance);
+  }
+
+  instanceByComputerAccount(accountName: string): SimInstance | undefined {
+    return this.byComputerAccount.get(accountName.toUpperCase());
+  }
+
+  // ---------------------------------------------------------------- what hosts do on their own
+
+  /** Scale-out: the instance boots into Pending:Wait and the launch hook fires. */
+  launch(instanceId: string): void {
+    const instance = this.instances.get(instanceId);
+    if (instance?.state !== 'pending') return;
+    instance.state = 'running';
+    instance.launchedAt = this.now();
+    this.observe(
+      instanceId,
+      'launch',
+      `${instance.platform} host ${instance.hostname} boots in ${instance.autoScalingGroupName}`,
+    );
+    if (!instance.faults.has('agent-never-online'))
+      this.scheduler.after(timings.agentOnline, `agent online ${instanceId}`, () => this.agentOnline(instance));
+    this.hooks.start(instance, 'launch');
+  }
+
+  /** Scale-in: the terminate hook fires for an instance that is still running. */
+  terminate(instanceId: string): void {
+    const instance = this.instances.get(instanceId);
+    if (instance?.state !== 'running') {
+      this.observe(instanceId, 'terminate', 'not running: no terminate lifecycle action');
+      return;
+    }
+    instance.inService = false;
+    this.observe(instanceId, 'terminate', 'scale-in selects the instance');
+    this.hooks.start(instance, 'terminate');
+  }
+
+  /** Gone with no lifecycle event (spot reclaim, console terminate). */
+  kill(instanceId: string): void {
+    const instance = this.instances.get(instanceId);
+    if (!instance || instance.state === 'terminated') return;
+    this.observe(instanceId, 'kill', 'terminated without a lifecycle event');
+    this.hooks.dropActive(instance);
+    this.stop(instance);
+  }
+
+  /** Auto Scaling finishes with the instance after its last lifecycle action. */
+  shutDown(instance: SimInstance): void {
+    instance.state = 'shutting-down';
+    instance.inService = false;
+    this.scheduler.after(timings.shutdown, `shutdown ${instance.instanceId}`, () => this.stop(instance));
+  }
+
+  private stop(instance: SimInstance): void {
+    instance.state = 'terminated';
+    instance.inService = false;
+    instance.agentOnline = false;
+    if (instance.container) {
+      instance.container.status = 'INACTIVE';
+      instance.container.agentConnected = false;
+    }
+    this.observe(instance.instanceId, 'gone', 'instance terminated');
+  }
+
+  private agentOnline(instance: SimInstance): void {
+    if (instance.state !== 'running') return;
+    instance.agentOnline = true;
+    this.observe(instance.instanceId, 'agent', 'SSM agent online');
+    if (instance.fleet && !instance.faults.has('ecs-never-registers'))
+      this.scheduler.after(timings.ecsRegister, `ecs register ${instance.instanceId}`, () =>
+        this.ecs.register(instance),
+      );
+  }
+
+  /** The ECS agent computes its gMSA capability when it starts (aws-facts 6.5). */
+  restartEcsAgent(instance: SimInstance): void {
+    instance.ecsAgentSawJoin = instance.joined;
+    if (instance.container) this.ecs.refreshCapabilities(instance, instance.container);
+  }
+}

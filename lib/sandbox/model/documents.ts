@@ -1,0 +1,174 @@
+// What each SSM document does to the world when it runs on a host, and how long it takes. Effects
+// land when the invocation ends; the output follows the project documents' contract
+// (GMSA-READY-RESULT / GMSA-READY-MEMBER lines).
+import { patterns } from '../../config/patterns';
+import { timings } from '../timings';
+import type { Account } from './account';
+import { WINDOWS_NAME_ALPHABET } from './account';
+import type { SimCommand, SimInstance } from './types';
+
+export const JOIN_DOCUMENT = 'AWS-JoinDirectoryServiceDomain';
+
+export interface Outcome {
+  status: 'Success' | 'Failed' | 'TimedOut';
+  statusDetails: string;
+  responseCode: number;
+  output: string;
+  error?: string;
+}
+
+export interface Execution {
+  /** Seconds from start to the end of the invocation; undefined: it hangs until the command's timeout. */
+  duration?: number;
+  finish(): Outcome;
+}
+
+/** A hung invocation at the command's timeout. */
+export const timedOut: Outcome = {
+  status: 'TimedOut',
+  statusDetails: 'Delivery Timed Out',
+  responseCode: -1,
+  output: '',
+};
+
+const success = (output: string): Outcome => ({ status: 'Success', statusDetails: 'Success', responseCode: 0, output });
+const failure = (output: string, error = output): Outcome => ({
+  status: 'Failed',
+  statusDetails: 'Failed',
+  responseCode: 1,
+  output,
+  error,
+});
+
+/** The allowedPattern of each parameter of the project's documents: SendCommand rejects anything else. */
+export const documentPatterns: Record<'groupChange' | 'listMembers', Record<string, RegExp>> = {
+  groupChange: {
+    Action: /^(add|remove)$/,
+    GroupName: patterns.adGroupName,
+    ComputerNames: /^[A-Za-z0-9][A-Za-z0-9-]{0,14}\$(,[A-Za-z0-9][A-Za-z0-9-]{0,14}\$){0,49}$/,
+    DeleteComputerAccount: /^(true|false)$/,
+    DomainName: patterns.dnsName,
+  },
+  listMembers: { GroupName: patterns.adGroupName, DomainName: patterns.dnsName },
+};
+
+export function execute(account: Account, command: SimCommand, instance: SimInstance): Execution {
+  const { documents } = account;
+  const p = (name: string) => command.parameters[name]?.[0] ?? '';
+  switch (command.documentName) {
+    case JOIN_DOCUMENT:
+      return join(account, instance, p('directoryId'), p('directoryName'));
+    case documents.refreshWindows:
+    case documents.refreshLinux:
+      return refresh(account, instance, command.documentName === documents.refreshLinux ? 'linux' : 'windows');
+    case documents.groupChange:
+      return groupChange(
+        account,
+        p('Action'),
+        p('GroupName'),
+        p('ComputerNames').split(','),
+        p('DeleteComputerAccount'),
+      );
+    default:
+      return listMembers(account, p('GroupName'));
+  }
+}
+
+function join(account: Account, instance: SimInstance, directoryId: string, directoryName: string): Execution {
+  const { directory } = account;
+  if (directoryId !== directory.id || directoryName.toLowerCase() !== directory.name.toLowerCase())
+    return { duration: 30, finish: () => failure(`Directory ${directoryId} (${directoryName}) was not found.`) };
+  if (instance.faults.has('join-times-out')) return { finish: () => timedOut };
+  if (instance.faults.has('join-fails'))
+    return {
+      duration: timings.joinFailure,
+      finish: () =>
+        failure('Domain join failed: The specified domain either does not exist or could not be contacted. (1355)'),
+    };
+  if (instance.joined)
+    return { duration: 10, finish: () => success(`The instance is already joined to ${directory.name}.`) };
+  const windows = instance.platform === 'windows';
+  return {
+    duration: windows ? timings.joinWindows : timings.joinLinux,
+    finish: () => {
+      // The Linux join renames the host (aws-facts 4.7); the name is drawn when the join runs.
+      const hostname = windows ? instance.hostname : `EC2AMAZ-${account.random.chars(6, WINDOWS_NAME_ALPHABET)}`;
+      const accountName = `${hostname.slice(0, 15).toUpperCase()}$`;
+      if (directory.hasComputer(accountName))
+        return failure(`Domain join failed: the computer account ${accountName} already exists.`);
+      instance.hostname = hostname;
+      instance.joined = true;
+      account.createComputerAccount(instance, accountName);
+      account.observe(instance.instanceId, 'join', `joined ${directory.name} as ${accountName}`);
+      // Windows reboots to finish the join, which restarts the ECS agent; Linux requests no reboot.
+      if (windows) account.restartEcsAgent(instance);
+      return success(windows ? 'Domain join succeeded. SuccessAndReboot' : `Joined ${directory.name} as ${hostname}`);
+    },
+  };
+}
+
+function refresh(account: Account, instance: SimInstance, documentPlatform: 'windows' | 'linux'): Execution {
+  if (documentPlatform !== instance.platform)
+    return { duration: 1, finish: () => ({ ...failure('Invalid platform'), statusDetails: 'Invalid Platform' }) };
+  if (instance.faults.has('refresh-fails'))
+    return {
+      duration: 10,
+      finish: () => failure('Restart-Service : Service cannot be started due to the following error: timeout'),
+    };
+  return {
+    duration: instance.platform === 'windows' ? timings.refreshWindows : timings.refreshLinux,
+    finish: () => {
+      // Purging the tickets and restarting the agents: the ECS agent re-reads the join state.
+      account.restartEcsAgent(instance);
+      return success('tickets purged; ECS agent restarted');
+    },
+  };
+}
+
+function groupChange(
+  account: Account,
+  action: string,
+  group: string,
+  names: string[],
+  deleteComputerAccount: string,
+): Execution {
+  const { directory } = account;
+  return {
+    duration: timings.groupChangeBase + timings.groupChangePerName * names.length,
+    finish: () => {
+      const lines = names.map((name) => {
+        const error =
+          action === 'add'
+            ? account.instanceByComputerAccount(name)?.faults.has('authorize-fails')
+              ? 'Insufficient access rights to perform the operation'
+              : directory.addMember(group, name)
+            : directory.removeMember(group, name);
+        if (!error && action === 'remove' && deleteComputerAccount === 'true') directory.removeComputer(name);
+        if (!error)
+          account.observe(
+            account.instanceByComputerAccount(name)?.instanceId,
+            action === 'add' ? 'authorize' : 'deauthorize',
+            `${action} ${name} ${action === 'add' ? 'to' : 'from'} ${group}`,
+          );
+        return error ? `GMSA-READY-RESULT ${name} error ${error}` : `GMSA-READY-RESULT ${name} ok`;
+      });
+      const output = `${lines.join('\n')}\n`;
+      return lines.some((line) => line.includes(' error '))
+        ? failure(output, 'one or more names failed')
+        : success(output);
+    },
+  };
+}
+
+function listMembers(account: Account, group: string): Execution {
+  return {
+    duration: timings.listMembers,
+    finish: () =>
+      success(
+        account.directory
+          .members(group)
+          .map((name) => `GMSA-READY-MEMBER ${name}\n`)
+          .join(''),
+      ),
+  };
+}

@@ -1,0 +1,178 @@
+// Amazon ECS: container instances that register on their own, gMSA capabilities computed at agent
+// start, custom attributes, draining. No tasks run in the sandbox, so drains finish at once.
+import {
+  ClusterNotFoundException,
+  type DeleteAttributesCommandInput,
+  type DescribeContainerInstancesCommandInput,
+  ECSServiceException,
+  type ListContainerInstancesCommandInput,
+  type PutAttributesCommandInput,
+  TargetNotFoundException,
+  type UpdateContainerInstancesStateCommandInput,
+} from '@aws-sdk/client-ecs';
+import { awsError } from '../aws-errors';
+import type { Account } from './account';
+import type { SimContainer, SimInstance } from './types';
+
+const GMSA = 'ecs.capability.gmsa';
+const GMSA_DOMAINLESS = 'ecs.capability.gmsa-domainless';
+const MAX_CUSTOM_ATTRIBUTES = 10;
+
+export class Ecs {
+  private readonly containers = new Map<string, SimContainer>();
+  private readonly clusters: Set<string>;
+
+  constructor(private readonly account: Account) {
+    this.clusters = new Set(account.world.fleets.map((f) => f.cluster));
+  }
+
+  /** The ECS agent registers the host in its fleet's cluster. */
+  register(instance: SimInstance): void {
+    if (instance.state !== 'running' || !instance.fleet) return;
+    const { cluster } = instance.fleet;
+    const container: SimContainer = {
+      arn: `arn:aws:ecs:${this.account.world.region}:${this.account.world.account}:container-instance/${cluster}/${this.account.random.hex(32)}`,
+      cluster,
+      instanceId: instance.instanceId,
+      status: 'ACTIVE',
+      agentConnected: true,
+      attributes: new Map<string, string | undefined>([
+        ['ecs.os-type', instance.platform],
+        ['ecs.os-family', instance.platform === 'windows' ? 'WINDOWS_SERVER_2022_CORE' : 'LINUX'],
+        ['ecs.capability.task-eni', undefined],
+      ]),
+      registeredAt: this.account.now(),
+    };
+    instance.container = container;
+    instance.ecsAgentSawJoin = instance.joined;
+    // Callers may name a container instance by ARN or by its id (the ARN's last part).
+    this.containers.set(container.arn, container);
+    this.containers.set(container.arn.split('/').at(-1) as string, container);
+    this.refreshCapabilities(instance, container);
+    this.account.observe(instance.instanceId, 'ecs', `container instance registered in ${cluster}`);
+  }
+
+  /** What the agent advertises from what it saw at start (aws-facts 6.5). */
+  refreshCapabilities(instance: SimInstance, container: SimContainer): void {
+    const domainless = instance.fleet?.mode === 'domainless';
+    if (domainless) container.attributes.set(GMSA_DOMAINLESS, undefined);
+    if (instance.ecsAgentSawJoin) container.attributes.set(GMSA, undefined);
+    else container.attributes.delete(GMSA);
+  }
+
+  listContainerInstances(input: ListContainerInstancesCommandInput) {
+    this.cluster(input.cluster);
+    const instanceId = /ec2InstanceId\s*==\s*'?(i-[0-9a-f]+)'?/.exec(input.filter ?? '')?.[1];
+    const container = instanceId ? this.account.instances.get(instanceId)?.container : undefined;
+    const visible =
+      container &&
+      container.cluster === this.clusterName(input.cluster) &&
+      (input.status ? container.status === input.status : container.status !== 'INACTIVE');
+    return { containerInstanceArns: visible ? [container.arn] : [] };
+  }
+
+  describeContainerInstances(input: DescribeContainerInstancesCommandInput) {
+    this.cluster(input.cluster);
+    const found: SimContainer[] = [];
+    const failures: { arn: string; reason: string }[] = [];
+    for (const ref of input.containerInstances ?? []) {
+      const container = this.resolve(ref);
+      if (container) found.push(container);
+      else failures.push({ arn: ref, reason: 'MISSING' });
+    }
+    return {
+      containerInstances: found.map((c) => ({
+        containerInstanceArn: c.arn,
+        ec2InstanceId: c.instanceId,
+        status: c.status,
+        agentConnected: c.agentConnected,
+        runningTasksCount: 0,
+        pendingTasksCount: 0,
+        registeredAt: new Date(c.registeredAt * 1000),
+        attributes: [...c.attributes].map(([name, value]) => (value === undefined ? { name } : { name, value })),
+      })),
+      failures,
+    };
+  }
+
+  putAttributes(input: PutAttributesCommandInput) {
+    this.cluster(input.cluster);
+    const attributes = input.attributes ?? [];
+    const targets = attributes.map((a) => this.target(a.targetId));
+    attributes.forEach((attribute, i) => {
+      const container = targets[i] as SimContainer;
+      const custom = [...container.attributes.keys()].filter((n) => !n.startsWith('ecs.')).length;
+      if (!container.attributes.has(attribute.name ?? '') && custom >= MAX_CUSTOM_ATTRIBUTES)
+        throw awsError(
+          ECSServiceException,
+          'AttributeLimitExceededException',
+          'You can have at most 10 custom attributes per resource.',
+        );
+      container.attributes.set(attribute.name ?? '', attribute.value ?? undefined);
+      this.account.observe(container.instanceId, 'ready', `attribute ${attribute.name} set`);
+    });
+    return { attributes };
+  }
+
+  deleteAttributes(input: DeleteAttributesCommandInput) {
+    this.cluster(input.cluster);
+    const attributes = input.attributes ?? [];
+    for (const attribute of attributes) {
+      const container = this.target(attribute.targetId);
+      container.attributes.delete(attribute.name ?? '');
+      this.account.observe(container.instanceId, 'drain', `attribute ${attribute.name} removed`);
+    }
+    return { attributes };
+  }
+
+  updateContainerInstancesState(input: UpdateContainerInstancesStateCommandInput) {
+    this.cluster(input.cluster);
+    const updated: ReturnType<Ecs['describeContainerInstances']>['containerInstances'] = [];
+    const failures: { arn: string; reason: string }[] = [];
+    for (const ref of input.containerInstances ?? []) {
+      const container = this.resolve(ref);
+      if (!container || container.status === 'INACTIVE') {
+        failures.push({ arn: ref, reason: 'MISSING' });
+        continue;
+      }
+      container.status = input.status === 'DRAINING' ? 'DRAINING' : 'ACTIVE';
+      this.account.observe(container.instanceId, 'drain', `container instance ${container.status}`);
+      updated.push(
+        ...this.describeContainerInstances({ cluster: container.cluster, containerInstances: [container.arn] })
+          .containerInstances,
+      );
+    }
+    return { containerInstances: updated, failures };
+  }
+
+  /** Is the instance serving with the fleet's ready attribute? (for the report) */
+  isReady(instance: SimInstance): boolean {
+    const container = instance.container;
+    return (
+      !!container &&
+      container.status === 'ACTIVE' &&
+      !!instance.fleet &&
+      container.attributes.has(instance.fleet.readyAttribute)
+    );
+  }
+
+  private clusterName(ref: string | undefined): string {
+    return (ref ?? 'default').split('/').at(-1) as string;
+  }
+
+  private cluster(ref: string | undefined): void {
+    if (!this.clusters.has(this.clusterName(ref)))
+      throw awsError(ClusterNotFoundException, 'ClusterNotFoundException', 'Cluster not found.');
+  }
+
+  private resolve(ref: string): SimContainer | undefined {
+    return this.containers.get(ref);
+  }
+
+  private target(targetId: string | undefined): SimContainer {
+    const container = targetId ? this.resolve(targetId) : undefined;
+    if (!container || container.status === 'INACTIVE')
+      throw awsError(TargetNotFoundException, 'TargetNotFoundException', `Could not find ${targetId}.`);
+    return container;
+  }
+}

@@ -1,0 +1,160 @@
+// Auto Scaling lifecycle hooks: one token per action, EventBridge delivery of the event, heartbeat
+// and global timeouts with DefaultResult ABANDON, and the ValidationError AWS gives for any token
+// that is not active (completed, timed out, never issued: an archive replay).
+import { AutoScalingServiceException } from '@aws-sdk/client-auto-scaling';
+import type { LifecycleResult, Transition } from '../../workflow/types';
+import { awsError } from '../aws-errors';
+import { lifecycleEvent } from '../events';
+import type { Account } from './account';
+import type { SimInstance, SimLifecycleAction } from './types';
+
+const GLOBAL_TIMEOUT_CAP = 172_800;
+
+export interface LifecycleCallInput {
+  AutoScalingGroupName?: string;
+  LifecycleHookName?: string;
+  LifecycleActionToken?: string;
+  InstanceId?: string;
+  LifecycleActionResult?: string;
+}
+
+export class Hooks {
+  private readonly byToken = new Map<string, SimLifecycleAction>();
+  private readonly timers = new Map<string, () => void>();
+
+  constructor(private readonly account: Account) {}
+
+  /** Puts the instance in a wait state and sends the lifecycle event to EventBridge. */
+  start(instance: SimInstance, transition: Transition): SimLifecycleAction {
+    const { scheduler, random } = this.account;
+    const heartbeatTimeout = instance.fleet?.heartbeatTimeoutSeconds ?? 3600;
+    const now = scheduler.now();
+    const action: SimLifecycleAction = {
+      token: random.uuid(),
+      instanceId: instance.instanceId,
+      autoScalingGroupName: instance.autoScalingGroupName ?? '',
+      hookName: this.account.hookNames[transition],
+      transition,
+      startedAt: now,
+      deadline: now + heartbeatTimeout,
+      globalDeadline: now + Math.min(GLOBAL_TIMEOUT_CAP, 100 * heartbeatTimeout),
+      heartbeats: 0,
+      rejected: [],
+    };
+    instance.actions.push(action);
+    this.byToken.set(action.token, action);
+    this.arm(action);
+    const event = lifecycleEvent(
+      this.account.eventContext(),
+      action,
+      this.account.groupUuid(action.autoScalingGroupName),
+    );
+    this.account.deliverEvent('lifecycle', `lifecycle event ${instance.instanceId}`, () =>
+      this.account.targets.lifecycle(event),
+    );
+    return action;
+  }
+
+  /**
+   * Registers a lifecycle action that an event from outside the model (replay) describes, so the model
+   * honours its token. Archive replays carry long-expired tokens and are not registered.
+   */
+  adopt(instance: SimInstance, transition: Transition, token: string, hookName: string): void {
+    if (this.byToken.has(token)) return;
+    const heartbeatTimeout = instance.fleet?.heartbeatTimeoutSeconds ?? 3600;
+    const now = this.account.now();
+    const action: SimLifecycleAction = {
+      token,
+      instanceId: instance.instanceId,
+      autoScalingGroupName: instance.autoScalingGroupName ?? '',
+      hookName,
+      transition,
+      startedAt: now,
+      deadline: now + heartbeatTimeout,
+      globalDeadline: now + Math.min(GLOBAL_TIMEOUT_CAP, 100 * heartbeatTimeout),
+      heartbeats: 0,
+      rejected: [],
+    };
+    instance.actions.push(action);
+    this.byToken.set(token, action);
+    this.arm(action);
+  }
+
+  active(instance: SimInstance): SimLifecycleAction | undefined {
+    const last = instance.actions.at(-1);
+    return last && !last.result ? last : undefined;
+  }
+
+  /** The instance vanished: its pending action ends with it. */
+  dropActive(instance: SimInstance): void {
+    const action = this.active(instance);
+    if (action) this.finish(action, 'ABANDON', 'InstanceGone');
+  }
+
+  complete(input: LifecycleCallInput): Record<string, never> {
+    const action = this.find(input);
+    const result = input.LifecycleActionResult;
+    if (result !== 'CONTINUE' && result !== 'ABANDON')
+      throw awsError(AutoScalingServiceException, 'ValidationError', `Invalid LifecycleActionResult: ${result}`);
+    this.finish(action, result, 'CompleteLifecycleAction');
+    return {};
+  }
+
+  heartbeat(input: LifecycleCallInput): Record<string, never> {
+    const action = this.find(input);
+    const heartbeatTimeout = this.account.instances.get(action.instanceId)?.fleet?.heartbeatTimeoutSeconds ?? 3600;
+    action.heartbeats++;
+    action.deadline = Math.min(this.account.now() + heartbeatTimeout, action.globalDeadline);
+    this.arm(action);
+    this.account.observe(action.instanceId, 'heartbeat', `${action.transition} action extended`);
+    return {};
+  }
+
+  private find(input: LifecycleCallInput): SimLifecycleAction {
+    const { LifecycleActionToken: token, InstanceId: instanceId } = input;
+    const candidate = token
+      ? this.byToken.get(token)
+      : instanceId
+        ? this.active(this.account.instances.get(instanceId) ?? ({ actions: [] } as unknown as SimInstance))
+        : undefined;
+    const matches =
+      candidate &&
+      !candidate.result &&
+      candidate.autoScalingGroupName === input.AutoScalingGroupName &&
+      candidate.hookName === input.LifecycleHookName &&
+      (!instanceId || candidate.instanceId === instanceId);
+    if (matches) return candidate;
+    const message = token
+      ? `No active Lifecycle Action found with token ${token}`
+      : `No active Lifecycle Action found with instance ID ${instanceId}`;
+    const owner = candidate ?? undefined;
+    if (owner) owner.rejected.push(message);
+    else if (instanceId) this.account.instances.get(instanceId)?.strayRejections.push(message);
+    this.account.observe(owner?.instanceId ?? instanceId, 'lifecycle', `refused: ${message}`);
+    throw awsError(AutoScalingServiceException, 'ValidationError', message);
+  }
+
+  private finish(action: SimLifecycleAction, result: LifecycleResult, by: SimLifecycleAction['completedBy']): void {
+    action.result = result;
+    action.completedBy = by;
+    action.completedAt = this.account.now();
+    this.timers.get(action.token)?.();
+    this.timers.delete(action.token);
+    const instance = this.account.instances.get(action.instanceId);
+    this.account.observe(action.instanceId, 'lifecycle', `${action.transition} action ${result} (${by})`);
+    if (!instance || by === 'InstanceGone') return;
+    if (action.transition === 'launch' && result === 'CONTINUE') instance.inService = true;
+    // A launch ABANDON terminates the instance (Auto Scaling replaces it); a terminate of either result ends it.
+    else this.account.shutDown(instance);
+  }
+
+  /** The hook's timer: (re)armed on start and on every heartbeat, cancelled when the action ends. */
+  private arm(action: SimLifecycleAction): void {
+    this.timers.get(action.token)?.();
+    const cancel = this.account.scheduler.at(action.deadline, `hook timeout ${action.instanceId}`, () => {
+      this.timers.delete(action.token);
+      this.finish(action, 'ABANDON', 'HeartbeatTimeout');
+    });
+    this.timers.set(action.token, cancel);
+  }
+}

@@ -1,0 +1,106 @@
+// Amazon SQS and its Lambda event source mappings: the wake queue delivers each message after its
+// DelaySeconds; the directory queue gathers messages for a batching window and hands the function
+// batches of up to 50. Failed messages come back after the visibility timeout, then go to a DLQ.
+import {
+  QueueDoesNotExist,
+  type SendMessageBatchCommandInput,
+  type SendMessageCommandInput,
+} from '@aws-sdk/client-sqs';
+import { awsError } from '../aws-errors';
+import { type QueuedMessage, sqsEvent } from '../events';
+import { timings } from '../timings';
+import type { Account } from './account';
+
+type QueueName = 'wake' | 'directory';
+
+export class Queues {
+  /** Messages that exhausted their receives, by queue. */
+  readonly deadLetters: Record<QueueName, QueuedMessage[]> = { wake: [], directory: [] };
+  private readonly directoryVisible: QueuedMessage[] = [];
+  private directoryFlushPending = false;
+  private readonly byUrl: Map<string, QueueName>;
+
+  constructor(
+    private readonly account: Account,
+    urls: { wake: string; directory: string },
+  ) {
+    this.byUrl = new Map([
+      [urls.wake, 'wake'],
+      [urls.directory, 'directory'],
+    ]);
+  }
+
+  sendMessage(input: SendMessageCommandInput) {
+    const queue = this.queue(input.QueueUrl);
+    const message = this.enqueue(queue, input.MessageBody ?? '', input.DelaySeconds ?? 0);
+    return { MessageId: message.messageId, MD5OfMessageBody: '' };
+  }
+
+  sendMessageBatch(input: SendMessageBatchCommandInput) {
+    const queue = this.queue(input.QueueUrl);
+    const successful = (input.Entries ?? []).map((entry) => {
+      const message = this.enqueue(queue, entry.MessageBody ?? '', entry.DelaySeconds ?? 0);
+      return { Id: entry.Id, MessageId: message.messageId, MD5OfMessageBody: '' };
+    });
+    return { Successful: successful, Failed: [] };
+  }
+
+  private queue(url: string | undefined): QueueName {
+    const queue = this.byUrl.get(url ?? '');
+    if (!queue) throw awsError(QueueDoesNotExist, 'QueueDoesNotExist', 'The specified queue does not exist.');
+    return queue;
+  }
+
+  private enqueue(queue: QueueName, body: string, delaySeconds: number): QueuedMessage {
+    const message: QueuedMessage = {
+      messageId: this.account.random.uuid(),
+      body,
+      sentAt: this.account.now(),
+      receiveCount: 0,
+    };
+    this.account.scheduler.after(Math.min(delaySeconds, 900), `${queue} message visible`, () =>
+      this.visible(queue, message),
+    );
+    return message;
+  }
+
+  private visible(queue: QueueName, message: QueuedMessage): Promise<void> | undefined {
+    if (queue === 'wake') return this.deliver('wake', [message]);
+    this.directoryVisible.push(message);
+    if (!this.directoryFlushPending) {
+      this.directoryFlushPending = true;
+      this.account.scheduler.after(timings.directoryBatchWindow, 'directory batch', () => this.flushDirectory());
+    }
+    return undefined;
+  }
+
+  private async flushDirectory(): Promise<void> {
+    this.directoryFlushPending = false;
+    while (this.directoryVisible.length > 0)
+      await this.deliver('directory', this.directoryVisible.splice(0, timings.directoryBatchSize));
+  }
+
+  private async deliver(queue: QueueName, messages: QueuedMessage[]): Promise<void> {
+    const { account } = this;
+    for (const message of messages) message.receiveCount++;
+    const arn = `arn:aws:sqs:${account.world.region}:${account.world.account}:gmsa-ready-${queue}`;
+    const event = sqsEvent(
+      { account: account.world.account, region: account.world.region, at: account.now() },
+      arn,
+      messages,
+    );
+    let failed: Set<string>;
+    try {
+      failed = new Set(await (queue === 'wake' ? account.targets.wake(event) : account.targets.directory(event)));
+    } catch {
+      failed = new Set(messages.map((m) => m.messageId));
+    }
+    for (const message of messages.filter((m) => failed.has(m.messageId))) {
+      if (message.receiveCount >= timings.sqsMaxReceives) {
+        this.deadLetters[queue].push(message);
+        account.observe(undefined, queue, `message ${message.messageId} moved to the dead-letter queue`);
+      } else
+        account.scheduler.after(timings.sqsVisibility, `${queue} message retry`, () => this.visible(queue, message));
+    }
+  }
+}

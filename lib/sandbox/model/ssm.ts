@@ -1,0 +1,201 @@
+// Systems Manager as gmsa-ready sees it: instance information, Run Command with modelled run times,
+// eventually consistent GetCommandInvocation, status-change events, and Parameter Store credspecs.
+import {
+  type DescribeInstanceInformationCommandInput,
+  type GetCommandInvocationCommandInput,
+  type GetParameterCommandInput,
+  InvalidDocument,
+  InvalidInstanceId,
+  InvalidParameters,
+  InvocationDoesNotExist,
+  ParameterNotFound,
+  type SendCommandCommandInput,
+} from '@aws-sdk/client-ssm';
+import { awsError } from '../aws-errors';
+import { commandStatusEvent } from '../events';
+import { timings } from '../timings';
+import type { Account } from './account';
+import { documentPatterns, execute, JOIN_DOCUMENT, timedOut } from './documents';
+import type { SimCommand, SimInstance, SimInvocation } from './types';
+
+const TERMINAL = new Set(['Success', 'Failed', 'TimedOut', 'Cancelled']);
+const MAX_OUTPUT = 24_000;
+
+export class Ssm {
+  constructor(private readonly account: Account) {}
+
+  describeInstanceInformation(input: DescribeInstanceInformationCommandInput) {
+    const ids =
+      input.Filters?.find((f) => f.Key === 'InstanceIds')?.Values ??
+      input.InstanceInformationFilterList?.find((f) => f.key === 'InstanceIds')?.valueSet ??
+      [];
+    const list = ids
+      .map((id) => this.account.instances.get(id))
+      .filter((instance): instance is SimInstance => !!instance?.agentOnline)
+      .map((instance) => ({
+        InstanceId: instance.instanceId,
+        PingStatus: 'Online' as const,
+        LastPingDateTime: new Date(this.account.now() * 1000),
+        AgentVersion: '3.3.1142.0',
+        IsLatestVersion: true,
+        PlatformType: instance.platform === 'windows' ? ('Windows' as const) : ('Linux' as const),
+        PlatformName: instance.platform === 'windows' ? 'Microsoft Windows Server 2022 Datacenter' : 'Amazon Linux',
+        ResourceType: 'EC2Instance' as const,
+        ComputerName: this.account.computerName(instance),
+        IPAddress: '10.0.0.10',
+      }));
+    return { InstanceInformationList: list };
+  }
+
+  sendCommand(input: SendCommandCommandInput) {
+    const { account } = this;
+    const documentName = input.DocumentName ?? '';
+    const kind = this.documentKind(documentName);
+    const instanceIds = input.InstanceIds ?? [];
+    for (const id of instanceIds) {
+      const instance = account.instances.get(id);
+      if (!instance?.agentOnline || instance.state !== 'running')
+        throw awsError(InvalidInstanceId, 'InvalidInstanceId', 'Instances not in a valid state for account');
+    }
+    const parameters = (input.Parameters ?? {}) as Record<string, string[]>;
+    if (kind === 'groupChange' || kind === 'listMembers') this.checkParameters(kind, parameters);
+    const now = account.now();
+    const command: SimCommand = {
+      commandId: account.random.uuid(),
+      documentName,
+      instanceIds: [...instanceIds],
+      parameters,
+      requestedAt: now,
+      timeoutSeconds: input.TimeoutSeconds ?? 3600,
+      invocations: new Map(),
+    };
+    account.commands.set(command.commandId, command);
+    for (const id of instanceIds) this.start(command, account.instances.get(id) as SimInstance);
+    return {
+      Command: {
+        CommandId: command.commandId,
+        DocumentName: documentName,
+        InstanceIds: command.instanceIds,
+        Parameters: parameters,
+        Status: 'Pending' as const,
+        RequestedDateTime: new Date(now * 1000),
+        TimeoutSeconds: command.timeoutSeconds,
+        TargetCount: instanceIds.length,
+      },
+    };
+  }
+
+  getCommandInvocation(input: GetCommandInvocationCommandInput) {
+    const command = this.account.commands.get(input.CommandId ?? '');
+    const invocation = command?.invocations.get(input.InstanceId ?? '');
+    // Run Command is eventually consistent: a fresh invocation is not visible yet (aws-facts 4.3).
+    if (!command || !invocation || this.account.now() < command.requestedAt + timings.invocationVisible)
+      throw awsError(InvocationDoesNotExist, 'InvocationDoesNotExist', '');
+    const status = this.statusOf(invocation);
+    return {
+      CommandId: command.commandId,
+      InstanceId: invocation.instanceId,
+      DocumentName: command.documentName,
+      Status: status as 'Success',
+      StatusDetails: TERMINAL.has(status)
+        ? invocation.statusDetails
+        : status === 'InProgress'
+          ? 'InProgress'
+          : 'Pending',
+      ResponseCode: TERMINAL.has(status) ? invocation.responseCode : -1,
+      StandardOutputContent: invocation.output.slice(0, MAX_OUTPUT),
+      StandardErrorContent: invocation.error.slice(0, 8000),
+      ExecutionStartDateTime: new Date(invocation.startAt * 1000).toISOString(),
+    };
+  }
+
+  getParameter(input: GetParameterCommandInput) {
+    const { account } = this;
+    const name = input.Name ?? '';
+    const arn = name.startsWith('arn:')
+      ? name
+      : `arn:aws:ssm:${account.world.region}:${account.world.account}:parameter/${name.replace(/^\//, '')}`;
+    const value = account.world.credentialSpecs[arn];
+    if (value === undefined || !arn.includes(':ssm:')) throw awsError(ParameterNotFound, 'ParameterNotFound', '');
+    return {
+      Parameter: {
+        Name: `/${arn.split(':parameter/')[1]}`,
+        Type: 'String' as const,
+        Value: typeof value === 'string' ? value : JSON.stringify(value),
+        Version: 1,
+        ARN: arn,
+        DataType: 'text',
+      },
+    };
+  }
+
+  /** The aggregate status a command shows (its single invocation's for the commands gmsa-ready sends). */
+  commandStatus(command: SimCommand): string {
+    const statuses = [...command.invocations.values()].map((i) => this.statusOf(i));
+    return statuses.find((s) => !TERMINAL.has(s)) ?? statuses.find((s) => s !== 'Success') ?? 'Success';
+  }
+
+  private statusOf(invocation: SimInvocation): string {
+    if (TERMINAL.has(invocation.status)) return invocation.status;
+    return this.account.now() < invocation.startAt ? 'Pending' : 'InProgress';
+  }
+
+  private documentKind(name: string): 'join' | 'refresh' | 'groupChange' | 'listMembers' {
+    const { documents } = this.account;
+    if (name === JOIN_DOCUMENT) return 'join';
+    if (name === documents.refreshWindows || name === documents.refreshLinux) return 'refresh';
+    if (name === documents.groupChange) return 'groupChange';
+    if (name === documents.listMembers) return 'listMembers';
+    throw awsError(InvalidDocument, 'InvalidDocument', `Document ${name} does not exist in your account`);
+  }
+
+  /** The documents' allowedPattern: SSM refuses the whole command when a value does not match. */
+  private checkParameters(kind: 'groupChange' | 'listMembers', parameters: Record<string, string[]>): void {
+    for (const [name, pattern] of Object.entries(documentPatterns[kind])) {
+      const values = parameters[name];
+      if (values?.length !== 1 || !pattern.test(values[0] as string))
+        throw awsError(
+          InvalidParameters,
+          'InvalidParameters',
+          `Parameter "${name}" value ${JSON.stringify(values ?? null)} does not match the allowedPattern ${pattern.source}`,
+        );
+    }
+  }
+
+  private start(command: SimCommand, instance: SimInstance): void {
+    const { account } = this;
+    const execution = execute(account, command, instance);
+    const startAt = command.requestedAt + timings.commandStart;
+    const endAt =
+      execution.duration === undefined ? command.requestedAt + command.timeoutSeconds : startAt + execution.duration;
+    const invocation: SimInvocation = {
+      instanceId: instance.instanceId,
+      status: 'Pending',
+      statusDetails: 'Pending',
+      responseCode: -1,
+      output: '',
+      error: '',
+      startAt,
+      endAt,
+    };
+    command.invocations.set(instance.instanceId, invocation);
+    account.observe(
+      instance.management ? undefined : instance.instanceId,
+      'command',
+      `${command.documentName} sent (${command.commandId.slice(0, 8)})`,
+    );
+    account.scheduler.at(endAt, `command ${command.commandId} on ${instance.instanceId}`, () => {
+      const outcome = execution.duration === undefined ? timedOut : execution.finish();
+      Object.assign(invocation, { ...outcome, error: outcome.error ?? '' });
+      account.observe(
+        instance.management ? undefined : instance.instanceId,
+        'command',
+        `${command.documentName} ${outcome.status}`,
+      );
+      const event = commandStatusEvent(account.eventContext(), command, instance.instanceId, outcome.status);
+      account.deliverEvent('commandStatus', `status event ${command.commandId}`, () =>
+        account.targets.commandStatus(event),
+      );
+    });
+  }
+}

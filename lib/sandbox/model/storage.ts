@@ -1,0 +1,41 @@
+// Where credential specs and domainless secrets live: S3 objects and Secrets Manager secrets. A
+// world lists what exists; anything else is NoSuchKey / ResourceNotFoundException.
+import { Readable } from 'node:stream';
+import { type GetObjectCommandInput, NoSuchKey } from '@aws-sdk/client-s3';
+import { type DescribeSecretCommandInput, ResourceNotFoundException } from '@aws-sdk/client-secrets-manager';
+import { awsError } from '../aws-errors';
+import type { Account } from './account';
+
+/** A GetObject Body with the SDK's stream mixin methods. */
+function body(text: string) {
+  const bytes = Buffer.from(text, 'utf8');
+  return Object.assign(Readable.from([bytes]), {
+    transformToString: async (encoding?: BufferEncoding) => bytes.toString(encoding ?? 'utf8'),
+    transformToByteArray: async () => new Uint8Array(bytes),
+    transformToWebStream: () => Readable.toWeb(Readable.from([bytes])),
+  });
+}
+
+export class Storage {
+  constructor(private readonly account: Account) {}
+
+  getObject(input: GetObjectCommandInput) {
+    const arn = `arn:aws:s3:::${input.Bucket}/${input.Key}`;
+    const value = this.account.world.credentialSpecs[arn];
+    if (value === undefined) throw awsError(NoSuchKey, 'NoSuchKey', 'The specified key does not exist.');
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    return { Body: body(text), ContentLength: Buffer.byteLength(text), ContentType: 'application/json' };
+  }
+
+  describeSecret(input: DescribeSecretCommandInput) {
+    const id = input.SecretId ?? '';
+    const arn = this.account.world.secrets.find((s) => s === id || s.split(':secret:')[1]?.startsWith(id));
+    if (!arn)
+      throw awsError(
+        ResourceNotFoundException,
+        'ResourceNotFoundException',
+        "Secrets Manager can't find the specified secret.",
+      );
+    return { ARN: arn, Name: arn.split(':secret:')[1]?.replace(/-[A-Za-z0-9]{6}$/, '') };
+  }
+}

@@ -1,0 +1,87 @@
+// The simulated account's state: plain records indexed by id so every API call is O(1) or O(log n).
+import type { Fleet } from '../../config/schema';
+import type { LifecycleResult, Platform, Transition } from '../../workflow/types';
+import type { Fault } from '../world';
+
+export type Ec2State = 'pending' | 'running' | 'shutting-down' | 'terminated';
+
+export interface SimContainer {
+  arn: string;
+  cluster: string;
+  instanceId: string;
+  status: 'ACTIVE' | 'DRAINING' | 'INACTIVE';
+  agentConnected: boolean;
+  /** name → value (undefined for name-only capability attributes). */
+  attributes: Map<string, string | undefined>;
+  registeredAt: number;
+}
+
+export interface SimLifecycleAction {
+  token: string;
+  instanceId: string;
+  autoScalingGroupName: string;
+  hookName: string;
+  transition: Transition;
+  startedAt: number;
+  /** Heartbeat deadline: the hook times out with its DefaultResult when it passes. */
+  deadline: number;
+  globalDeadline: number;
+  heartbeats: number;
+  result?: LifecycleResult;
+  completedBy?: 'CompleteLifecycleAction' | 'HeartbeatTimeout' | 'InstanceGone';
+  completedAt?: number;
+  /** Refused CompleteLifecycleAction / RecordLifecycleActionHeartbeat calls, by message. */
+  rejected: string[];
+}
+
+export interface SimInstance {
+  instanceId: string;
+  autoScalingGroupName?: string;
+  fleet?: Fleet;
+  platform: Platform;
+  /** The host name (NetBIOS length); a Linux join replaces it. */
+  hostname: string;
+  faults: Set<Fault>;
+  management: boolean;
+  state: Ec2State;
+  inService: boolean;
+  launchedAt?: number;
+  agentOnline: boolean;
+  joined: boolean;
+  /** Whether the ECS agent saw the host domain-joined when it last started. */
+  ecsAgentSawJoin: boolean;
+  container?: SimContainer;
+  actions: SimLifecycleAction[];
+  /** Refused lifecycle calls that named a token the model never issued (archive replays). */
+  strayRejections: string[];
+  tags: Record<string, string>;
+}
+
+export interface SimInvocation {
+  instanceId: string;
+  status: string;
+  statusDetails: string;
+  responseCode: number;
+  output: string;
+  error: string;
+  startAt: number;
+  endAt: number;
+}
+
+export interface SimCommand {
+  commandId: string;
+  documentName: string;
+  instanceIds: string[];
+  parameters: Record<string, string[]>;
+  requestedAt: number;
+  timeoutSeconds: number;
+  invocations: Map<string, SimInvocation>;
+}
+
+/** Something worth a progress line. */
+export interface Observation {
+  at: number;
+  instanceId?: string;
+  step: string;
+  detail: string;
+}

@@ -1,0 +1,36 @@
+// Modelled durations, in virtual seconds. Rough real-world figures: what matters is their order and
+// that gmsa-ready never needs to know them.
+export const timings = {
+  /** EventBridge delivery of an AWS event to its target. */
+  eventDelivery: 1,
+  /** SSM agent registers and reports Online after boot. */
+  agentOnline: 60,
+  /** ECS agent registers the container instance after the SSM agent is online. */
+  ecsRegister: 90,
+  /** GetCommandInvocation says InvocationDoesNotExist this long after SendCommand. */
+  invocationVisible: 2,
+  /** Pending → InProgress. */
+  commandStart: 1,
+  /** AWS-JoinDirectoryServiceDomain on Windows, including the reboot. */
+  joinWindows: 240,
+  joinLinux: 90,
+  /** How long a failing join runs before it reports Failed. */
+  joinFailure: 60,
+  refreshWindows: 20,
+  refreshLinux: 30,
+  /** A group change: PowerShell start-up plus a little per name. */
+  groupChangeBase: 5,
+  groupChangePerName: 0.2,
+  listMembers: 4,
+  /** SQS batching window of the directory queue's event source mapping. */
+  directoryBatchWindow: 5,
+  directoryBatchSize: 50,
+  /** Visibility timeout before a failed SQS message is delivered again. */
+  sqsVisibility: 30,
+  sqsMaxReceives: 5,
+  /** Lambda async retries of a failed EventBridge invocation. */
+  lambdaRetryDelays: [60, 120],
+  reconcilerInterval: 60,
+  /** From CompleteLifecycleAction to the instance being gone. */
+  shutdown: 5,
+} as const;

@@ -1,0 +1,155 @@
+// The world file: the account, directory, fleets, instances and scenario a sandbox run simulates.
+// Fleets use the deployable config schema so a world is also a valid config; unknown faults and
+// actions are rejected naming the field.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { describeIssues } from '../config/load';
+import { patterns } from '../config/patterns';
+import { configSchema } from '../config/schema';
+
+export const FAULTS = [
+  'join-fails',
+  'join-times-out',
+  'agent-never-online',
+  'authorize-fails',
+  'refresh-fails',
+  'ecs-never-registers',
+] as const;
+export type Fault = (typeof FAULTS)[number];
+
+export class WorldError extends Error {
+  override name = 'WorldError';
+}
+
+const instanceId = z.string().regex(patterns.instanceId, 'must be an EC2 instance id');
+const computerAccount = z.string().regex(patterns.computerAccount, 'must be a computer account such as BUILD01$');
+
+/** "90m", "1h30m", "45s" or plain seconds. */
+const offset = z.union([
+  z.number().min(0),
+  z
+    .string()
+    .regex(/^(?=\d)(\d+h)?(\d+m)?(\d+s)?$/, 'must be a duration such as 0m, 90s or 1h30m')
+    .transform((s) => {
+      const part = (unit: string) => Number(new RegExp(`(\\d+)${unit}`).exec(s)?.[1] ?? 0);
+      return part('h') * 3600 + part('m') * 60 + part('s');
+    }),
+]);
+
+const stepSchema = z
+  .looseObject({
+    at: offset,
+    launch: z.array(instanceId).optional(),
+    terminate: z.array(instanceId).optional(),
+    /** Gone without a lifecycle event (spot reclaim, manual terminate): the reconciler must notice. */
+    kill: z.array(instanceId).optional(),
+  })
+  .refine((s) => s.launch || s.terminate || s.kill, { message: 'needs launch, terminate or kill' });
+
+const chaosSchema = z.looseObject({
+  seed: z.number().int().optional(),
+  duplicateEvents: z.number().min(0).max(1).default(0),
+  dropStatusEvents: z.number().min(0).max(1).default(0),
+  reorderEvents: z.boolean().default(false),
+  throttle: z.number().min(0).max(1).default(0),
+  apiErrors: z.number().min(0).max(1).default(0),
+});
+
+const worldSchema = z
+  .looseObject({
+    account: z
+      .string()
+      .regex(/^\d{12}$/, 'must be a 12-digit account id')
+      .default('123456789012'),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be a region such as us-east-1')
+      .default('us-east-1'),
+    /** Virtual start time (ISO 8601); fixed by default so runs are reproducible. */
+    start: z.iso.datetime().default('2026-01-01T00:00:00Z'),
+    directory: z.looseObject({
+      id: z.string().regex(patterns.directoryId, 'must look like d-1234567890'),
+      name: z.string().regex(patterns.dnsName, 'must be a DNS domain name'),
+      netbiosName: z.string().regex(patterns.netbiosName, 'must be a NetBIOS domain name').optional(),
+      groups: z
+        .record(z.string().regex(patterns.adGroupName, 'must be an AD group name'), z.array(computerAccount))
+        .default({}),
+      computers: z.array(computerAccount).default([]),
+    }),
+    fleets: configSchema.shape.fleets,
+    credentialSpecs: z.record(z.string(), z.union([z.string(), z.record(z.string(), z.unknown())])).default({}),
+    secrets: z.array(z.string().startsWith('arn:', 'must be a Secrets Manager ARN')).default([]),
+    instances: z
+      .array(
+        z.looseObject({
+          instanceId,
+          autoScalingGroupName: z.string().regex(patterns.autoScalingGroupName, 'must be an Auto Scaling group name'),
+          platform: z.enum(['windows', 'linux']).optional(),
+          hostname: z
+            .string()
+            .regex(patterns.netbiosName, 'must be a host name of at most 15 letters, digits, hyphens')
+            .optional(),
+          faults: z.array(z.enum(FAULTS, { message: `must be one of ${FAULTS.join(', ')}` })).default([]),
+        }),
+      )
+      .default([]),
+    scenario: z.array(stepSchema).default([]),
+    chaos: chaosSchema.optional(),
+  })
+  .superRefine((world, ctx) => {
+    const fleets = configSchema.safeParse({ fleets: world.fleets });
+    if (!fleets.success) for (const issue of fleets.error.issues) ctx.addIssue({ ...issue, code: 'custom' });
+    const asgs = new Set(world.fleets.flatMap((f) => f.autoScalingGroups));
+    const ids = new Set<string>();
+    world.instances.forEach((instance, i) => {
+      if (ids.has(instance.instanceId))
+        ctx.addIssue({ code: 'custom', path: ['instances', i, 'instanceId'], message: 'is listed twice' });
+      ids.add(instance.instanceId);
+      if (!asgs.has(instance.autoScalingGroupName))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['instances', i, 'autoScalingGroupName'],
+          message: `no fleet owns Auto Scaling group '${instance.autoScalingGroupName}'`,
+        });
+    });
+    world.scenario.forEach((step, i) => {
+      for (const action of ['launch', 'terminate', 'kill'] as const)
+        step[action]?.forEach((id, j) => {
+          if (!ids.has(id))
+            ctx.addIssue({
+              code: 'custom',
+              path: ['scenario', i, action, j],
+              message: `instance ${id} is not in instances`,
+            });
+        });
+    });
+  });
+
+export type World = z.output<typeof worldSchema>;
+export type WorldInstance = World['instances'][number];
+export type ScenarioStep = World['scenario'][number];
+export type Chaos = NonNullable<World['chaos']>;
+
+export function parseWorld(value: unknown, source = 'world'): World {
+  const result = worldSchema.safeParse(value);
+  if (!result.success) throw new WorldError(`${source} is invalid: ${describeIssues(result.error)}`);
+  return result.data;
+}
+
+export function loadWorldFile(path: string): World {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new WorldError(
+      `cannot read world file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new WorldError(`${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  return parseWorld(value, path);
+}

@@ -1,0 +1,118 @@
+// The life of one Run Command as a step sees it: requested, sent, reported, lost. Shared by the
+// host commands (join, refresh) and the batched group changes (authorize, deauthorize, undo).
+import type { Decision } from './context';
+import { groupResultFor } from './group-output';
+import { COMMAND_CHECK_AFTER, COMMAND_LOST_AFTER, COMMAND_MAX_ATTEMPTS } from './timing';
+import type { CommandPurpose, CommandStatus, Effect, GroupChange, Signal } from './types';
+
+export type CommandOutcome =
+  | { kind: 'success' }
+  | { kind: 'failure'; message: string }
+  /** Nothing decided yet (still running, or a signal that doesn't concern this command). */
+  | { kind: 'waiting' };
+
+const RUNNING: CommandStatus[] = ['Pending', 'InProgress', 'Delayed', 'Cancelling'];
+
+/** Records the intent to run a command and asks for it. A resend counts as another attempt of the same step. */
+export function request(d: Decision, purpose: CommandPurpose, targetInstanceId: string, effect: Effect): void {
+  const previous = d.record.pending?.purpose === purpose ? d.record.pending.attempt : 0;
+  d.record.pending = { purpose, targetInstanceId, requestedAt: d.at, attempt: previous + 1 };
+  d.emit(effect);
+  d.checkAt(COMMAND_CHECK_AFTER);
+}
+
+export function groupChangeEffect(d: Decision, action: 'add' | 'remove', purpose: GroupChange['purpose']): Effect {
+  const { record, fleet } = d;
+  return {
+    type: 'enqueueGroupChange',
+    change: {
+      instanceId: record.instanceId,
+      fleet: fleet.name,
+      managementInstanceId: fleet.managementInstanceId ?? '',
+      domainName: fleet.directory.name,
+      hostGroup: fleet.hostGroup ?? '',
+      computerAccount: `${record.computerName}$`,
+      action,
+      deleteComputerAccount: purpose === 'deauthorize' && fleet.deleteComputerAccount,
+      purpose,
+    },
+  };
+}
+
+/**
+ * Interprets a signal for the command the record is waiting on. `resend` is called when the command is
+ * presumed lost and may be sent again; group changes read their own line of the batch's output.
+ */
+export function follow(d: Decision, signal: Signal, resend: () => void): CommandOutcome {
+  const pending = d.record.pending;
+  if (!pending) return { kind: 'waiting' };
+  const groupChange =
+    pending.purpose === 'authorize' || pending.purpose === 'deauthorize' || pending.purpose === 'undo';
+
+  switch (signal.type) {
+    case 'commandSent':
+      if (signal.purpose !== pending.purpose || pending.commandId) return { kind: 'waiting' };
+      pending.commandId = signal.commandId;
+      d.note(`${pending.purpose} command ${signal.commandId} sent to ${pending.targetInstanceId}`);
+      d.checkAt(COMMAND_CHECK_AFTER);
+      return { kind: 'waiting' };
+
+    case 'commandStatus': {
+      const adopt = !pending.commandId && signal.purpose === pending.purpose;
+      if (signal.commandId !== pending.commandId && !adopt) return { kind: 'waiting' };
+      pending.commandId = signal.commandId;
+      if (signal.status === 'NotFound' || RUNNING.includes(signal.status)) {
+        if (signal.status === 'NotFound' && d.at - pending.requestedAt > COMMAND_LOST_AFTER) return lost(d, resend);
+        d.checkAt(signal.status === 'NotFound' ? 60 : COMMAND_CHECK_AFTER);
+        return { kind: 'waiting' };
+      }
+      if (groupChange) {
+        const line = groupResultFor(signal.output, `${d.record.computerName}$`);
+        if (line?.ok) return { kind: 'success' };
+        if (line) return { kind: 'failure', message: line.message };
+        if (signal.status === 'Success')
+          return { kind: 'failure', message: 'the group change printed no result for this host' };
+      }
+      if (signal.status === 'Success') return { kind: 'success' };
+      return { kind: 'failure', message: `command ${signal.commandId} ended ${signal.status}` };
+    }
+
+    case 'failed':
+      if (signal.effect !== 'sendCommand' && signal.effect !== 'enqueueGroupChange') return { kind: 'waiting' };
+      if (signal.kind === 'denied' || signal.kind === 'invalid') return { kind: 'failure', message: signal.message };
+      // Throttled, or the host's agent not reachable yet (InvalidInstanceId): try again shortly.
+      d.note(`${pending.purpose} could not be sent (${signal.kind}): ${signal.message}`);
+      d.record.pending = undefined;
+      d.record.attempts += 1;
+      d.wakeIn(30);
+      return { kind: 'waiting' };
+
+    case 'tick': {
+      const age = d.at - pending.requestedAt;
+      if (!pending.commandId) return age > COMMAND_LOST_AFTER ? lost(d, resend) : { kind: 'waiting' };
+      if (age >= COMMAND_CHECK_AFTER) {
+        d.emit({ type: 'getCommandInvocation', commandId: pending.commandId, instanceId: pending.targetInstanceId });
+        d.checkAt(COMMAND_CHECK_AFTER);
+      }
+      return { kind: 'waiting' };
+    }
+
+    default:
+      return { kind: 'waiting' };
+  }
+}
+
+function lost(d: Decision, resend: () => void): CommandOutcome {
+  const pending = d.record.pending;
+  if (!pending) return { kind: 'waiting' };
+  if (pending.attempt >= COMMAND_MAX_ATTEMPTS)
+    return { kind: 'failure', message: `${pending.purpose} command was lost ${pending.attempt} times` };
+  d.note(`${pending.purpose} command ${pending.commandId ?? '(unsent)'} presumed lost; sending again`);
+  resend();
+  return { kind: 'waiting' };
+}
+
+/** A step waiting on a command that was never (successfully) requested: after a failed send. */
+export function needsRequest(d: Decision): boolean {
+  return d.record.pending === undefined;
+}

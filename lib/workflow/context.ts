@@ -1,0 +1,87 @@
+// A decision in progress: a draft of the record, the effects asked for so far, and small verbs the
+// launch and terminate rules share. Pure: the time comes from the signal.
+import type { Fleet } from '../config/schema';
+import type { MetricName } from './metrics';
+import { HISTORY_LIMIT } from './timing';
+import type { Effect, HostRecord, Status, Step } from './types';
+
+export class Decision {
+  readonly effects: Effect[] = [];
+  changed = false;
+
+  constructor(
+    readonly record: HostRecord,
+    readonly fleet: Fleet,
+    readonly at: number,
+  ) {}
+
+  emit(...effects: Effect[]): void {
+    this.effects.push(...effects);
+    this.changed = true;
+  }
+
+  touch(): void {
+    this.changed = true;
+  }
+
+  metric(name: MetricName, value: number, step?: Step): void {
+    const dimensions: Record<string, string> = { Fleet: this.fleet.name };
+    if (step) dimensions.Step = step;
+    const unit = name === 'TimeToReady' || name === 'StepDuration' ? 'Seconds' : 'Count';
+    this.emit({ type: 'metric', datum: { name, unit, value, dimensions } });
+  }
+
+  log(level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown> = {}): void {
+    const r = this.record;
+    this.emit({
+      type: 'log',
+      level,
+      message,
+      fields: { instanceId: r.instanceId, fleet: r.fleet, status: r.status, step: r.step, ...fields },
+    });
+  }
+
+  note(detail: string): void {
+    const history = this.record.history;
+    history.push({ at: this.at, step: this.record.step, detail });
+    if (history.length > HISTORY_LIMIT) history.splice(0, history.length - HISTORY_LIMIT);
+    this.changed = true;
+  }
+
+  /** Moves to a step: closes the previous one's timing, resets attempts and pending work. */
+  enter(step: Step, detail: string): void {
+    const r = this.record;
+    if (r.step !== step && r.step !== 'done')
+      this.metric('StepDuration', Math.max(0, this.at - r.stepStartedAt), r.step);
+    r.step = step;
+    r.stepStartedAt = this.at;
+    r.attempts = 0;
+    r.pending = undefined;
+    this.note(detail);
+  }
+
+  setStatus(status: Status, reason: string | null = this.record.reason): void {
+    const r = this.record;
+    const tagChanged = r.status !== status || r.reason !== reason;
+    r.status = status;
+    r.reason = reason;
+    this.changed = true;
+    if (tagChanged) this.emit({ type: 'tag', instanceId: r.instanceId, status, reason });
+  }
+
+  /** Look again after `delay` seconds: a wake message now, the reconciler as the safety net. */
+  wakeIn(delay: number): void {
+    this.checkAt(delay);
+    this.emit({ type: 'wake', instanceId: this.record.instanceId, delaySeconds: delay });
+  }
+
+  /** Only the reconciler looks again (used while an event is expected). */
+  checkAt(delay: number): void {
+    this.record.nextCheckAt = this.at + delay;
+    this.changed = true;
+  }
+
+  elapsedInStep(): number {
+    return this.at - this.record.stepStartedAt;
+  }
+}

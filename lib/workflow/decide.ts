@@ -1,0 +1,191 @@
+// The workflow core's single entry: (record, signal) → (record', effects). Pure and synchronous:
+// no SDK, no clock, no I/O. Every rule about a host's life is reachable from here.
+import type { Fleet } from '../config/schema';
+import { Decision } from './context';
+import { act, advance, onLaunchSignal } from './launch';
+import { lifecycleOpen, onTerminateSignal, startDeauthorize, startDrain } from './terminate';
+import type { Effect, HostRecord, Signal } from './types';
+
+export interface Outcome {
+  /** The new record (the previous one, unchanged, when `changed` is false); undefined when none exists. */
+  record: HostRecord | undefined;
+  effects: Effect[];
+  changed: boolean;
+}
+
+type LifecycleSignal = Extract<Signal, { type: 'lifecycle' }>;
+
+export function newRecord(instanceId: string, fleet: Fleet, signal: LifecycleSignal): HostRecord {
+  return {
+    instanceId,
+    fleet: fleet.name,
+    platform: fleet.platform,
+    mode: fleet.mode,
+    autoScalingGroupName: signal.autoScalingGroupName,
+    version: 0,
+    status: signal.transition === 'launch' ? 'LAUNCHING' : 'TERMINATING',
+    step: 'done',
+    stepStartedAt: signal.at,
+    attempts: 0,
+    joined: false,
+    inGroup: false,
+    ready: false,
+    cleanupAttempts: 0,
+    reason: null,
+    history: [],
+    createdAt: signal.at,
+    updatedAt: signal.at,
+  };
+}
+
+export function decide(previous: HostRecord | undefined, signal: Signal, fleet: Fleet, instanceId: string): Outcome {
+  if (!previous && signal.type !== 'lifecycle') return { record: undefined, effects: [], changed: false };
+  const draft = previous ? structuredClone(previous) : newRecord(instanceId, fleet, signal as LifecycleSignal);
+  const d = new Decision(draft, fleet, signal.at);
+  if (!previous) d.touch();
+
+  if (signal.type === 'lifecycle') onLifecycle(d, signal, previous === undefined);
+  else if (!onHeartbeat(d, signal)) route(d, signal);
+
+  if (d.changed) {
+    keepHeartbeatInReach(d);
+    draft.updatedAt = Math.max(draft.updatedAt, signal.at);
+  }
+  return d.changed
+    ? { record: draft, effects: d.effects, changed: true }
+    : { record: previous, effects: [], changed: false };
+}
+
+function route(d: Decision, signal: Signal): void {
+  const { record } = d;
+  if (signal.type === 'instanceGone') return onInstanceGone(d, signal.state);
+  if (signal.type === 'tick') heartbeatIfDue(d);
+  if (record.status === 'LAUNCHING') return onLaunchSignal(d, signal);
+  if (record.status === 'TERMINATING' || record.status === 'CLEANUP_PENDING') return onTerminateSignal(d, signal);
+}
+
+function onLifecycle(d: Decision, signal: LifecycleSignal, fresh: boolean): void {
+  const { record } = d;
+  if (!fresh && (record.lifecycle?.token === signal.token || record.cancelledTokens?.includes(signal.token))) return; // duplicate delivery
+  const action = {
+    transition: signal.transition,
+    hookName: signal.hookName,
+    token: signal.token,
+    autoScalingGroupName: signal.autoScalingGroupName,
+    origin: signal.origin,
+    destination: signal.destination,
+    startedAt: signal.at,
+    heartbeatAt: signal.at,
+    heartbeats: 0,
+    replay: signal.replay || undefined,
+  };
+  if (signal.transition === 'launch') {
+    if (!fresh && record.status !== 'WARMED') {
+      // A launch for a host already serving, failed or leaving: late, reordered or replayed. Never act on it.
+      d.log('warn', `launch event ignored: instance is already ${record.status}`, { token: signal.token });
+      return;
+    }
+    record.lifecycle = action;
+    record.launchStartedAt = signal.at;
+    record.failedStep = undefined;
+    record.ready = false;
+    record.draining = false;
+    record.containerInstanceArn = undefined;
+    d.setStatus('LAUNCHING', null);
+    d.metric('LaunchStarted', 1);
+    const from =
+      signal.destination === 'WarmPool'
+        ? 'into the warm pool'
+        : signal.origin === 'WarmPool'
+          ? 'from the warm pool'
+          : '';
+    d.note(
+      `launch lifecycle action ${signal.token}${from ? ` (${from})` : ''}${signal.replay ? ' (archive replay)' : ''}`,
+    );
+    return advance(d, undefined, 'launch started');
+  }
+
+  if (record.status === 'TERMINATING' || record.status === 'CLEANUP_PENDING' || record.status === 'TERMINATED') {
+    d.log('warn', `terminate event ignored: instance is already ${record.status}`, { token: signal.token });
+    return;
+  }
+  if (record.status === 'LAUNCHING' && record.lifecycle && !fresh) {
+    // Never complete the stale launch action afterwards.
+    record.cancelledTokens = [...(record.cancelledTokens ?? []), record.lifecycle.token];
+    d.note(`launch cancelled by terminate (action ${record.lifecycle.token} left to Auto Scaling)`);
+  }
+  record.lifecycle = action;
+  d.setStatus('TERMINATING', null);
+  d.note(`terminate lifecycle action ${signal.token}${signal.destination === 'WarmPool' ? ' (to the warm pool)' : ''}`);
+  startDrain(d, 'draining');
+}
+
+/** The reconciler found the instance terminated or gone without a terminate event. */
+function onInstanceGone(d: Decision, state: string): void {
+  const { record } = d;
+  if (record.status === 'TERMINATED' || record.status === 'CLEANUP_PENDING') return;
+  if (record.status === 'TERMINATING' && record.step !== 'drain') return;
+  if (record.status === 'LAUNCHING' && record.lifecycle)
+    record.cancelledTokens = [...(record.cancelledTokens ?? []), record.lifecycle.token];
+  if (record.lifecycle && record.lifecycle.result === undefined && record.status === 'LAUNCHING') {
+    record.lifecycle.result = 'EXPIRED';
+  }
+  d.setStatus('TERMINATING', null);
+  d.note(`instance ${state} without a terminate event`);
+  startDeauthorize(d, `instance ${state}`);
+}
+
+function heartbeatIfDue(d: Decision): void {
+  const { record, fleet } = d;
+  const lifecycle = record.lifecycle;
+  if (!lifecycle || !lifecycleOpen(d)) return;
+  if (d.at - lifecycle.heartbeatAt < fleet.heartbeatTimeoutSeconds / 2) return;
+  d.emit({
+    type: 'recordHeartbeat',
+    autoScalingGroupName: lifecycle.autoScalingGroupName,
+    hookName: lifecycle.hookName,
+    token: lifecycle.token,
+    instanceId: record.instanceId,
+  });
+}
+
+/** Outcomes of our own heartbeat calls. Returns true when the signal was one. */
+function onHeartbeat(d: Decision, signal: Signal): boolean {
+  const lifecycle = d.record.lifecycle;
+  if (!lifecycle) return false;
+  if (signal.type === 'done' && signal.effect === 'recordHeartbeat') {
+    lifecycle.heartbeatAt = d.at;
+    lifecycle.heartbeats += 1;
+    d.metric('HeartbeatSent', 1);
+    return true;
+  }
+  if (signal.type === 'actionGone' && signal.effect === 'recordHeartbeat') {
+    // Auto Scaling already applied the hook's default result (timeout): nothing left to complete.
+    lifecycle.result = 'EXPIRED';
+    lifecycle.completedAt = d.at;
+    d.note('lifecycle action expired before the workflow finished');
+    if (d.record.status === 'LAUNCHING' && d.record.step !== 'undo' && d.record.step !== 'complete') {
+      d.record.failedStep = d.record.step;
+      d.metric('StepFailed', 1, d.record.step);
+      d.setStatus('LAUNCHING', `${d.record.step}: lifecycle action expired`);
+      if (d.record.inGroup && d.record.computerName) {
+        d.enter('undo', 'removing the group membership of an expired launch');
+        act(d);
+      } else {
+        d.enter('complete', 'expired');
+        act(d);
+      }
+    }
+    return true;
+  }
+  return signal.type === 'failed' && signal.effect === 'recordHeartbeat';
+}
+
+/** While an action is open, the record must be looked at again before half the heartbeat timeout passes. */
+function keepHeartbeatInReach(d: Decision): void {
+  const { record, fleet } = d;
+  const lifecycle = record.lifecycle;
+  if (!lifecycle || !lifecycleOpen(d) || record.step === 'done') return;
+  const due = lifecycle.heartbeatAt + fleet.heartbeatTimeoutSeconds / 2;
+  record.nextCheckAt = Math.min(record.nextCheckAt ?? due, due);
+}

@@ -1,0 +1,35 @@
+// How long the core waits for each step, how often it looks again, and how it backs off.
+// All in seconds. Polls are delayed wake messages; the reconciler only catches what they miss.
+import type { Step } from './types';
+
+/** Give up on a step this long after it started (drain uses the fleet's drainTimeoutSeconds). */
+export const STEP_DEADLINE: Record<Exclude<Step, 'drain' | 'done'>, number> = {
+  agent: 900,
+  join: 2700, // a Windows join reboots the host; the command reports after the reboot
+  identify: 900,
+  authorize: 900,
+  refresh: 900,
+  verify: 1200,
+  ready: 300,
+  complete: 900,
+  undo: 900,
+  deauthorize: 900,
+};
+
+/** Delay before a polling step looks again. */
+export const POLL_SECONDS = { agent: 15, identify: 20, verify: 20, drain: 15, retry: 30 } as const;
+
+/** Without a status event by then, ask GetCommandInvocation. */
+export const COMMAND_CHECK_AFTER = 300;
+/** A requested command with no SendCommand answer (or still InvocationDoesNotExist) this long is presumed lost. */
+export const COMMAND_LOST_AFTER = 180;
+/** How often a lost command is sent again before the step fails. */
+export const COMMAND_MAX_ATTEMPTS = 3;
+
+/** Retry delay for directory cleanup after a terminated host: 2, 4, 8 ... minutes, at most an hour. */
+export function cleanupBackoff(attempts: number): number {
+  return Math.min(120 * 2 ** Math.max(0, attempts - 1), 3600);
+}
+
+/** Bounded history kept on each record. */
+export const HISTORY_LIMIT = 50;

@@ -1,0 +1,275 @@
+// The vocabulary of the workflow core: what a host's record holds, what can happen to it (signals)
+// and what the core asks the shell to do (effects). Plain data only: no SDK types, no clock.
+
+export type Platform = 'windows' | 'linux';
+export type Mode = 'domain-joined' | 'domainless';
+export type LifecycleResult = 'CONTINUE' | 'ABANDON';
+export type Transition = 'launch' | 'terminate';
+export type Place = 'EC2' | 'AutoScalingGroup' | 'WarmPool';
+
+/** Where a record is. In-flight statuses carry a `step`; terminal ones keep the last step for history. */
+export type Status =
+  | 'LAUNCHING' // launch workflow in flight
+  | 'READY' // joined, authorized, verified, attribute set, action completed CONTINUE
+  | 'WARMED' // prepared for (or returned to) a warm pool; joined and authorized, not serving
+  | 'FAILED' // launch failed; action completed with onLaunchFailure
+  | 'TERMINATING' // terminate workflow in flight
+  | 'CLEANUP_PENDING' // terminate action completed, directory cleanup still being retried
+  | 'TERMINATED'; // gone and clean
+
+export const IN_FLIGHT: readonly Status[] = ['LAUNCHING', 'TERMINATING', 'CLEANUP_PENDING'];
+
+export type Step =
+  | 'agent' // wait for the SSM agent to be Online
+  | 'join' // AWS-JoinDirectoryServiceDomain
+  | 'identify' // read the computer name the join produced
+  | 'authorize' // add NAME$ to hostGroup (batched on the management host)
+  | 'refresh' // purge tickets / restart credentials-fetcher + ECS agent
+  | 'verify' // credential specs + ECS registration and capability
+  | 'ready' // put the ready attribute
+  | 'complete' // CompleteLifecycleAction
+  | 'undo' // failed launch: remove from the group again
+  | 'drain' // terminate: DRAINING and wait for tasks to leave
+  | 'deauthorize' // remove from hostGroup and delete the computer account
+  | 'done';
+
+export type CommandPurpose = 'join' | 'refresh' | 'authorize' | 'deauthorize' | 'undo';
+
+/** The lifecycle action this record is currently serving. */
+export interface LifecycleAction {
+  transition: Transition;
+  hookName: string;
+  token: string;
+  autoScalingGroupName: string;
+  origin?: Place;
+  destination?: Place;
+  /** Epoch seconds the event says the action began. */
+  startedAt: number;
+  /** Epoch seconds of the last heartbeat we recorded (or startedAt). */
+  heartbeatAt: number;
+  heartbeats: number;
+  /** Set once the action is finished, by us or (ValidationError) by Auto Scaling. */
+  result?: LifecycleResult | 'EXPIRED';
+  completedAt?: number;
+  /** True for an EventBridge archive replay (top-level `replay-name`). */
+  replay?: boolean;
+}
+
+/** A Run Command the record is waiting on (or intends to send: commandId absent until SendCommand returned). */
+export interface PendingCommand {
+  purpose: CommandPurpose;
+  commandId?: string;
+  /** Instance the invocation runs on: the host itself, or the fleet's management host. */
+  targetInstanceId: string;
+  requestedAt: number;
+  attempt: number;
+}
+
+export interface HistoryEntry {
+  at: number;
+  step: Step;
+  detail: string;
+}
+
+export interface HostRecord {
+  instanceId: string;
+  fleet: string;
+  platform: Platform;
+  mode: Mode;
+  autoScalingGroupName: string;
+  /** Optimistic-lock counter: every write is conditional on the version read. */
+  version: number;
+  status: Status;
+  step: Step;
+  stepStartedAt: number;
+  /** Retries of the current step (resets when the step changes). */
+  attempts: number;
+  /** When the reconciler (or a wake message) should look at this record next; absent when nothing is awaited. */
+  nextCheckAt?: number;
+  lifecycle?: LifecycleAction;
+  /** Launch actions superseded by a terminate, never to be completed. */
+  cancelledTokens?: string[];
+  /** First lifecycle event time of the current launch, for time-to-ready. */
+  launchStartedAt?: number;
+  readyAt?: number;
+  /** The NetBIOS name the join produced (without $). Terminate relies on it after the host is gone. */
+  computerName?: string;
+  joined: boolean;
+  /** True from the moment an authorize command was requested until a deauthorize confirmed removal. */
+  inGroup: boolean;
+  /** The ready attribute is set on the container instance. */
+  ready: boolean;
+  containerInstanceArn?: string;
+  /** UpdateContainerInstancesState DRAINING was accepted. */
+  draining?: boolean;
+  pending?: PendingCommand;
+  /** The launch step that failed for good; the action completes with the fleet's onLaunchFailure. */
+  failedStep?: Step;
+  /** Standalone tasks seen while draining: ECS does not drain them. */
+  standaloneTasks?: number;
+  cleanupAttempts: number;
+  /** When directory cleanup first became pending (for the oldest-pending gauge and its alarm). */
+  cleanupSince?: number;
+  reason: string | null;
+  history: HistoryEntry[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+// ---------------------------------------------------------------- signals
+
+/** A classified AWS error: retryable (throttling, 5xx), gone (resource absent), denied, invalid (our request is bad). */
+export type ErrorKind = 'retryable' | 'gone' | 'denied' | 'invalid';
+
+export type CommandStatus =
+  | 'Pending'
+  | 'InProgress'
+  | 'Delayed'
+  | 'Success'
+  | 'Cancelled'
+  | 'TimedOut'
+  | 'Failed'
+  | 'Cancelling'
+  | 'DeliveryTimedOut'
+  | 'ExecutionTimedOut'
+  | 'Undeliverable'
+  | 'Terminated'
+  | 'InvalidPlatform'
+  | 'AccessDenied'
+  /** GetCommandInvocation said InvocationDoesNotExist (normal right after SendCommand). */
+  | 'NotFound';
+
+export interface CredSpecFinding {
+  severity: 'error' | 'warning';
+  code: string;
+  path: string;
+  message: string;
+}
+
+export interface CredSpecCheck {
+  source: string;
+  valid: boolean;
+  findings: CredSpecFinding[];
+}
+
+export interface ContainerInstanceView {
+  arn: string;
+  status: string;
+  agentConnected: boolean;
+  /** Attribute names (values ignored): capabilities and custom attributes. */
+  attributes: string[];
+  runningTasks: number;
+}
+
+export type Signal =
+  /** An Auto Scaling lifecycle event (EventBridge), already parsed and matched to a fleet. */
+  | {
+      type: 'lifecycle';
+      at: number;
+      transition: Transition;
+      token: string;
+      hookName: string;
+      autoScalingGroupName: string;
+      origin?: Place;
+      destination?: Place;
+      replay: boolean;
+    }
+  /** Time passed: reconciler tick or a delayed wake message. */
+  | { type: 'tick'; at: number }
+  /** DescribeInstanceInformation for the host. */
+  | { type: 'agent'; at: number; online: boolean; computerName?: string; platformType?: string }
+  /** SendCommand returned (for batched group changes: the batch function sends it). */
+  | { type: 'commandSent'; at: number; purpose: CommandPurpose; commandId: string }
+  /** A command invocation's status (from GetCommandInvocation, after a status event or a reconciler poll). */
+  | {
+      type: 'commandStatus';
+      at: number;
+      commandId: string;
+      /** From the command index: lets a record adopt a command whose SendCommand answer it never saw. */
+      purpose?: CommandPurpose;
+      status: CommandStatus;
+      output?: string;
+    }
+  /** What verify learned: the container instance (absent when not registered) and every credential spec check. */
+  | { type: 'inspected'; at: number; containerInstance?: ContainerInstanceView; credentialSpecs: CredSpecCheck[] }
+  /** The container instance as seen while draining (absent: none is registered any more). */
+  | { type: 'drainStatus'; at: number; containerInstance?: ContainerInstanceView; standaloneTasks: number }
+  /** EC2 says the instance is terminated or no longer exists (reconciler). */
+  | { type: 'instanceGone'; at: number; state: string }
+  /** An effect succeeded with nothing to report. */
+  | { type: 'done'; at: number; effect: Effect['type'] }
+  /** CompleteLifecycleAction/RecordLifecycleActionHeartbeat said no active action: it is already finished. */
+  | { type: 'actionGone'; at: number; effect: 'completeLifecycleAction' | 'recordHeartbeat' }
+  /** An effect failed; the core decides what that means. */
+  | { type: 'failed'; at: number; effect: Effect['type']; kind: ErrorKind; message: string };
+
+// ---------------------------------------------------------------- effects
+
+export interface GroupChange {
+  instanceId: string;
+  fleet: string;
+  managementInstanceId: string;
+  domainName: string;
+  hostGroup: string;
+  /** sAMAccountName, NAME$ */
+  computerAccount: string;
+  action: 'add' | 'remove';
+  deleteComputerAccount: boolean;
+  purpose: 'authorize' | 'deauthorize' | 'undo';
+}
+
+export interface MetricDatum {
+  name: string;
+  unit: 'Count' | 'Seconds';
+  value: number;
+  /** Always includes Fleet; Step where useful. */
+  dimensions: Record<string, string>;
+}
+
+export type Effect =
+  | { type: 'describeAgent'; instanceId: string }
+  | {
+      type: 'sendCommand';
+      purpose: 'join' | 'refresh';
+      /** 'join' → AWS-JoinDirectoryServiceDomain, 'refresh' → the project's refresh document for the platform. */
+      platform: Platform;
+      instanceId: string;
+      parameters: Record<string, string[]>;
+      timeoutSeconds: number;
+    }
+  /** Batched on the management host by the directory function; it answers each record with commandSent. */
+  | { type: 'enqueueGroupChange'; change: GroupChange }
+  | { type: 'getCommandInvocation'; commandId: string; instanceId: string }
+  | {
+      type: 'inspect';
+      cluster: string;
+      instanceId: string;
+      credentialSpecs: string[];
+      directoryName: string;
+      platform: Platform;
+      mode: Mode;
+      discover: boolean;
+      taskExecutionRoleArn?: string;
+    }
+  | { type: 'putReadyAttribute'; cluster: string; containerInstanceArn: string; name: string }
+  | { type: 'deleteReadyAttribute'; cluster: string; containerInstanceArn: string; name: string }
+  | { type: 'drain'; cluster: string; containerInstanceArn: string }
+  | { type: 'inspectDrain'; cluster: string; instanceId: string; containerInstanceArn?: string }
+  | {
+      type: 'completeLifecycleAction';
+      autoScalingGroupName: string;
+      hookName: string;
+      token: string;
+      instanceId: string;
+      result: LifecycleResult;
+    }
+  | { type: 'recordHeartbeat'; autoScalingGroupName: string; hookName: string; token: string; instanceId: string }
+  /** Delayed continuation: deliver a tick for this instance after the delay (SQS DelaySeconds, max 900). */
+  | { type: 'wake'; instanceId: string; delaySeconds: number }
+  /** gmsa-ready:status / gmsa-ready:reason tags on the instance (best effort). */
+  | { type: 'tag'; instanceId: string; status: string; reason: string | null }
+  | { type: 'metric'; datum: MetricDatum }
+  /** A structured log line for people (failures, rejected events, reports). */
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string; fields: Record<string, unknown> };
+
+export type EffectType = Effect['type'];

@@ -1,0 +1,190 @@
+import {
+  DescribeInstanceInformationCommand,
+  GetCommandInvocationCommand,
+  InvalidInstanceId,
+  InvocationDoesNotExist,
+  SendCommandCommand,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createAwsEffector } from '../../lib/aws/effector';
+import type { EffectOf } from '../../lib/aws/outcome';
+import { AT, awsError, sent } from './helpers';
+
+const ssm = mockClient(SSMClient);
+const env = { refreshWindowsDocument: 'gmsa-ready-refresh-windows', refreshLinuxDocument: 'gmsa-ready-refresh-linux' };
+const effector = createAwsEffector({ ssm: new SSMClient({}), env });
+const instanceId = 'i-0123456789abcdef0';
+
+beforeEach(() => ssm.reset());
+
+describe('describeAgent', () => {
+  const effect = { type: 'describeAgent', instanceId } as const;
+
+  it('filters by instance id and reports an Online agent with its computer name', async () => {
+    ssm.on(DescribeInstanceInformationCommand).resolves({
+      InstanceInformationList: [
+        {
+          InstanceId: instanceId,
+          PingStatus: 'Online',
+          ComputerName: 'EC2AMAZ-AB12CD.corp.example.com',
+          PlatformType: 'Linux',
+        },
+      ],
+    });
+    expect(await effector.run(effect, AT)).toEqual({
+      type: 'agent',
+      at: AT,
+      online: true,
+      computerName: 'EC2AMAZ-AB12CD.corp.example.com',
+      platformType: 'Linux',
+    });
+    expect(sent(ssm)).toEqual([
+      [DescribeInstanceInformationCommand, { Filters: [{ Key: 'InstanceIds', Values: [instanceId] }] }],
+    ]);
+  });
+
+  it('is offline when the agent lost its connection', async () => {
+    ssm.on(DescribeInstanceInformationCommand).resolves({
+      InstanceInformationList: [{ InstanceId: instanceId, PingStatus: 'ConnectionLost', PlatformType: 'Windows' }],
+    });
+    expect(await effector.run(effect, AT)).toEqual({ type: 'agent', at: AT, online: false, platformType: 'Windows' });
+  });
+
+  it('is offline when the instance is not a managed node (yet)', async () => {
+    ssm.on(DescribeInstanceInformationCommand).resolves({ InstanceInformationList: [] });
+    expect(await effector.run(effect, AT)).toEqual({ type: 'agent', at: AT, online: false });
+  });
+});
+
+describe('sendCommand', () => {
+  const join = {
+    type: 'sendCommand',
+    purpose: 'join',
+    platform: 'linux',
+    instanceId,
+    parameters: { directoryId: ['d-1234567890'], directoryName: ['corp.example.com'] },
+    timeoutSeconds: 600,
+  } satisfies EffectOf<'sendCommand'>;
+
+  it('sends AWS-JoinDirectoryServiceDomain for a join', async () => {
+    ssm.on(SendCommandCommand).resolves({ Command: { CommandId: 'cmd-1' } });
+    expect(await effector.run(join, AT)).toEqual({ type: 'commandSent', at: AT, purpose: 'join', commandId: 'cmd-1' });
+    expect(sent(ssm)).toEqual([
+      [
+        SendCommandCommand,
+        {
+          DocumentName: 'AWS-JoinDirectoryServiceDomain',
+          InstanceIds: [instanceId],
+          Parameters: { directoryId: ['d-1234567890'], directoryName: ['corp.example.com'] },
+          TimeoutSeconds: 600,
+          Comment: `gmsa-ready join ${instanceId}`,
+        },
+      ],
+    ]);
+  });
+
+  it.each([
+    ['windows', 'gmsa-ready-refresh-windows'],
+    ['linux', 'gmsa-ready-refresh-linux'],
+  ] as const)('sends the refresh document of a %s host', async (platform, document) => {
+    ssm.on(SendCommandCommand).resolves({ Command: { CommandId: 'cmd-2' } });
+    const refresh = { ...join, purpose: 'refresh' as const, parameters: {}, timeoutSeconds: 300, platform };
+    expect(await effector.run(refresh, AT)).toEqual({
+      type: 'commandSent',
+      at: AT,
+      purpose: 'refresh',
+      commandId: 'cmd-2',
+    });
+    expect(sent(ssm)).toEqual([
+      [
+        SendCommandCommand,
+        {
+          DocumentName: document,
+          InstanceIds: [instanceId],
+          Parameters: {},
+          TimeoutSeconds: 300,
+          Comment: `gmsa-ready refresh ${instanceId}`,
+        },
+      ],
+    ]);
+  });
+
+  it('throws when the refresh document of the platform is not configured (a wiring bug)', async () => {
+    const unconfigured = createAwsEffector({ ssm: new SSMClient({}), env: { refreshWindowsDocument: 'doc' } });
+    await expect(unconfigured.run({ ...join, purpose: 'refresh' }, AT)).rejects.toThrow(/env.refreshLinuxDocument/);
+    expect(sent(ssm)).toEqual([]);
+  });
+
+  it('reports an instance SSM does not know as gone, without the parameters in the message', async () => {
+    const secret = { ...join, parameters: { directoryId: ['d-1234567890'], password: ['hunter2'] } };
+    ssm
+      .on(SendCommandCommand)
+      .rejects(new InvalidInstanceId({ message: 'Instances not in a valid state', $metadata: {} }));
+    const signal = await effector.run(secret, AT);
+    expect(signal).toEqual({
+      type: 'failed',
+      at: AT,
+      effect: 'sendCommand',
+      kind: 'gone',
+      message: 'InvalidInstanceId: Instances not in a valid state',
+    });
+    expect(JSON.stringify(signal)).not.toContain('hunter2');
+  });
+});
+
+describe('getCommandInvocation', () => {
+  const effect = { type: 'getCommandInvocation', commandId: 'cmd-1', instanceId } as const;
+
+  it('asks for the invocation and reports status and output', async () => {
+    ssm.on(GetCommandInvocationCommand).resolves({ Status: 'Success', StandardOutputContent: 'EC2AMAZ-AB12CD\n' });
+    expect(await effector.run(effect, AT)).toEqual({
+      type: 'commandStatus',
+      at: AT,
+      commandId: 'cmd-1',
+      status: 'Success',
+      output: 'EC2AMAZ-AB12CD\n',
+    });
+    expect(sent(ssm)).toEqual([[GetCommandInvocationCommand, { CommandId: 'cmd-1', InstanceId: instanceId }]]);
+  });
+
+  it('reports InvocationDoesNotExist as NotFound', async () => {
+    ssm
+      .on(GetCommandInvocationCommand)
+      .rejects(new InvocationDoesNotExist({ message: 'no invocation', $metadata: {} }));
+    expect(await effector.run(effect, AT)).toEqual({
+      type: 'commandStatus',
+      at: AT,
+      commandId: 'cmd-1',
+      status: 'NotFound',
+    });
+  });
+
+  it.each([
+    ['TimedOut', 'Delivery Timed Out', 'DeliveryTimedOut'],
+    ['TimedOut', 'Execution Timed Out', 'ExecutionTimedOut'],
+    ['Failed', 'Undeliverable', 'Undeliverable'],
+    ['Failed', 'Terminated', 'Terminated'],
+    ['Failed', 'Access Denied', 'AccessDenied'],
+    ['Failed', 'Invalid Platform', 'InvalidPlatform'],
+    ['Failed', 'Failed', 'Failed'],
+    ['TimedOut', 'Something New', 'TimedOut'],
+    ['InProgress', 'In Progress', 'InProgress'],
+    ['Cancelled', 'Terminated', 'Cancelled'],
+  ] as const)('Status %s with StatusDetails %s is %s', async (Status, StatusDetails, status) => {
+    ssm.on(GetCommandInvocationCommand).resolves({ Status, StatusDetails });
+    expect(await effector.run(effect, AT)).toMatchObject({ type: 'commandStatus', status });
+  });
+
+  it('turns throttling that outlasted the SDK retries into a retryable failure', async () => {
+    ssm.on(GetCommandInvocationCommand).rejects(awsError('ThrottlingException', 'Rate exceeded'));
+    expect(await effector.run(effect, AT)).toEqual({
+      type: 'failed',
+      at: AT,
+      effect: 'getCommandInvocation',
+      kind: 'retryable',
+      message: 'ThrottlingException: Rate exceeded',
+    });
+  });
+});

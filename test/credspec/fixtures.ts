@@ -1,0 +1,14 @@
+// Loads the real-shaped credential specs in test/fixtures/credspecs.
+import { readFileSync } from 'node:fs';
+
+export type FixtureName = 'microsoft-contoso' | 'aws-windows-domainless' | 'aws-linux-domainless';
+
+export const fixtureText = (name: FixtureName): string =>
+  readFileSync(new URL(`../fixtures/credspecs/${name}.json`, import.meta.url), 'utf8');
+
+/** A fresh parsed copy, free to break. */
+// biome-ignore lint/suspicious/noExplicitAny: tests reach into the spec by path to break it one way
+export const fixtureDoc = (name: FixtureName): any => JSON.parse(fixtureText(name));
+
+export const fixturePath = (name: FixtureName): string =>
+  new URL(`../fixtures/credspecs/${name}.json`, import.meta.url).pathname;

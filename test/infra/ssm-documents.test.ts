@@ -1,0 +1,164 @@
+// The project's Run Command documents: every parameter is constrained by an allowedPattern that lets the
+// values gmsa-ready sends through and keeps hostile text out (issue 4 and 7), and the scripts use the
+// parameters only inside single-quoted literals.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { patterns } from '../../lib/config/patterns';
+
+interface Parameter {
+  type: string;
+  allowedPattern: string;
+  default?: string;
+  maxChars?: number;
+}
+interface Document {
+  schemaVersion: string;
+  parameters: Record<string, Parameter>;
+  mainSteps: { action: string; inputs: { runCommand: string[] } }[];
+}
+
+const load = (file: string) => parse(readFileSync(`ssm/${file}`, 'utf8')) as Document;
+const documents = {
+  'group-change.yml': load('group-change.yml'),
+  'list-members.yml': load('list-members.yml'),
+  'refresh-windows.yml': load('refresh-windows.yml'),
+  'refresh-linux.yml': load('refresh-linux.yml'),
+};
+
+/** What SSM checks before it substitutes a value: the pattern, and maxChars when set. */
+function accepts(parameter: Parameter, value: string): boolean {
+  return new RegExp(parameter.allowedPattern).test(value) && value.length <= (parameter.maxChars ?? 4096);
+}
+const parameter = (file: keyof typeof documents, name: string): Parameter => {
+  const found = documents[file].parameters[name];
+  if (!found) throw new Error(`${file} has no parameter ${name}`);
+  return found;
+};
+
+const HOSTILE = [
+  "x';Remove-ADGroup -Identity 'Domain Admins",
+  '$(whoami)',
+  'EC2AMAZ-A1B2C3D$`whoami`',
+  'a;b',
+  'EC2AMAZ-A1B2C3D$\nRemove-ADGroup',
+  'corp.example.com\n',
+  '"quoted"',
+  'name|pipe',
+  '',
+];
+
+describe('every parameter of every document', () => {
+  it.each(Object.entries(documents))('%s: constrained by an anchored allowedPattern', (_, document) => {
+    expect(document.schemaVersion).toBe('2.2');
+    for (const [name, { allowedPattern }] of Object.entries(document.parameters)) expect(allowedPattern, name).toMatch(/^\^.*\$$/);
+  });
+
+  it.each(Object.entries(documents))('%s: rejects quotes, $(, backticks, semicolons, newlines, pipes, empty', (_, document) => {
+    for (const [name, definition] of Object.entries(document.parameters))
+      for (const value of HOSTILE) expect(accepts(definition, value), `${name} <- ${JSON.stringify(value)}`).toBe(false);
+  });
+
+  it.each(Object.entries(documents))('%s: uses each parameter only inside a single-quoted literal', (_, document) => {
+    const script = document.mainSteps.flatMap((step) => step.inputs.runCommand).join('\n');
+    const uses = [...script.matchAll(/(.?)\{\{\s*(\w+)\s*\}\}(.?)/g)];
+    expect(uses.map((use) => use[2]).sort()).toEqual(Object.keys(document.parameters).sort());
+    for (const [use, before, , after] of uses) expect(`${before}${after}`, use).toBe("''");
+  });
+});
+
+describe('GroupChange', () => {
+  const names = parameter('group-change.yml', 'ComputerNames');
+  const account = (i: number) => `EC2AMAZ-${String(i).padStart(7, '0')}$`;
+
+  it('accepts 1 to 50 NAME$ accounts and nothing else', () => {
+    expect(accepts(names, 'EC2AMAZ-A1B2C3D$')).toBe(true);
+    expect(accepts(names, 'EC2AMAZ-A1B2C3D$,IP-0A000A0B$,WEB1$')).toBe(true);
+    expect(accepts(names, Array.from({ length: 50 }, (_, i) => account(i)).join(','))).toBe(true);
+    expect(accepts(names, Array.from({ length: 51 }, (_, i) => account(i)).join(','))).toBe(false);
+    expect(accepts(names, 'EC2AMAZ-A1B2C3D')).toBe(false); // not a computer account: no $
+    expect(accepts(names, 'EC2AMAZ-A1B2C3DE$')).toBe(false); // 16 characters: not a NetBIOS name
+    expect(accepts(names, 'EC2AMAZ-A1B2C3D$,')).toBe(false);
+    expect(accepts(names, '-LEADING$')).toBe(false);
+    expect(accepts(names, 'EC2AMAZ-A1B2C3D$ ,WEB1$')).toBe(false);
+  });
+
+  it('matches lib/config/patterns for computer accounts and group names', () => {
+    for (const value of ['EC2AMAZ-A1B2C3D$', 'A$', 'EC2AMAZ-A1B2C3DE$', 'x$y$', 'ab'])
+      expect(accepts(names, value), value).toBe(patterns.computerAccount.test(value));
+    expect(parameter('group-change.yml', 'GroupName').allowedPattern).toBe(patterns.adGroupName.source);
+    expect(parameter('list-members.yml', 'GroupName').allowedPattern).toBe(patterns.adGroupName.source);
+  });
+
+  it('accepts real group names and only add/remove, true/false', () => {
+    const group = parameter('group-change.yml', 'GroupName');
+    for (const value of ['OrdersApiHosts', 'gMSA Hosts - Orders', 'hosts_2', 'A']) expect(accepts(group, value), value).toBe(true);
+    for (const value of ['Domain Admins;', "O'Brien", 'x\ty', ' lead']) expect(accepts(group, value), value).toBe(false);
+    const action = parameter('group-change.yml', 'Action');
+    expect(['add', 'remove', 'Add', 'delete', 'add remove'].map((value) => accepts(action, value))).toEqual([true, true, false, false, false]);
+    for (const [file, name] of [
+      ['group-change.yml', 'DeleteComputerAccount'],
+      ['refresh-windows.yml', 'RestartEcsAgent'],
+    ] as const) {
+      const flag = parameter(file, name);
+      expect(['true', 'false', 'TRUE', '1', 'yes'].map((value) => accepts(flag, value)), name).toEqual([true, true, false, false, false]);
+      expect(flag.default).toBe('false');
+    }
+  });
+
+  it('prints one result line per name, deletes with -Recursive and never prompts', () => {
+    const script = documents['group-change.yml'].mainSteps[0]?.inputs.runCommand.join('\n') ?? '';
+    expect(script).toContain("$ErrorActionPreference = 'Stop'");
+    expect(script).toContain('Add-ADGroupMember -Identity $group -Members $name -Server $domain');
+    expect(script).toContain('Remove-ADGroupMember -Identity $group -Members $name -Server $domain -Confirm:$false');
+    expect(script).toContain('Get-ADComputer -Identity $name -Server $domain | Remove-ADObject -Recursive -Confirm:$false');
+    expect(script).toContain("'GMSA-READY-RESULT {0} {1}'");
+    expect(script).toContain('if ($failed -gt 0) { exit 1 }');
+  });
+});
+
+describe('DomainName', () => {
+  const domains = [
+    parameter('group-change.yml', 'DomainName'),
+    parameter('list-members.yml', 'DomainName'),
+    parameter('refresh-linux.yml', 'DomainName'),
+  ];
+
+  it('agrees with lib/config/patterns.dnsName (the document pattern has no lookahead: maxChars bounds it)', () => {
+    const samples = [
+      'corp.example.com',
+      'a.b',
+      'CORP.EXAMPLE.COM',
+      'corp-1.example.com',
+      'corp',
+      '-corp.example.com',
+      'corp.example.com.',
+      'corp..example.com',
+      'corp.example.1com',
+      `${'a'.repeat(63)}.com`,
+      `${'a'.repeat(64)}.com`,
+      `${Array.from({ length: 63 }, () => 'abc').join('.')}.com`,
+      `${Array.from({ length: 64 }, () => 'abc').join('.')}.com`,
+    ];
+    for (const domain of domains)
+      for (const value of samples) expect(accepts(domain, value), value).toBe(patterns.dnsName.test(value));
+  });
+});
+
+describe('refresh documents', () => {
+  it('purges the machine tickets on Windows and checks klist exit code', () => {
+    const script = documents['refresh-windows.yml'].mainSteps[0]?.inputs.runCommand.join('\n') ?? '';
+    expect(documents['refresh-windows.yml'].mainSteps[0]?.action).toBe('aws:runPowerShellScript');
+    expect(script).toContain('klist.exe -li 0x3e7 purge');
+    expect(script).toContain('$LASTEXITCODE -ne 0');
+  });
+
+  it('checks the realm, then restarts credentials-fetcher and the ECS agent on Linux', () => {
+    const step = documents['refresh-linux.yml'].mainSteps[0];
+    expect(step?.action).toBe('aws:runShellScript');
+    const script = step?.inputs.runCommand.join('\n') ?? '';
+    expect(script).toContain('realm list --name-only | grep -qixF "$domain"');
+    expect(script).toContain('exit 1');
+    expect(script.indexOf('realm list')).toBeLessThan(script.indexOf('systemctl restart credentials-fetcher && systemctl restart ecs'));
+  });
+});

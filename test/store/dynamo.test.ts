@@ -1,0 +1,213 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type CommandRef, type Store, VersionConflictError } from '../../lib/engine/ports';
+import { InvalidCursorError } from '../../lib/store/cursor';
+import { createDynamoStore } from '../../lib/store/dynamo';
+import type { HostRecord, Status } from '../../lib/workflow/types';
+import { type LocalTable, startDynalite } from './dynalite';
+import { bareRecord, fullRecord, T0 } from './records';
+
+let table: LocalTable;
+let store: Store;
+
+beforeEach(async () => {
+  table = await startDynalite();
+  store = createDynamoStore({ client: table.client, tableName: table.tableName });
+});
+
+afterEach(async () => {
+  await table.stop();
+});
+
+async function rawItem(pk: string) {
+  const { Item } = await table.client.send(new GetCommand({ TableName: table.tableName, Key: { pk } }));
+  return Item;
+}
+
+async function allPages(status: Status, limit: number): Promise<{ pages: number; records: HostRecord[] }> {
+  const records: HostRecord[] = [];
+  let cursor: string | undefined;
+  let pages = 0;
+  do {
+    const page = await store.listByStatus(status, { limit, cursor });
+    pages++;
+    expect(page.items.length).toBeLessThanOrEqual(limit);
+    records.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor);
+  return { pages, records };
+}
+
+describe('conditional writes', () => {
+  it('creates a record once; a second create conflicts and leaves the first', async () => {
+    const first = bareRecord({ reason: 'first' });
+    await store.put(first, undefined);
+    await expect(store.put(bareRecord({ reason: 'second' }), undefined)).rejects.toBeInstanceOf(VersionConflictError);
+    expect(await store.get(first.instanceId)).toEqual(first);
+  });
+
+  it('updates at the expected version; a stale version conflicts and the stored item is unchanged', async () => {
+    await store.put(bareRecord(), undefined);
+    const v2 = bareRecord({ version: 2, step: 'join', updatedAt: T0 + 10 });
+    await store.put(v2, 1);
+    expect(await store.get(v2.instanceId)).toEqual(v2);
+
+    const stale = bareRecord({ version: 2, step: 'verify', updatedAt: T0 + 20 });
+    const error = await store.put(stale, 1).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(VersionConflictError);
+    expect((error as Error).message).toContain('i-0123456789abcdef0');
+    expect(await store.get(v2.instanceId)).toEqual(v2);
+  });
+
+  it('an update of a record that does not exist conflicts', async () => {
+    await expect(store.put(bareRecord({ version: 2 }), 1)).rejects.toBeInstanceOf(VersionConflictError);
+    expect(await store.get('i-0123456789abcdef0')).toBeUndefined();
+  });
+
+  it('lets exactly one of two concurrent writers from the same version win', async () => {
+    await store.put(bareRecord(), undefined);
+    const writers = [
+      bareRecord({ version: 2, step: 'join', reason: 'writer A' }),
+      bareRecord({ version: 2, step: 'identify', reason: 'writer B' }),
+    ];
+    const results = await Promise.allSettled(writers.map((record) => store.put(record, 1)));
+
+    const won = results.flatMap((result, i) => (result.status === 'fulfilled' ? [writers[i]] : []));
+    const lost = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    expect(lost[0]).toBeInstanceOf(VersionConflictError);
+    expect(await store.get('i-0123456789abcdef0')).toEqual(won[0]);
+  });
+
+  it('refuses a write that does not move the version forward', async () => {
+    await store.put(bareRecord(), undefined);
+    await expect(store.put(bareRecord({ version: 1, step: 'join' }), 1)).rejects.toThrow(/^version: 1 must be greater/);
+    expect((await store.get('i-0123456789abcdef0'))?.step).toBe('agent');
+  });
+});
+
+describe('round trips', () => {
+  it('preserves every HostRecord field, nested objects and history included', async () => {
+    const record = fullRecord();
+    await store.put(record, undefined);
+    expect(await store.get(record.instanceId)).toStrictEqual(record);
+  });
+
+  it('returns a bare record without storage attributes or invented fields', async () => {
+    const record = bareRecord();
+    await store.put(record, undefined);
+    expect(await store.get(record.instanceId)).toStrictEqual(record);
+    expect(await rawItem('host#i-0123456789abcdef0')).toMatchObject({ pk: 'host#i-0123456789abcdef0' });
+  });
+
+  it('drops optional fields that are present but undefined', async () => {
+    const record = bareRecord({ computerName: undefined, pending: undefined });
+    await store.put(record, undefined);
+    const stored = await store.get(record.instanceId);
+    expect(stored).toStrictEqual(bareRecord());
+    expect(stored && 'computerName' in stored).toBe(false);
+  });
+
+  it('round-trips command refs under their own key and answers undefined for unknown ids', async () => {
+    const command: CommandRef = {
+      commandId: 'c0ffee00-1111-2222-3333-444444444444',
+      purpose: 'authorize',
+      documentName: 'gmsa-ready-group-change',
+      targetInstanceId: 'i-0aaaaaaaaaaaaaaaa',
+      instanceIds: ['i-0123456789abcdef0', 'i-0fedcba9876543210'],
+      sentAt: T0,
+    };
+    await store.putCommand(command);
+    expect(await store.getCommand(command.commandId)).toStrictEqual(command);
+    expect(await rawItem(`cmd#${command.commandId}`)).toMatchObject({ pk: `cmd#${command.commandId}` });
+    expect(await store.getCommand('00000000-0000-0000-0000-000000000000')).toBeUndefined();
+    expect(await store.get('i-0fedcba9876543210')).toBeUndefined();
+  });
+});
+
+describe('TTL attribute', () => {
+  it('is set 90 days after updatedAt on TERMINATED records only', async () => {
+    await store.put(bareRecord({ instanceId: 'i-00000000000000001', status: 'TERMINATED', step: 'done' }), undefined);
+    await store.put(bareRecord({ instanceId: 'i-00000000000000002', status: 'READY', step: 'complete' }), undefined);
+    await store.put(bareRecord({ instanceId: 'i-00000000000000003', status: 'CLEANUP_PENDING' }), undefined);
+
+    expect((await rawItem('host#i-00000000000000001'))?.expiresAt).toBe(T0 + 90 * 86_400);
+    expect(await rawItem('host#i-00000000000000002')).not.toHaveProperty('expiresAt');
+    expect(await rawItem('host#i-00000000000000003')).not.toHaveProperty('expiresAt');
+    expect(await store.get('i-00000000000000001')).not.toHaveProperty('expiresAt');
+  });
+
+  it('is removed again when a record leaves TERMINATED', async () => {
+    await store.put(bareRecord({ status: 'TERMINATED', step: 'done' }), undefined);
+    await store.put(bareRecord({ version: 2, status: 'CLEANUP_PENDING', step: 'deauthorize' }), 1);
+    expect(await rawItem('host#i-0123456789abcdef0')).not.toHaveProperty('expiresAt');
+  });
+
+  it('is set 7 days after sentAt on command items', async () => {
+    await store.putCommand({
+      commandId: 'c1',
+      purpose: 'join',
+      documentName: 'AWS-JoinDirectoryServiceDomain',
+      targetInstanceId: 'i-0123456789abcdef0',
+      instanceIds: ['i-0123456789abcdef0'],
+      sentAt: T0,
+    });
+    expect((await rawItem('cmd#c1'))?.expiresAt).toBe(T0 + 7 * 86_400);
+    expect(await store.getCommand('c1')).not.toHaveProperty('expiresAt');
+  });
+});
+
+describe('listByStatus', () => {
+  const id = (n: number) => `i-${n.toString(16).padStart(17, '0')}`;
+
+  beforeEach(async () => {
+    for (let n = 1; n <= 5; n++) {
+      await store.put(bareRecord({ instanceId: id(n), status: 'LAUNCHING', updatedAt: T0 + n * 10 }), undefined);
+    }
+    for (let n = 6; n <= 7; n++) {
+      await store.put(bareRecord({ instanceId: id(n), status: 'READY', updatedAt: T0 + n * 10 }), undefined);
+    }
+    await store.putCommand({
+      commandId: 'c-unrelated',
+      purpose: 'join',
+      documentName: 'AWS-JoinDirectoryServiceDomain',
+      targetInstanceId: id(1),
+      instanceIds: [id(1)],
+      sentAt: T0,
+    });
+  });
+
+  it('pages through one status, newest first, with a cursor', async () => {
+    const { pages, records } = await allPages('LAUNCHING', 2);
+    expect(pages).toBeGreaterThanOrEqual(3);
+    expect(records.map((r) => r.instanceId)).toEqual([id(5), id(4), id(3), id(2), id(1)]);
+    expect(records.every((r) => r.status === 'LAUNCHING')).toBe(true);
+    expect(records[0]).not.toHaveProperty('pk');
+  });
+
+  it('returns only the asked status and no cursor when everything fit', async () => {
+    const page = await store.listByStatus('READY', { limit: 10 });
+    expect(page.items.map((r) => r.instanceId)).toEqual([id(7), id(6)]);
+    expect(page.cursor).toBeUndefined();
+    expect(await store.listByStatus('FAILED', { limit: 10 })).toEqual({ items: [] });
+  });
+
+  it('rejects a cursor that is not one it issued, naming the cursor', async () => {
+    await expect(store.listByStatus('LAUNCHING', { limit: 2, cursor: 'not a cursor!' })).rejects.toThrow(
+      InvalidCursorError,
+    );
+    const junk = Buffer.from('{"pk":"host#i-1","updatedAt":"soon","status":"LAUNCHING"}').toString('base64url');
+    await expect(store.listByStatus('LAUNCHING', { limit: 2, cursor: junk })).rejects.toThrow(/^cursor: .*updatedAt/);
+  });
+
+  it('rejects a cursor from another status listing', async () => {
+    const { cursor } = await store.listByStatus('LAUNCHING', { limit: 2 });
+    expect(cursor).toBeDefined();
+    await expect(store.listByStatus('READY', { limit: 2, cursor })).rejects.toThrow(/^cursor: not a READY page key/);
+  });
+
+  it.each([0, -1, 1.5, 1001])('rejects limit %s', async (limit) => {
+    await expect(store.listByStatus('READY', { limit })).rejects.toThrow(/^limit: must be an integer from 1 to 1000/);
+  });
+});

@@ -1,0 +1,44 @@
+// An in-memory Store with the same optimistic-lock contract as the DynamoDB one, for engine tests.
+import { type CommandRef, type Page, type Store, VersionConflictError } from '../../lib/engine/ports';
+import type { HostRecord, Status } from '../../lib/workflow/types';
+
+export class MemoryStore implements Store {
+  readonly records = new Map<string, HostRecord>();
+  readonly commands = new Map<string, CommandRef>();
+  readonly markers = new Map<string, string>();
+  writes = 0;
+
+  async get(instanceId: string) {
+    const record = this.records.get(instanceId);
+    return record && structuredClone(record);
+  }
+  async put(record: HostRecord, expectedVersion: number | undefined) {
+    const current = this.records.get(record.instanceId);
+    if (expectedVersion === undefined ? current !== undefined : current?.version !== expectedVersion)
+      throw new VersionConflictError(`record ${record.instanceId} moved`);
+    this.records.set(record.instanceId, structuredClone(record));
+    this.writes += 1;
+  }
+  async putCommand(command: CommandRef) {
+    this.commands.set(command.commandId, structuredClone(command));
+  }
+  async getCommand(commandId: string) {
+    return this.commands.get(commandId);
+  }
+  async listByStatus(status: Status, options: { limit: number; cursor?: string }): Promise<Page<HostRecord>> {
+    const all = [...this.records.values()].filter((r) => r.status === status).sort((a, b) => b.updatedAt - a.updatedAt);
+    const start = Number(options.cursor ?? 0);
+    const end = start + options.limit;
+    return {
+      items: all.slice(start, end).map((r) => structuredClone(r)),
+      cursor: end < all.length ? String(end) : undefined,
+    };
+  }
+  async getMarker(name: string) {
+    return this.markers.get(name);
+  }
+  async putMarker(name: string, value: string | undefined) {
+    if (value === undefined) this.markers.delete(name);
+    else this.markers.set(name, value);
+  }
+}
