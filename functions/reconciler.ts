@@ -3,6 +3,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { clientConfig } from '../lib/aws/client-config';
 import { instanceStates } from '../lib/aws/ec2';
 import { reconcile } from '../lib/engine/reconcile';
+import { startScavenge } from '../lib/engine/scavenge';
 import { initAtColdStart, lambda } from '../lib/handler';
 import { workflowRuntime } from '../lib/runtime';
 
@@ -14,5 +15,8 @@ let ec2: EC2Client | undefined;
 export const handler = lambda(async () => {
   ec2 ??= new EC2Client(clientConfig);
   const client = ec2;
-  return reconcile(workflowRuntime(), { instanceStates: (ids) => instanceStates(client, ids) });
+  const runtime = workflowRuntime();
+  const summary = await reconcile(runtime, { instanceStates: (ids) => instanceStates(client, ids) });
+  const scavenging = await startScavenge(runtime, runtime.ssm, runtime.env.listMembersDocument);
+  return { ...summary, scavenging };
 });

@@ -10,6 +10,7 @@ import {
 import { validateEvent } from '../events/validate';
 import type { Signal } from '../workflow/types';
 import { deliver, type EngineDeps } from './engine';
+import { finishScavenge } from './scavenge';
 
 export interface IntakeResult {
   accepted: boolean;
@@ -84,7 +85,16 @@ async function followCommand(deps: EngineDeps, event: CommandStatusEvent): Promi
     deps.telemetry.log('warn', 'command result unreadable; the reconciler will ask again', { commandId, result });
     return { accepted: true, reason: 'result unreadable' };
   }
-  const signal: Signal = command.purpose === 'list-members' ? result : { ...result, purpose: command.purpose };
+  if (command.purpose === 'list-members') {
+    if (result.status !== 'Success' || !command.fleet) return { accepted: true, status: result.status };
+    const plan = await finishScavenge(deps, command.fleet, result.output);
+    return {
+      accepted: true,
+      status: result.status,
+      reason: `scavenged: ${plan.stray.length} stale, ${plan.unknown.length} unknown`,
+    };
+  }
+  const signal: Signal = { ...result, purpose: command.purpose };
   for (const instanceId of command.instanceIds) await deliver(deps, instanceId, { ...signal, at: deps.now() });
   return { accepted: true, status: result.status };
 }

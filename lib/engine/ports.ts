@@ -12,6 +12,8 @@ export interface CommandRef {
   /** The host records the command serves (one for join/refresh; a batch for group changes). */
   instanceIds: string[];
   sentAt: number;
+  /** The fleet a management-host listing was taken for (list-members). */
+  fleet?: string;
 }
 
 export class VersionConflictError extends Error {

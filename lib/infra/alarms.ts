@@ -14,22 +14,26 @@ export interface AlarmInput {
   deadLetterQueues: string[];
 }
 
-interface MetricAlarm {
-  id: string;
+interface AlarmSpec {
   name: string;
   description: string;
-  metric: MetricName;
-  dimensions: Record<string, string>;
+  namespace: string;
+  metric: string;
+  dimensions: Record<string, CfnValue>;
   statistic: 'Sum' | 'Maximum';
   threshold: number;
 }
 
+/** An alarm on one of our metrics: namespace and the `service` dimension are added from the catalog. */
+interface MetricAlarm extends Omit<AlarmSpec, 'namespace' | 'metric' | 'dimensions'> {
+  id: string;
+  metric: MetricName;
+  dimensions: Record<string, string>;
+}
+
 const PERIOD_SECONDS = 300;
 
-function alarmResource(
-  input: AlarmInput,
-  alarm: Omit<MetricAlarm, 'metric'> & { namespace: string; metric: string; dimensions: Record<string, CfnValue> },
-) {
+function alarmResource(input: AlarmInput, alarm: AlarmSpec) {
   const actions = input.alarmTopicArn ? [input.alarmTopicArn] : [];
   return {
     Type: 'AWS::CloudWatch::Alarm',
@@ -124,7 +128,6 @@ export function buildAlarms(input: AlarmInput): Record<string, unknown> {
     add(
       `${queue}Alarm`,
       alarmResource(input, {
-        id: `${queue}Alarm`,
         name: `${queue}-not-empty`,
         description: `${queue} holds messages that could not be processed: inspect and redrive them.`,
         namespace: 'AWS/SQS',

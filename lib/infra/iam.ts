@@ -10,7 +10,7 @@ export interface Statement {
   Effect: 'Allow';
   Action: string[];
   Resource: CfnValue[] | '*';
-  Condition?: Record<string, Record<string, string[]>>;
+  Condition?: Record<string, Record<string, CfnValue[]>>;
 }
 
 const ASG_TAG = 'aws:autoscaling:groupName';
@@ -120,6 +120,31 @@ function credentialSpecs(config: Config): Statement[] {
     ),
     // Domainless credspecs name a Secrets Manager secret: verify checks it exists, never reads its value.
     ...allow('DomainlessSecrets', ['secretsmanager:DescribeSecret'], [regionalArn('secretsmanager', 'secret:*')]),
+    // Verify asks IAM whether a fleet's task execution role may read its specs.
+    ...allow(
+      'CheckTaskExecutionRoles',
+      ['iam:SimulatePrincipalPolicy'],
+      unique(config.fleets.flatMap((fleet) => (fleet.taskExecutionRoleArn ? [fleet.taskExecutionRoleArn] : []))),
+    ),
+  ];
+}
+
+/** Fleets with discoverCredentialSpecs read their clusters' services and task definitions. */
+function credentialSpecDiscovery(config: Config): Statement[] {
+  const clusters = unique(config.fleets.filter((fleet) => fleet.discoverCredentialSpecs).map((fleet) => fleet.cluster));
+  if (clusters.length === 0) return [];
+  return [
+    ...allow(
+      'DiscoverServices',
+      ['ecs:DescribeServices'],
+      clusters.map((cluster) => regionalArn('ecs', `service/${cluster}/*`)),
+    ),
+    // ListServices is scoped by the ecs:cluster condition, not by resource.
+    ...allow('ListClusterServices', ['ecs:ListServices'], '*', {
+      ArnEquals: { 'ecs:cluster': clusters.map((cluster) => regionalArn('ecs', `cluster/${cluster}`)) },
+    }),
+    // DescribeTaskDefinition has no resource-level permissions.
+    ...allow('ReadTaskDefinitions', ['ecs:DescribeTaskDefinition'], '*'),
   ];
 }
 
@@ -176,6 +201,7 @@ function workflow(config: Config): Statement[] {
     ...sendCommandToHosts(config),
     ...commandStatus(),
     ...credentialSpecs(config),
+    ...credentialSpecDiscovery(config),
     ...ecs(config),
     ...lifecycleActions(config),
     ...instanceTags(config),
@@ -197,11 +223,11 @@ function statementsFor(key: FunctionKey, config: Config): Statement[] {
         ...sendCommandToManagementHosts('ListGroupMembers', 'listMembers', config),
       ];
     case 'directory':
+      // It answers each record through the engine (commandSent, or a failure that can end the launch), so it
+      // may perform any workflow effect; it alone may change group membership.
       return [
-        ...table(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']),
+        ...workflow(config),
         ...receiveFrom(IDS.directoryQueue),
-        // Answering a record with commandSent may schedule its next look.
-        ...sendTo('EnqueueWake', [IDS.wakeQueue]),
         ...sendCommandToManagementHosts('ChangeGroupMembership', 'groupChange', config),
       ];
     case 'statusPage':

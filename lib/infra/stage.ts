@@ -11,8 +11,8 @@ import { IDS, logGroupName, type StageNames, WORKFLOW_FUNCTIONS } from './names'
 /** Lambda allows 4 KB for all environment variables together; the config gets at most this much of it. */
 export const MAX_CONFIG_ENV_BYTES = 3000;
 
-/** The intake functions that emit EventRejected, as their Source dimension. */
-export const REJECT_SOURCES = ['lifecycle', 'command-status'];
+/** The functions that emit EventRejected, as their Source dimension (directory: refused group changes). */
+export const REJECT_SOURCES = ['lifecycle', 'command-status', 'directory'];
 
 export const DEAD_LETTER_QUEUES = [IDS.wakeDlq, IDS.directoryDlq, IDS.eventsDlq, IDS.intakeFailures];
 
@@ -41,7 +41,7 @@ export function buildStage(config: Config, names: StageNames, source: string): S
   const body = buildDashboardBody({
     fleets,
     logGroupNames: WORKFLOW_FUNCTIONS.map((key) => logGroupName(names, key)),
-    region: '${AWS::Region}',
+    region: `\${AWS::Region}`,
     rejectSources: REJECT_SOURCES,
   });
   return {

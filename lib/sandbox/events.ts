@@ -106,3 +106,11 @@ export function sqsEvent(ctx: Omit<EventContext, 'id'>, queueArn: string, messag
     ),
   };
 }
+
+/** The intake function an EventBridge event goes to, by its source; undefined for anything else. */
+export function intakeFunctionFor(event: unknown): 'lifecycle' | 'command-status' | undefined {
+  const source = (event as { source?: unknown } | null)?.source;
+  if (source === 'aws.autoscaling') return 'lifecycle';
+  if (source === 'aws.ssm') return 'command-status';
+  return undefined;
+}

@@ -7,21 +7,17 @@ import type { Effect, HostRecord, Status, Step } from './types';
 
 export class Decision {
   readonly effects: Effect[] = [];
-  changed = false;
 
   constructor(
     readonly record: HostRecord,
     readonly fleet: Fleet,
     readonly at: number,
+    /** The record is new: its first status is news even if it equals the initial one. */
+    private readonly fresh = false,
   ) {}
 
   emit(...effects: Effect[]): void {
     this.effects.push(...effects);
-    this.changed = true;
-  }
-
-  touch(): void {
-    this.changed = true;
   }
 
   metric(name: MetricName, value: number, step?: Step): void {
@@ -45,7 +41,6 @@ export class Decision {
     const history = this.record.history;
     history.push({ at: this.at, step: this.record.step, detail });
     if (history.length > HISTORY_LIMIT) history.splice(0, history.length - HISTORY_LIMIT);
-    this.changed = true;
   }
 
   /** Moves to a step: closes the previous one's timing, resets attempts and pending work. */
@@ -62,10 +57,9 @@ export class Decision {
 
   setStatus(status: Status, reason: string | null = this.record.reason): void {
     const r = this.record;
-    const tagChanged = r.status !== status || r.reason !== reason;
+    const tagChanged = this.fresh || r.status !== status || r.reason !== reason;
     r.status = status;
     r.reason = reason;
-    this.changed = true;
     if (tagChanged) this.emit({ type: 'tag', instanceId: r.instanceId, status, reason });
   }
 
@@ -78,7 +72,6 @@ export class Decision {
   /** Only the reconciler looks again (used while an event is expected). */
   checkAt(delay: number): void {
     this.record.nextCheckAt = this.at + delay;
-    this.changed = true;
   }
 
   elapsedInStep(): number {

@@ -41,24 +41,23 @@ export function newRecord(instanceId: string, fleet: Fleet, signal: LifecycleSig
 export function decide(previous: HostRecord | undefined, signal: Signal, fleet: Fleet, instanceId: string): Outcome {
   if (!previous && signal.type !== 'lifecycle') return { record: undefined, effects: [], changed: false };
   const draft = previous ? structuredClone(previous) : newRecord(instanceId, fleet, signal as LifecycleSignal);
-  const d = new Decision(draft, fleet, signal.at);
-  if (!previous) d.touch();
+  const d = new Decision(draft, fleet, signal.at, previous === undefined);
 
   if (signal.type === 'lifecycle') onLifecycle(d, signal, previous === undefined);
   else if (!onHeartbeat(d, signal)) route(d, signal);
 
-  if (d.changed) {
-    keepHeartbeatInReach(d);
-    draft.updatedAt = Math.max(draft.updatedAt, signal.at);
-  }
-  return d.changed
-    ? { record: draft, effects: d.effects, changed: true }
-    : { record: previous, effects: [], changed: false };
+  // Structural comparison, not bookkeeping: any field a rule touched counts, and nothing else does.
+  const changed = d.effects.length > 0 || JSON.stringify(draft) !== JSON.stringify(previous);
+  if (!changed) return { record: previous, effects: [], changed: false };
+  keepHeartbeatInReach(d);
+  draft.updatedAt = Math.max(draft.updatedAt, signal.at);
+  return { record: draft, effects: d.effects, changed: true };
 }
 
 function route(d: Decision, signal: Signal): void {
   const { record } = d;
   if (signal.type === 'instanceGone') return onInstanceGone(d, signal.state);
+  if (signal.type === 'strayMember') return onStrayMember(d);
   if (signal.type === 'tick') heartbeatIfDue(d);
   if (record.status === 'LAUNCHING') return onLaunchSignal(d, signal);
   if (record.status === 'TERMINATING' || record.status === 'CLEANUP_PENDING') return onTerminateSignal(d, signal);
@@ -105,7 +104,10 @@ function onLifecycle(d: Decision, signal: LifecycleSignal, fresh: boolean): void
     return advance(d, undefined, 'launch started');
   }
 
-  if (record.status === 'TERMINATING' || record.status === 'CLEANUP_PENDING' || record.status === 'TERMINATED') {
+  if (
+    !fresh &&
+    (record.status === 'TERMINATING' || record.status === 'CLEANUP_PENDING' || record.status === 'TERMINATED')
+  ) {
     d.log('warn', `terminate event ignored: instance is already ${record.status}`, { token: signal.token });
     return;
   }
@@ -133,6 +135,17 @@ function onInstanceGone(d: Decision, state: string): void {
   d.setStatus('TERMINATING', null);
   d.note(`instance ${state} without a terminate event`);
   startDeauthorize(d, `instance ${state}`);
+}
+
+/** A terminated host's account is still in the host group (a lost race, a manual re-add): remove it again. */
+function onStrayMember(d: Decision): void {
+  const { record } = d;
+  if (record.status !== 'TERMINATED' || !record.computerName) return;
+  record.inGroup = true;
+  record.cleanupSince = d.at;
+  d.note(`${record.computerName}$ found in ${d.fleet.hostGroup} after termination`);
+  d.setStatus('CLEANUP_PENDING', 'deauthorize: stale membership found by the scavenger');
+  startDeauthorize(d, 'scavenging a stale membership');
 }
 
 function heartbeatIfDue(d: Decision): void {

@@ -114,6 +114,7 @@ export function act(d: Decision): void {
     case 'complete': {
       const lifecycle = record.lifecycle;
       if (!lifecycle) return finish(d, undefined);
+      if (lifecycle.result) return finish(d, lifecycle.result); // already finished (expired): nothing to complete
       const result = record.failedStep ? fleet.onLaunchFailure : 'CONTINUE';
       d.emit({
         type: 'completeLifecycleAction',

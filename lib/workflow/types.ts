@@ -194,6 +194,8 @@ export type Signal =
   | { type: 'inspected'; at: number; containerInstance?: ContainerInstanceView; credentialSpecs: CredSpecCheck[] }
   /** The container instance as seen while draining (absent: none is registered any more). */
   | { type: 'drainStatus'; at: number; containerInstance?: ContainerInstanceView; standaloneTasks: number }
+  /** The scavenger found this terminated host's account still in the host group. */
+  | { type: 'strayMember'; at: number }
   /** EC2 says the instance is terminated or no longer exists (reconciler). */
   | { type: 'instanceGone'; at: number; state: string }
   /** An effect succeeded with nothing to report. */

@@ -17,20 +17,30 @@ function templateWith(...statements: Record<string, unknown>[]): Template {
       SomeRole: {
         Type: 'AWS::IAM::Role',
         Properties: {
-          Policies: [{ PolicyName: 'p', PolicyDocument: { Statement: statements.map((s) => ({ Effect: 'Allow', ...s })) } }],
+          Policies: [
+            { PolicyName: 'p', PolicyDocument: { Statement: statements.map((s) => ({ Effect: 'Allow', ...s })) } },
+          ],
         },
       },
     },
   };
 }
 
-const instances = { 'Fn::Sub': 'arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:instance/*' };
+const instances = { 'Fn::Sub': `arn:\${AWS::Partition}:ec2:\${AWS::Region}:\${AWS::AccountId}:instance/*` };
 const asgCondition = { StringEquals: { 'ssm:resourceTag/aws:autoscaling:groupName': ['prod-ecs-win-orders'] } };
 
 describe('iamViolations', () => {
   it('accepts a scoped policy', () => {
     const template = templateWith(
-      { Action: ['ssm:SendCommand'], Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:document/${GroupChangeDocument}' }, 'arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0'] },
+      {
+        Action: ['ssm:SendCommand'],
+        Resource: [
+          {
+            'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:document/\${GroupChangeDocument}`,
+          },
+          'arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0',
+        ],
+      },
       { Action: ['ssm:SendCommand'], Resource: [instances], Condition: asgCondition },
       { Action: ['ssm:GetCommandInvocation'], Resource: '*' },
       { Action: ['dynamodb:GetItem'], Resource: [{ 'Fn::GetAtt': ['HostsTable', 'Arn'] }] },
@@ -40,13 +50,28 @@ describe('iamViolations', () => {
 
   it.each([
     ['Action "*"', { Action: '*', Resource: [{ 'Fn::GetAtt': ['HostsTable', 'Arn'] }] }, 'Action "*"'],
-    ['a service-wide action', { Action: ['ssm:*'], Resource: [{ 'Fn::GetAtt': ['HostsTable', 'Arn'] }] }, 'service-wide action ssm:*'],
-    ['a partial wildcard action', { Action: ['dynamodb:Get*'], Resource: [{ 'Fn::GetAtt': ['HostsTable', 'Arn'] }] }, 'wildcard action dynamodb:Get*'],
-    ['Resource "*" for an action with resource-level permissions', { Action: ['dynamodb:PutItem'], Resource: '*' }, 'dynamodb:PutItem on Resource "*"'],
+    [
+      'a service-wide action',
+      { Action: ['ssm:*'], Resource: [{ 'Fn::GetAtt': ['HostsTable', 'Arn'] }] },
+      'service-wide action ssm:*',
+    ],
+    [
+      'a partial wildcard action',
+      { Action: ['dynamodb:Get*'], Resource: [{ 'Fn::GetAtt': ['HostsTable', 'Arn'] }] },
+      'wildcard action dynamodb:Get*',
+    ],
+    [
+      'Resource "*" for an action with resource-level permissions',
+      { Action: ['dynamodb:PutItem'], Resource: '*' },
+      'dynamodb:PutItem on Resource "*"',
+    ],
     ['SendCommand on Resource "*"', { Action: ['ssm:SendCommand'], Resource: '*' }, 'ssm:SendCommand on Resource "*"'],
     [
       'SendCommand on another document',
-      { Action: ['ssm:SendCommand'], Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}::document/AWS-RunPowerShellScript' }] },
+      {
+        Action: ['ssm:SendCommand'],
+        Resource: [{ 'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}::document/AWS-RunPowerShellScript` }],
+      },
       'SendCommand on document arn:aws:ssm:us-east-1::document/AWS-RunPowerShellScript',
     ],
     [
@@ -54,7 +79,11 @@ describe('iamViolations', () => {
       { Action: ['ssm:SendCommand'], Resource: ['arn:aws:ssm:us-east-1:123456789012:document/*'] },
       'SendCommand on document arn:aws:ssm:us-east-1:123456789012:document/*',
     ],
-    ['SendCommand on any instance without the group condition', { Action: ['ssm:SendCommand'], Resource: [instances] }, 'without ssm:resourceTag'],
+    [
+      'SendCommand on any instance without the group condition',
+      { Action: ['ssm:SendCommand'], Resource: [instances] },
+      'without ssm:resourceTag',
+    ],
     [
       'SendCommand on an instance that is no management host',
       { Action: ['ssm:SendCommand'], Resource: ['arn:aws:ec2:us-east-1:123456789012:instance/i-0fedcba9876543210'] },

@@ -13,6 +13,9 @@ export const RESOURCE_STAR_ALLOWED = new Set([
   'xray:PutTraceSegments',
   'xray:PutTelemetryRecords',
   'tag:TagResources',
+  'ecs:DescribeTaskDefinition',
+  // Scoped by the ecs:cluster condition instead (credential spec discovery).
+  'ecs:ListServices',
 ]);
 
 export interface IamExpectations {

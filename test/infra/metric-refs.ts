@@ -1,6 +1,7 @@
 // Which metrics a dashboard body and the alarms reference, and whether each is one the code emits:
 // same namespace, a name in lib/workflow/metrics.ts, and exactly its dimensions plus Powertools' `service`.
 import { METRIC_NAMESPACE, METRIC_SERVICE, metricCatalog } from '../../lib/workflow/metrics';
+import type { Json } from './template';
 
 export interface MetricRef {
   where: string;
@@ -40,7 +41,7 @@ export function dashboardMetricRefs(body: string): MetricRef[] {
 }
 
 /** The references of AWS::CloudWatch::Alarm resources in our namespace (AWS/* alarms are not ours to check). */
-export function alarmMetricRefs(alarms: [string, { Properties: Record<string, any> }][]): MetricRef[] {
+export function alarmMetricRefs(alarms: [string, { Properties: Record<string, Json> }][]): MetricRef[] {
   return alarms
     .filter(([, alarm]) => !String(alarm.Properties.Namespace).startsWith('AWS/'))
     .map(([id, alarm]) => {

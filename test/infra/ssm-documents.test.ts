@@ -26,7 +26,10 @@ const documents = {
   'refresh-linux.yml': load('refresh-linux.yml'),
 };
 
-/** What SSM checks before it substitutes a value: the pattern, and maxChars when set. */
+/**
+ * What SSM checks before it substitutes a value: the pattern, and maxChars when set. (JS `$` is end of input;
+ * were SSM's `$` to allow a trailing newline, it would still land inside the quoted literal.)
+ */
 function accepts(parameter: Parameter, value: string): boolean {
   return new RegExp(parameter.allowedPattern).test(value) && value.length <= (parameter.maxChars ?? 4096);
 }
@@ -51,13 +54,18 @@ const HOSTILE = [
 describe('every parameter of every document', () => {
   it.each(Object.entries(documents))('%s: constrained by an anchored allowedPattern', (_, document) => {
     expect(document.schemaVersion).toBe('2.2');
-    for (const [name, { allowedPattern }] of Object.entries(document.parameters)) expect(allowedPattern, name).toMatch(/^\^.*\$$/);
+    for (const [name, { allowedPattern }] of Object.entries(document.parameters))
+      expect(allowedPattern, name).toMatch(/^\^.*\$$/);
   });
 
-  it.each(Object.entries(documents))('%s: rejects quotes, $(, backticks, semicolons, newlines, pipes, empty', (_, document) => {
-    for (const [name, definition] of Object.entries(document.parameters))
-      for (const value of HOSTILE) expect(accepts(definition, value), `${name} <- ${JSON.stringify(value)}`).toBe(false);
-  });
+  it.each(Object.entries(documents))(
+    '%s: rejects quotes, $(, backticks, semicolons, newlines, pipes, empty',
+    (_, document) => {
+      for (const [name, definition] of Object.entries(document.parameters))
+        for (const value of HOSTILE)
+          expect(accepts(definition, value), `${name} <- ${JSON.stringify(value)}`).toBe(false);
+    },
+  );
 
   it.each(Object.entries(documents))('%s: uses each parameter only inside a single-quoted literal', (_, document) => {
     const script = document.mainSteps.flatMap((step) => step.inputs.runCommand).join('\n');
@@ -92,16 +100,27 @@ describe('GroupChange', () => {
 
   it('accepts real group names and only add/remove, true/false', () => {
     const group = parameter('group-change.yml', 'GroupName');
-    for (const value of ['OrdersApiHosts', 'gMSA Hosts - Orders', 'hosts_2', 'A']) expect(accepts(group, value), value).toBe(true);
-    for (const value of ['Domain Admins;', "O'Brien", 'x\ty', ' lead']) expect(accepts(group, value), value).toBe(false);
+    for (const value of ['OrdersApiHosts', 'gMSA Hosts - Orders', 'hosts_2', 'A'])
+      expect(accepts(group, value), value).toBe(true);
+    for (const value of ['Domain Admins;', "O'Brien", 'x\ty', ' lead'])
+      expect(accepts(group, value), value).toBe(false);
     const action = parameter('group-change.yml', 'Action');
-    expect(['add', 'remove', 'Add', 'delete', 'add remove'].map((value) => accepts(action, value))).toEqual([true, true, false, false, false]);
+    expect(['add', 'remove', 'Add', 'delete', 'add remove'].map((value) => accepts(action, value))).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
     for (const [file, name] of [
       ['group-change.yml', 'DeleteComputerAccount'],
       ['refresh-windows.yml', 'RestartEcsAgent'],
     ] as const) {
       const flag = parameter(file, name);
-      expect(['true', 'false', 'TRUE', '1', 'yes'].map((value) => accepts(flag, value)), name).toEqual([true, true, false, false, false]);
+      expect(
+        ['true', 'false', 'TRUE', '1', 'yes'].map((value) => accepts(flag, value)),
+        name,
+      ).toEqual([true, true, false, false, false]);
       expect(flag.default).toBe('false');
     }
   });
@@ -111,7 +130,9 @@ describe('GroupChange', () => {
     expect(script).toContain("$ErrorActionPreference = 'Stop'");
     expect(script).toContain('Add-ADGroupMember -Identity $group -Members $name -Server $domain');
     expect(script).toContain('Remove-ADGroupMember -Identity $group -Members $name -Server $domain -Confirm:$false');
-    expect(script).toContain('Get-ADComputer -Identity $name -Server $domain | Remove-ADObject -Recursive -Confirm:$false');
+    expect(script).toContain(
+      'Get-ADComputer -Identity $name -Server $domain | Remove-ADObject -Recursive -Confirm:$false',
+    );
     expect(script).toContain("'GMSA-READY-RESULT {0} {1}'");
     expect(script).toContain('if ($failed -gt 0) { exit 1 }');
   });
@@ -137,8 +158,8 @@ describe('DomainName', () => {
       'corp.example.1com',
       `${'a'.repeat(63)}.com`,
       `${'a'.repeat(64)}.com`,
-      `${Array.from({ length: 63 }, () => 'abc').join('.')}.com`,
-      `${Array.from({ length: 64 }, () => 'abc').join('.')}.com`,
+      `${Array.from({ length: 62 }, () => 'abc').join('.')}.com`, // 251 characters
+      `${Array.from({ length: 63 }, () => 'abc').join('.')}.com`, // 255 characters
     ];
     for (const domain of domains)
       for (const value of samples) expect(accepts(domain, value), value).toBe(patterns.dnsName.test(value));
@@ -159,6 +180,8 @@ describe('refresh documents', () => {
     const script = step?.inputs.runCommand.join('\n') ?? '';
     expect(script).toContain('realm list --name-only | grep -qixF "$domain"');
     expect(script).toContain('exit 1');
-    expect(script.indexOf('realm list')).toBeLessThan(script.indexOf('systemctl restart credentials-fetcher && systemctl restart ecs'));
+    expect(script.indexOf('realm list')).toBeLessThan(
+      script.indexOf('systemctl restart credentials-fetcher && systemctl restart ecs'),
+    );
   });
 });

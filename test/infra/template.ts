@@ -9,9 +9,12 @@ export const STAGE = 'example';
 const TEMPLATE = '.serverless/cloudformation-template-update-stack.json';
 const INPUTS = ['serverless.yml', 'scripts/stage-config.cjs', `config/${STAGE}.yml`, 'ssm', 'lib/infra', 'lib/config'];
 
+// biome-ignore lint/suspicious/noExplicitAny: a parsed template is untyped JSON; the tests assert its shape.
+export type Json = any;
+
 export interface Resource {
   Type: string;
-  Properties: Record<string, any>;
+  Properties: Record<string, Json>;
   [key: string]: unknown;
 }
 

@@ -196,6 +196,7 @@ export class Account {
   /** The join registered the host in the directory as NAME$. */
   createComputerAccount(instance: SimInstance, accountName: string): void {
     this.directory.addComputer(accountName);
+    instance.accountName = accountName;
     this.byComputerAccount.set(accountName.toUpperCase(), instance);
   }
 
@@ -209,16 +210,23 @@ export class Account {
   launch(instanceId: string): void {
     const instance = this.instances.get(instanceId);
     if (instance?.state !== 'pending') return;
+    this.boot(instance);
+    this.hooks.start(instance, 'launch');
+  }
+
+  /** The instance starts; its SSM agent comes online a minute later (unless it never does). */
+  boot(instance: SimInstance): void {
     instance.state = 'running';
     instance.launchedAt = this.now();
     this.observe(
-      instanceId,
+      instance.instanceId,
       'launch',
       `${instance.platform} host ${instance.hostname} boots in ${instance.autoScalingGroupName}`,
     );
     if (!instance.faults.has('agent-never-online'))
-      this.scheduler.after(timings.agentOnline, `agent online ${instanceId}`, () => this.agentOnline(instance));
-    this.hooks.start(instance, 'launch');
+      this.scheduler.after(timings.agentOnline, `agent online ${instance.instanceId}`, () =>
+        this.agentOnline(instance),
+      );
   }
 
   /** Scale-in: the terminate hook fires for an instance that is still running. */

@@ -21,29 +21,14 @@ export interface LifecycleCallInput {
 export class Hooks {
   private readonly byToken = new Map<string, SimLifecycleAction>();
   private readonly timers = new Map<string, () => void>();
+  /** Lifecycle actions still waiting: the world is not quiet while any is. */
+  activeCount = 0;
 
   constructor(private readonly account: Account) {}
 
   /** Puts the instance in a wait state and sends the lifecycle event to EventBridge. */
   start(instance: SimInstance, transition: Transition): SimLifecycleAction {
-    const { scheduler, random } = this.account;
-    const heartbeatTimeout = instance.fleet?.heartbeatTimeoutSeconds ?? 3600;
-    const now = scheduler.now();
-    const action: SimLifecycleAction = {
-      token: random.uuid(),
-      instanceId: instance.instanceId,
-      autoScalingGroupName: instance.autoScalingGroupName ?? '',
-      hookName: this.account.hookNames[transition],
-      transition,
-      startedAt: now,
-      deadline: now + heartbeatTimeout,
-      globalDeadline: now + Math.min(GLOBAL_TIMEOUT_CAP, 100 * heartbeatTimeout),
-      heartbeats: 0,
-      rejected: [],
-    };
-    instance.actions.push(action);
-    this.byToken.set(action.token, action);
-    this.arm(action);
+    const action = this.open(instance, transition, this.account.random.uuid(), this.account.hookNames[transition]);
     const event = lifecycleEvent(
       this.account.eventContext(),
       action,
@@ -56,11 +41,14 @@ export class Hooks {
   }
 
   /**
-   * Registers a lifecycle action that an event from outside the model (replay) describes, so the model
-   * honours its token. Archive replays carry long-expired tokens and are not registered.
+   * Honours the token of a lifecycle event that comes from outside the model (replay). Archive replays
+   * carry long-expired tokens: the caller does not adopt those.
    */
   adopt(instance: SimInstance, transition: Transition, token: string, hookName: string): void {
-    if (this.byToken.has(token)) return;
+    if (!this.byToken.has(token)) this.open(instance, transition, token, hookName);
+  }
+
+  private open(instance: SimInstance, transition: Transition, token: string, hookName: string): SimLifecycleAction {
     const heartbeatTimeout = instance.fleet?.heartbeatTimeoutSeconds ?? 3600;
     const now = this.account.now();
     const action: SimLifecycleAction = {
@@ -77,7 +65,9 @@ export class Hooks {
     };
     instance.actions.push(action);
     this.byToken.set(token, action);
+    this.activeCount++;
     this.arm(action);
+    return action;
   }
 
   active(instance: SimInstance): SimLifecycleAction | undefined {
@@ -110,27 +100,25 @@ export class Hooks {
     return {};
   }
 
+  /** The active action a call names (token first, as AWS does), or the ValidationError AWS answers with. */
   private find(input: LifecycleCallInput): SimLifecycleAction {
     const { LifecycleActionToken: token, InstanceId: instanceId } = input;
-    const candidate = token
-      ? this.byToken.get(token)
-      : instanceId
-        ? this.active(this.account.instances.get(instanceId) ?? ({ actions: [] } as unknown as SimInstance))
-        : undefined;
-    const matches =
+    const instance = instanceId ? this.account.instances.get(instanceId) : undefined;
+    const candidate = token ? this.byToken.get(token) : instance && this.active(instance);
+    if (
       candidate &&
       !candidate.result &&
       candidate.autoScalingGroupName === input.AutoScalingGroupName &&
       candidate.hookName === input.LifecycleHookName &&
-      (!instanceId || candidate.instanceId === instanceId);
-    if (matches) return candidate;
+      (!instanceId || candidate.instanceId === instanceId)
+    )
+      return candidate;
     const message = token
       ? `No active Lifecycle Action found with token ${token}`
       : `No active Lifecycle Action found with instance ID ${instanceId}`;
-    const owner = candidate ?? undefined;
-    if (owner) owner.rejected.push(message);
-    else if (instanceId) this.account.instances.get(instanceId)?.strayRejections.push(message);
-    this.account.observe(owner?.instanceId ?? instanceId, 'lifecycle', `refused: ${message}`);
+    if (candidate) candidate.rejected.push(message);
+    else instance?.strayRejections.push(message);
+    this.account.observe(candidate?.instanceId ?? instanceId, 'lifecycle', `refused: ${message}`);
     throw awsError(AutoScalingServiceException, 'ValidationError', message);
   }
 
@@ -138,6 +126,7 @@ export class Hooks {
     action.result = result;
     action.completedBy = by;
     action.completedAt = this.account.now();
+    this.activeCount--;
     this.timers.get(action.token)?.();
     this.timers.delete(action.token);
     const instance = this.account.instances.get(action.instanceId);

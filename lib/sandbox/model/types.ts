@@ -48,6 +48,8 @@ export interface SimInstance {
   launchedAt?: number;
   agentOnline: boolean;
   joined: boolean;
+  /** The computer account the join created (NAME$), kept after the host is gone. */
+  accountName?: string;
   /** Whether the ECS agent saw the host domain-joined when it last started. */
   ecsAgentSawJoin: boolean;
   container?: SimContainer;

@@ -1,0 +1,39 @@
+// `gmsa-ready COMMAND ...`: dispatches to one module per command. Each returns its exit status.
+import { runCheckCredspec } from './check-credspec';
+import { type CliIo, EXIT } from './io';
+import { runReplay } from './replay';
+import { runSandbox } from './sandbox';
+
+type Command = (argv: string[], io: CliIo) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  sandbox: runSandbox,
+  replay: runReplay,
+  'check-credspec': runCheckCredspec,
+  // status: (lib/cli/status.ts, another engineer)
+  // bench: (lib/cli/bench.ts, another engineer)
+};
+
+export const USAGE = `usage: gmsa-ready <command> [options]
+commands:
+  sandbox [--world FILE] [--json] [--seed N]             run a world (default: the demo) against a simulated account
+  replay --sandbox [--world FILE] [--json] [--seed N] EVENT_FILE...
+                                                         replay events through the real handlers in a sandbox
+  replay --stage STAGE [--json] EVENT_FILE...            send events to a deployed stage's intake functions
+  check-credspec [--domain D] [--platform P] [--json] ARN_OR_FILE...
+                                                         check credential specs
+exit status: 0 ok, 3 an event was rejected, 2 bad usage or unreadable input`;
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(`${USAGE}\n`);
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr(`gmsa-ready: unknown command '${name}' (try --help)\n`);
+    return EXIT.usage;
+  }
+  return command(rest, io);
+}

@@ -1,0 +1,113 @@
+// `gmsa-ready replay`: recorded EventBridge events through gmsa-ready's intake, either in a sandbox
+// (`--sandbox`: the real handlers, a simulated account) or in a deployed stage (`--stage`: Lambda Invoke).
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { clientConfig } from '../aws/client-config';
+import { intakeFunctionFor } from '../sandbox/events';
+import { parseRunArgs } from './args';
+import { type RecordedEvent, readEventFiles } from './event-files';
+import { type CliIo, EXIT, oneLineReason, UsageError } from './io';
+import { loadWorld, runWorld } from './run-world';
+
+/** Deployed intake function names (serverless: service-stage-function). */
+export const intakeFunctionName = (stage: string, fn: 'lifecycle' | 'command-status') => `gmsa-ready-${stage}-${fn}`;
+
+export interface StageResult {
+  source: string;
+  functionName: string | null;
+  accepted: boolean;
+  reason: string | null;
+}
+
+export async function runReplay(
+  argv: string[],
+  io: CliIo,
+  lambda: () => LambdaClient = defaultLambda,
+): Promise<number> {
+  try {
+    const args = parseRunArgs(argv, { positionals: true, replay: true });
+    if (args.sandbox === (args.stage !== undefined))
+      throw new UsageError('give exactly one of --sandbox or --stage STAGE');
+    if (args.stage !== undefined && (args.world !== undefined || argv.includes('--seed')))
+      throw new UsageError('--world and --seed apply to --sandbox only');
+    const events = readEventFiles(args.files);
+    if (args.stage !== undefined) return await replayToStage(args.stage, events, args.json, io, lambda());
+    const world = loadWorld(args.world);
+    return await runWorld(world, args, io, async (sandbox) => {
+      // One file at a time, each followed by the world settling: a later file sees what the earlier did.
+      for (const file of groupByFile(events)) {
+        await sandbox.deliverRecorded(file);
+        await sandbox.runUntilQuiet();
+      }
+    });
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`replay: ${oneLineReason(error)}\n`);
+    return EXIT.usage;
+  }
+}
+
+function defaultLambda(): LambdaClient {
+  return new LambdaClient(clientConfig);
+}
+
+function groupByFile(events: RecordedEvent[]): RecordedEvent[][] {
+  const files = new Map<string, RecordedEvent[]>();
+  for (const event of events) {
+    const file = event.source.slice(0, event.source.lastIndexOf('#'));
+    files.set(file, [...(files.get(file) ?? []), event]);
+  }
+  return [...files.values()];
+}
+
+async function replayToStage(
+  stage: string,
+  events: RecordedEvent[],
+  json: boolean,
+  io: CliIo,
+  lambda: LambdaClient,
+): Promise<number> {
+  const results: StageResult[] = [];
+  for (const { source, event } of events) {
+    const target = intakeFunctionFor(event);
+    if (!target) {
+      results.push({
+        source,
+        functionName: null,
+        accepted: false,
+        reason: 'not an Auto Scaling lifecycle or SSM command status event',
+      });
+      continue;
+    }
+    const functionName = intakeFunctionName(stage, target);
+    results.push({ source, functionName, ...(await invoke(lambda, functionName, event)) });
+  }
+  if (json) io.stdout(`${JSON.stringify({ stage, results }, null, 2)}\n`);
+  else
+    for (const r of results)
+      io.stdout(
+        `${r.accepted ? 'accepted' : 'REJECTED'}  ${r.source} -> ${r.functionName ?? '-'}${r.reason ? `: ${r.reason}` : ''}\n`,
+      );
+  return results.every((r) => r.accepted) ? EXIT.ok : EXIT.rejected;
+}
+
+async function invoke(
+  lambda: LambdaClient,
+  functionName: string,
+  event: unknown,
+): Promise<Pick<StageResult, 'accepted' | 'reason'>> {
+  const out = await lambda.send(
+    new InvokeCommand({
+      FunctionName: functionName,
+      InvocationType: 'RequestResponse',
+      Payload: new TextEncoder().encode(JSON.stringify(event)),
+    }),
+  );
+  const text = out.Payload ? new TextDecoder().decode(out.Payload) : '';
+  if (out.FunctionError) return { accepted: false, reason: `${out.FunctionError}: ${text}` };
+  try {
+    const result = JSON.parse(text) as { accepted?: unknown; reason?: unknown };
+    return { accepted: result.accepted === true, reason: typeof result.reason === 'string' ? result.reason : null };
+  } catch {
+    return { accepted: false, reason: `unexpected response: ${text.slice(0, 200)}` };
+  }
+}

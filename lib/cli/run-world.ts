@@ -1,0 +1,40 @@
+// Shared by `sandbox` and `replay --sandbox`: load the world, run it, print the report or the
+// progress and table, and turn the outcome into an exit status.
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Sandbox } from '../sandbox/sandbox';
+import { Sandbox as SandboxRun } from '../sandbox/sandbox';
+import { loadWorldFile, type World } from '../sandbox/world';
+import { type CliIo, EXIT, UsageError } from './io';
+import { progressLine, reportTable } from './progress';
+
+export const DEMO_WORLD = join(fileURLToPath(new URL('.', import.meta.url)), '../../events/worlds/demo.json');
+
+export function loadWorld(path: string | undefined): World {
+  try {
+    return loadWorldFile(path ?? DEMO_WORLD);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+export async function runWorld(
+  world: World,
+  options: { seed: number; json: boolean },
+  io: CliIo,
+  feed: (sandbox: Sandbox) => Promise<void>,
+): Promise<number> {
+  const sandbox = await SandboxRun.create({
+    world,
+    seed: options.seed,
+    onProgress: options.json ? undefined : (o) => io.stdout(progressLine(o)),
+  });
+  try {
+    await feed(sandbox);
+    const report = await sandbox.report();
+    io.stdout(options.json ? `${JSON.stringify(report, null, 2)}\n` : `\n${reportTable(report)}`);
+    return report.rejected.length > 0 ? EXIT.rejected : EXIT.ok;
+  } finally {
+    await sandbox.stop();
+  }
+}

@@ -1,0 +1,86 @@
+// Scavenging beyond the records: every SCAVENGE_INTERVAL the reconciler lists each host group on its
+// management host (ListMembers document); when that command reports, members that belong to terminated
+// gmsa-ready hosts are sent back through deauthorize, and members nobody recorded are only reported.
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { sendManagementCommand } from '../aws/ssm';
+import { fleetByName } from '../config/load';
+import { parseMembers, planScavenge } from '../workflow/scavenge';
+import type { HostRecord, Status } from '../workflow/types';
+import { deliver, type EngineDeps } from './engine';
+
+export const SCAVENGE_INTERVAL = 3600;
+const ALL: Status[] = ['LAUNCHING', 'READY', 'WARMED', 'FAILED', 'TERMINATING', 'CLEANUP_PENDING', 'TERMINATED'];
+/** Bounds the records one scavenge reads (per status): 20 pages of 100. */
+const MAX_PAGES = 20;
+
+export async function startScavenge(deps: EngineDeps, ssm: SSMClient, listMembersDocument: string): Promise<string[]> {
+  const started: string[] = [];
+  for (const fleet of deps.config.fleets) {
+    if (fleet.mode !== 'domain-joined' || !fleet.hostGroup || !fleet.managementInstanceId) continue;
+    const marker = `scavenge-${fleet.name}`;
+    const last = Number((await deps.store.getMarker(marker)) ?? 0);
+    if (deps.now() - last < SCAVENGE_INTERVAL) continue;
+    let commandId: string;
+    try {
+      commandId = await sendManagementCommand(ssm, {
+        documentName: listMembersDocument,
+        instanceId: fleet.managementInstanceId,
+        parameters: { GroupName: [fleet.hostGroup], DomainName: [fleet.directory.name] },
+        comment: `gmsa-ready list-members ${fleet.name}`,
+      });
+    } catch (error) {
+      // The next run tries again; scavenging must never stop the reconciler.
+      deps.telemetry.log('warn', 'could not list host group members', { fleet: fleet.name, error: String(error) });
+      continue;
+    }
+    await deps.store.putCommand({
+      commandId,
+      purpose: 'list-members',
+      documentName: listMembersDocument,
+      targetInstanceId: fleet.managementInstanceId,
+      instanceIds: [],
+      sentAt: deps.now(),
+      fleet: fleet.name,
+    });
+    await deps.store.putMarker(marker, String(deps.now()));
+    started.push(fleet.name);
+  }
+  return started;
+}
+
+export async function finishScavenge(
+  deps: EngineDeps,
+  fleetName: string,
+  output: string | undefined,
+): Promise<{ stray: string[]; unknown: string[] }> {
+  const fleet = fleetByName(deps.config, fleetName);
+  if (!fleet) return { stray: [], unknown: [] };
+  const plan = planScavenge(parseMembers(output), await readAll(deps));
+  for (const instanceId of plan.stray) await deliver(deps, instanceId, { type: 'strayMember', at: deps.now() });
+  deps.telemetry.metric({
+    name: 'UnknownGroupMembers',
+    unit: 'Count',
+    value: plan.unknown.length,
+    dimensions: { Fleet: fleet.name },
+  });
+  if (plan.unknown.length > 0)
+    deps.telemetry.log('info', `members of ${fleet.hostGroup} that gmsa-ready never recorded (left untouched)`, {
+      fleet: fleet.name,
+      members: plan.unknown,
+    });
+  return plan;
+}
+
+async function readAll(deps: EngineDeps): Promise<HostRecord[]> {
+  const records: HostRecord[] = [];
+  for (const status of ALL) {
+    let cursor: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const result = await deps.store.listByStatus(status, { limit: 100, cursor });
+      records.push(...result.items);
+      cursor = result.cursor;
+      if (!cursor) break;
+    }
+  }
+  return records;
+}

@@ -1,0 +1,115 @@
+// The sandbox report: what the store says about each host (status, reason, history) next to what the
+// simulated account saw happen (lifecycle results, directory, ECS, commands). Disagreements show.
+import type { HostRecord } from '../workflow/types';
+import type { DirectorySnapshot } from './model/directory';
+import type { SimInstance } from './model/types';
+import type { Sandbox } from './sandbox';
+
+/** Record statuses that end a story; anything else reports the step it is stuck on. */
+const SETTLED = new Set(['READY', 'FAILED', 'TERMINATED', 'WARMED']);
+
+export interface InstanceReport {
+  instanceId: string;
+  autoScalingGroupName: string;
+  fleet: string | null;
+  platform: string;
+  computerName: string;
+  /** READY / FAILED / TERMINATED (WARMED), the step name while in flight, NO_RECORD if gmsa-ready never saw it. */
+  status: string;
+  lifecycleResult: 'CONTINUE' | 'ABANDON' | null;
+  /** Who ended the last lifecycle action: gmsa-ready, the hook's timeout, or the instance vanishing. */
+  lifecycleCompletedBy: string | null;
+  /** ValidationError messages Auto Scaling answered (completing a finished or replayed action). */
+  lifecycleErrors: string[];
+  inHostGroup: boolean;
+  computerAccount: 'present' | 'absent';
+  ecsReady: boolean;
+  reason: string | null;
+  history: { step: string; at: number; detail: string }[];
+}
+
+export interface CommandReport {
+  commandId: string;
+  documentName: string;
+  instanceIds: string[];
+  parameters: Record<string, string[]>;
+  status: string;
+  requestedAt: number;
+}
+
+export interface Report {
+  clock: { virtualSeconds: number; wallSeconds: number };
+  instances: InstanceReport[];
+  directory: DirectorySnapshot;
+  commands: CommandReport[];
+  rejected: { source: string; error: string }[];
+  /** How the run went, beyond the contract's keys. */
+  sandbox: {
+    /** False when the virtual-time cap stopped a world that still had work in flight. */
+    quiet: boolean;
+    failedInvocations: { source: string; error: string }[];
+    deadLetters: number;
+    lambda: Record<string, { invocations: number; errors: number; busySeconds: number }>;
+    awsCalls: Record<string, number>;
+    chaos?: Record<string, number>;
+  };
+}
+
+const round = (n: number) => Math.round(n * 1000) / 1000;
+
+export async function buildReport(sandbox: Sandbox, run: { quiet: boolean; wallSeconds: number }): Promise<Report> {
+  const { account, scheduler } = sandbox;
+  const hosts = [...account.instances.values()].filter((i) => !i.management);
+  const records = await Promise.all(hosts.map((host) => sandbox.store.get(host.instanceId)));
+  const lambda: Report['sandbox']['lambda'] = {};
+  for (const [name, stats] of Object.entries(sandbox.functions.stats))
+    lambda[name] = { invocations: stats.invocations, errors: stats.errors, busySeconds: round(stats.busyMs / 1000) };
+  return {
+    clock: { virtualSeconds: round(scheduler.elapsed()), wallSeconds: round(run.wallSeconds) },
+    instances: hosts.map((host, i) => instanceReport(sandbox, host, records[i])),
+    directory: account.directory.snapshot(),
+    commands: [...account.commands.values()].map((c) => ({
+      commandId: c.commandId,
+      documentName: c.documentName,
+      instanceIds: c.instanceIds,
+      parameters: c.parameters,
+      status: account.ssm.commandStatus(c),
+      requestedAt: round(c.requestedAt - scheduler.startedAt),
+    })),
+    rejected: sandbox.rejected,
+    sandbox: {
+      quiet: run.quiet,
+      failedInvocations: sandbox.failedInvocations,
+      deadLetters: account.queues.deadLetters.wake.length + account.queues.deadLetters.directory.length,
+      lambda,
+      awsCalls: { ...account.calls },
+      ...(account.chaos ? { chaos: { ...account.chaos.injected } } : {}),
+    },
+  };
+}
+
+function instanceReport(sandbox: Sandbox, host: SimInstance, record: HostRecord | undefined): InstanceReport {
+  const { account, scheduler } = sandbox;
+  const last = host.actions.filter((a) => a.result).at(-1);
+  const group = host.fleet?.hostGroup;
+  return {
+    instanceId: host.instanceId,
+    autoScalingGroupName: host.autoScalingGroupName ?? '',
+    fleet: record?.fleet ?? host.fleet?.name ?? null,
+    platform: host.platform,
+    computerName: record?.computerName ?? host.accountName?.slice(0, -1) ?? host.hostname,
+    status: !record ? 'NO_RECORD' : SETTLED.has(record.status) ? record.status : record.step,
+    lifecycleResult: last?.result ?? null,
+    lifecycleCompletedBy: last?.completedBy ?? null,
+    lifecycleErrors: [...host.actions.flatMap((a) => a.rejected), ...host.strayRejections],
+    inHostGroup: !!group && !!host.accountName && account.directory.isMember(group, host.accountName),
+    computerAccount: host.accountName && account.directory.hasComputer(host.accountName) ? 'present' : 'absent',
+    ecsReady: account.ecs.isReady(host),
+    reason: record?.reason ?? null,
+    history: (record?.history ?? []).map((h) => ({
+      step: h.step,
+      at: round(h.at - scheduler.startedAt),
+      detail: h.detail,
+    })),
+  };
+}

@@ -1,0 +1,236 @@
+// A sandbox run: the simulated account, the real functions wired to it the way their triggers are,
+// dynalite as the store, all on one virtual clock. Create, feed it a scenario or events, run until
+// quiet, read the report, stop.
+
+import { useClock } from '../clock';
+import type { Store } from '../engine/ports';
+import { createDocumentClient, createDynamoStore } from '../store/dynamo';
+import { IN_FLIGHT, type Transition } from '../workflow/types';
+import { Chaos } from './chaos';
+import { intakeFunctionFor, scheduledEvent } from './events';
+import { deploymentNames, type FunctionName, Functions } from './functions';
+import { interceptAws } from './intercept';
+import { LOCAL_CREDENTIALS, type LocalTable, startLocalTable } from './local-table';
+import { Account, type Targets } from './model/account';
+import type { Observation } from './model/types';
+import { Random } from './random';
+import { buildReport, type Report } from './report';
+import { Scheduler } from './scheduler';
+import { timings } from './timings';
+import type { World } from './world';
+
+export interface SandboxOptions {
+  world: World;
+  seed?: number;
+  /** Called for every modelled happening worth a progress line. */
+  onProgress?: (observation: Observation) => void;
+  /** Stop after this much virtual time even if the world is not quiet (default 24 h). */
+  maxVirtualSeconds?: number;
+}
+
+export interface Rejection {
+  source: string;
+  error: string;
+}
+
+interface IntakeResult {
+  accepted: boolean;
+  reason?: string;
+}
+
+const DEFAULT_MAX_VIRTUAL_SECONDS = 24 * 3600;
+
+export class Sandbox {
+  readonly rejected: Rejection[] = [];
+  /** Invocations that still failed after Lambda's retries. */
+  readonly failedInvocations: Rejection[] = [];
+  private quiet = false;
+  private readonly wallStart = performance.now();
+
+  private constructor(
+    readonly world: World,
+    readonly scheduler: Scheduler,
+    readonly account: Account,
+    readonly functions: Functions,
+    readonly store: Store,
+    private readonly cleanup: (() => void | Promise<void>)[],
+    private readonly maxVirtualSeconds: number,
+  ) {}
+
+  static async create(options: SandboxOptions): Promise<Sandbox> {
+    const { world } = options;
+    const seed = options.seed ?? 1;
+    const names = deploymentNames(world);
+    const scheduler = new Scheduler(Date.parse(world.start) / 1000);
+    const table: LocalTable = await startLocalTable(names.tableName, world.region);
+    await Functions.configure(world, table.endpoint, LOCAL_CREDENTIALS);
+    const functions = new Functions(world.account, world.region);
+    const targets: Targets = {
+      lifecycle: (event) =>
+        sandbox.intake('lifecycle', event, `lifecycle:${(event.detail as { EC2InstanceId?: string }).EC2InstanceId}`),
+      commandStatus: (event) =>
+        sandbox.intake(
+          'command-status',
+          event,
+          `command-status:${(event.detail as { 'command-id'?: string })['command-id']}`,
+        ),
+      wake: (event) => sandbox.batch('continue', event),
+      directory: (event) => sandbox.batch('directory', event),
+    };
+    const account = new Account({
+      world,
+      scheduler,
+      random: new Random(seed),
+      documents: names.documents,
+      queueUrls: names.queueUrls,
+      targets,
+      chaos: world.chaos && new Chaos(world.chaos, seed),
+      observe: options.onProgress,
+    });
+    const store = createDynamoStore({
+      client: createDocumentClient(table.endpoint, { region: world.region, credentials: LOCAL_CREDENTIALS }),
+      tableName: names.tableName,
+    });
+    const cleanup = [interceptAws(account), useClock(() => scheduler.now()), () => table.stop()];
+    const sandbox = new Sandbox(
+      world,
+      scheduler,
+      account,
+      functions,
+      store,
+      cleanup,
+      options.maxVirtualSeconds ?? DEFAULT_MAX_VIRTUAL_SECONDS,
+    );
+    sandbox.tickReconciler();
+    return sandbox;
+  }
+
+  /** Queues the world's scenario. */
+  scheduleScenario(): void {
+    for (const step of this.world.scenario) {
+      this.scheduler.at(this.scheduler.startedAt + step.at, 'scenario', () => {
+        for (const id of step.launch ?? []) this.account.launch(id);
+        for (const id of step.terminate ?? []) this.account.terminate(id);
+        for (const id of step.kill ?? []) this.account.kill(id);
+      });
+    }
+  }
+
+  /**
+   * Delivers recorded EventBridge events (replay) to the intake function their source selects. A lifecycle
+   * event brings its instance to life if the model has not seen it running, and its token is honoured,
+   * unless it is an archive replay (`replay-name`): Auto Scaling has long forgotten that token.
+   */
+  async deliverRecorded(events: { source: string; event: unknown }[]): Promise<void> {
+    for (const { source, event } of events) {
+      const target = intakeFunctionFor(event);
+      if (!target) {
+        this.rejected.push({ source, error: 'not an Auto Scaling lifecycle or SSM command status event' });
+        continue;
+      }
+      if (target === 'lifecycle') this.prepareLifecycle(event as RecordedLifecycleEvent);
+      await this.intake(target, event, source);
+    }
+  }
+
+  /** Runs the clock until nothing is scheduled but reconciler ticks and nothing is in flight, or the cap. */
+  async runUntilQuiet(): Promise<void> {
+    const cap = this.scheduler.startedAt + this.maxVirtualSeconds;
+    for (;;) {
+      if (!this.scheduler.busy && this.account.hooks.activeCount === 0 && !(await this.anyInFlight())) {
+        this.quiet = true;
+        return;
+      }
+      if (this.scheduler.now() >= cap || !(await this.scheduler.step())) {
+        this.quiet = false;
+        return;
+      }
+    }
+  }
+
+  async report(): Promise<Report> {
+    return buildReport(this, { quiet: this.quiet, wallSeconds: (performance.now() - this.wallStart) / 1000 });
+  }
+
+  async stop(): Promise<void> {
+    for (const step of this.cleanup.reverse()) await step();
+  }
+
+  private prepareLifecycle(event: RecordedLifecycleEvent): void {
+    const detail = event.detail ?? {};
+    const instanceId = detail.EC2InstanceId;
+    const group = detail.AutoScalingGroupName;
+    if (typeof instanceId !== 'string' || typeof group !== 'string' || !this.account.fleetFor(group)) return;
+    const instance =
+      this.account.instances.get(instanceId) ??
+      this.account.addInstance({ instanceId, autoScalingGroupName: group, faults: [] });
+    if (instance.state === 'pending') this.account.boot(instance);
+    const transition: Transition =
+      detail.LifecycleTransition === 'autoscaling:EC2_INSTANCE_TERMINATING' ? 'terminate' : 'launch';
+    if (event['replay-name'] === undefined && typeof detail.LifecycleActionToken === 'string')
+      this.account.hooks.adopt(
+        instance,
+        transition,
+        detail.LifecycleActionToken,
+        String(detail.LifecycleHookName ?? ''),
+      );
+  }
+
+  /** EventBridge → Lambda is asynchronous: a function error is retried twice, a minute and two minutes later. */
+  private async intake(
+    name: 'lifecycle' | 'command-status',
+    event: unknown,
+    source: string,
+    attempt = 0,
+  ): Promise<void> {
+    try {
+      const result = await this.functions.invoke<IntakeResult | undefined>(name, event);
+      if (result && !result.accepted) this.rejected.push({ source, error: result.reason ?? 'rejected' });
+    } catch (error) {
+      const delay = timings.lambdaRetryDelays[attempt];
+      if (delay === undefined) this.failedInvocations.push({ source, error: describe(error) });
+      else this.scheduler.after(delay, `retry ${name}`, () => this.intake(name, event, source, attempt + 1));
+    }
+  }
+
+  private async batch(name: FunctionName, event: unknown): Promise<string[]> {
+    const result = await this.functions.invoke<{ batchItemFailures?: { itemIdentifier: string }[] } | undefined>(
+      name,
+      event,
+    );
+    return (result?.batchItemFailures ?? []).map((f) => f.itemIdentifier);
+  }
+
+  /** The reconciler's schedule: every minute of virtual time, for as long as the run lasts. */
+  private tickReconciler(): void {
+    this.scheduler.after(
+      timings.reconcilerInterval,
+      'reconciler',
+      async () => {
+        const event = scheduledEvent(this.account.eventContext(), `gmsa-ready-sandbox-reconciler`);
+        try {
+          await this.functions.invoke('reconciler', event);
+        } catch (error) {
+          this.failedInvocations.push({ source: 'reconciler', error: describe(error) });
+        }
+        this.tickReconciler();
+      },
+      true,
+    );
+  }
+
+  private async anyInFlight(): Promise<boolean> {
+    for (const status of IN_FLIGHT)
+      if ((await this.store.listByStatus(status, { limit: 1 })).items.length > 0) return true;
+    return false;
+  }
+}
+
+interface RecordedLifecycleEvent {
+  'replay-name'?: unknown;
+  detail?: Record<string, unknown>;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

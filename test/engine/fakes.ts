@@ -1,0 +1,98 @@
+// Test doubles for the engine's ports: an Effector that answers from a script and remembers what it was
+// asked (with the stored record as it stood at that moment), a Telemetry that records, and deps over them.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Outcome } from '../../lib/aws/outcome';
+import { loadConfigFile } from '../../lib/config/load';
+import type { Config } from '../../lib/config/schema';
+import type { EngineDeps, Telemetry } from '../../lib/engine/engine';
+import type { Effector } from '../../lib/engine/ports';
+import type { Effect, EffectType, HostRecord, MetricDatum, Signal } from '../../lib/workflow/types';
+import { MemoryStore } from '../support/memory-store';
+
+export const exampleConfig: Config = loadConfigFile(fileURLToPath(new URL('../../config/example.yml', import.meta.url)));
+
+export const DOCUMENTS = {
+  join: 'AWS-JoinDirectoryServiceDomain',
+  refreshWindows: 'gmsa-ready-test-RefreshWindows',
+  refreshLinux: 'gmsa-ready-test-RefreshLinux',
+};
+
+type Answer<T extends EffectType> = (effect: Extract<Effect, { type: T }>) => Outcome | undefined;
+export type Script = { [T in EffectType]?: Answer<T> };
+
+export interface EffectCall {
+  effect: Effect;
+  at: number;
+  /** The host's record in the store when the effect ran (the record is written before its effects). */
+  stored: HostRecord | undefined;
+}
+
+function hostOf(effect: Effect): string | undefined {
+  if (effect.type === 'enqueueGroupChange') return effect.change.instanceId;
+  return 'instanceId' in effect ? effect.instanceId : undefined;
+}
+
+export class ScriptedEffector implements Effector {
+  readonly calls: EffectCall[] = [];
+  script: Script = {};
+  /** Host whose record is snapshotted for effects that name no instance (putReadyAttribute, drain). */
+  watch?: string;
+
+  constructor(private readonly store: MemoryStore) {}
+
+  async run(effect: Effect, at: number): Promise<Signal | undefined> {
+    const host = hostOf(effect) ?? this.watch;
+    this.calls.push({ effect, at, stored: host === undefined ? undefined : await this.store.get(host) });
+    const answer = this.script[effect.type] as ((e: Effect) => Outcome | undefined) | undefined;
+    const outcome = answer?.(effect);
+    return outcome && ({ ...outcome, at } as Signal);
+  }
+
+  types(): EffectType[] {
+    return this.calls.map((call) => call.effect.type);
+  }
+
+  of<T extends EffectType>(type: T): Extract<Effect, { type: T }>[] {
+    return this.calls.filter((call) => call.effect.type === type).map((call) => call.effect) as Extract<
+      Effect,
+      { type: T }
+    >[];
+  }
+}
+
+export class RecordingTelemetry implements Telemetry {
+  readonly metrics: MetricDatum[] = [];
+  readonly logs: { level: string; message: string; fields: Record<string, unknown> }[] = [];
+
+  metric(datum: MetricDatum): void {
+    this.metrics.push(datum);
+  }
+
+  log(level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>): void {
+    this.logs.push({ level, message, fields });
+  }
+}
+
+export interface Harness {
+  deps: EngineDeps;
+  store: MemoryStore;
+  effector: ScriptedEffector;
+  telemetry: RecordingTelemetry;
+  clock: { now: number };
+}
+
+export const T0 = 1_772_442_847;
+
+export function harness(store = new MemoryStore(), config: Config = exampleConfig): Harness {
+  const effector = new ScriptedEffector(store);
+  const telemetry = new RecordingTelemetry();
+  const clock = { now: T0 };
+  const deps: EngineDeps = { config, store, effector, telemetry, now: () => clock.now, documents: DOCUMENTS };
+  return { deps, store, effector, telemetry, clock };
+}
+
+/** An event from events/ (the fixtures `sls invoke local` uses), as a fresh mutable object. */
+export function eventFixture(name: string): Record<string, unknown> & { detail: Record<string, unknown> } {
+  return JSON.parse(readFileSync(fileURLToPath(new URL(`../../events/${name}.json`, import.meta.url)), 'utf8'));
+}

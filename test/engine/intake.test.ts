@@ -1,0 +1,249 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { deliver } from '../../lib/engine/engine';
+import { intakeCommandStatusEvent, intakeLifecycleEvent } from '../../lib/engine/intake';
+import { lifecycleEventSchema } from '../../lib/events/schemas';
+import type { HostRecord } from '../../lib/workflow/types';
+import { bareRecord } from '../store/records';
+import { eventFixture, type Harness, harness, T0 } from './fakes';
+
+// deliver stays real; the spy only lets the tests see which signal reached which host.
+vi.mock('../../lib/engine/engine', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../lib/engine/engine')>();
+  return { ...actual, deliver: vi.fn(actual.deliver) };
+});
+const delivered = vi.mocked(deliver);
+
+let h: Harness;
+beforeEach(() => {
+  delivered.mockClear();
+  h = harness();
+});
+
+function expectRejected(reason: string | RegExp, source: 'lifecycle' | 'command-status') {
+  expect(h.telemetry.metrics).toEqual([{ name: 'EventRejected', unit: 'Count', value: 1, dimensions: { Source: source } }]);
+  expect(h.telemetry.logs).toEqual([
+    expect.objectContaining({ level: 'warn', message: expect.stringMatching(/^event rejected: /) }),
+  ]);
+  expect(h.telemetry.logs[0]?.message).toMatch(reason);
+  expect(h.store.writes).toBe(0);
+  expect(h.effector.calls).toEqual([]);
+  expect(delivered).not.toHaveBeenCalled();
+}
+
+describe('intakeLifecycleEvent', () => {
+  it('accepts a valid launch and starts the workflow for its fleet', async () => {
+    const result = await intakeLifecycleEvent(h.deps, eventFixture('lifecycle-launch-windows'));
+    expect(result).toEqual({ accepted: true, instanceId: 'i-0a1b2c3d4e5f60718', status: 'LAUNCHING', step: 'agent' });
+    expect(await h.store.get('i-0a1b2c3d4e5f60718')).toMatchObject({
+      fleet: 'orders',
+      platform: 'windows',
+      lifecycle: {
+        transition: 'launch',
+        token: 'c3f1a8d2-6e4b-4b1f-9d27-5a80e6c41f93',
+        hookName: 'gmsa-ready-launch',
+        autoScalingGroupName: 'prod-ecs-win-orders',
+        origin: 'EC2',
+        destination: 'AutoScalingGroup',
+        startedAt: T0,
+      },
+    });
+    expect(h.effector.of('describeAgent')).toEqual([{ type: 'describeAgent', instanceId: 'i-0a1b2c3d4e5f60718' }]);
+    expect(h.telemetry.metrics.map((m) => m.name)).not.toContain('EventRejected');
+  });
+
+  it('marks an archive replay as such', async () => {
+    await intakeLifecycleEvent(h.deps, eventFixture('lifecycle-launch-replay'));
+    expect((await h.store.get('i-0a1b2c3d4e5f60718'))?.lifecycle?.replay).toBe(true);
+  });
+
+  const badFields: [string, (event: ReturnType<typeof eventFixture>) => void, RegExp][] = [
+    [
+      'an instance id that is not one',
+      (e) => {
+        e.detail.EC2InstanceId = 'i-0a1b; rm -rf /';
+      },
+      /: invalid event: detail\.EC2InstanceId: must be an EC2 instance id/,
+    ],
+    [
+      'a malformed token',
+      (e) => {
+        e.detail.LifecycleActionToken = "c3f1a8d2' OR '1'='1";
+      },
+      /: invalid event: detail\.LifecycleActionToken: must be a 36-character lifecycle action token/,
+    ],
+    [
+      'another detail-type',
+      (e) => {
+        e['detail-type'] = 'EC2 Instance Launch Successful';
+      },
+      /: invalid event: detail-type: must be an EC2 Instance-launch\/terminate Lifecycle Action/,
+    ],
+    [
+      'another source',
+      (e) => {
+        e.source = 'custom.autoscaling';
+      },
+      /: invalid event: source: must be aws\.autoscaling/,
+    ],
+    [
+      'a transition that contradicts the detail-type',
+      (e) => {
+        e['detail-type'] = 'EC2 Instance-terminate Lifecycle Action';
+      },
+      /: invalid event: detail\.LifecycleTransition: does not match detail-type/,
+    ],
+  ];
+
+  it.each(badFields)('rejects %s, naming the field', async (_, spoil, reason) => {
+    const event = eventFixture('lifecycle-launch-windows');
+    spoil(event);
+    const result = await intakeLifecycleEvent(h.deps, event);
+    expect(result.accepted).toBe(false);
+    expect(`: ${result.reason}`).toMatch(reason);
+    expectRejected(reason, 'lifecycle');
+  });
+
+  it('rejects a 2 MB detail by its size, before the schema walks it', async () => {
+    const parse = vi.spyOn(lifecycleEventSchema, 'safeParse');
+    const event = eventFixture('lifecycle-launch-windows');
+    event.detail.NotificationMetadata = 'x'.repeat(2 * 1024 * 1024);
+    try {
+      const result = await intakeLifecycleEvent(h.deps, event);
+      expect(result.accepted).toBe(false);
+      expect(result.reason).toMatch(/^event is \d+ bytes, over EventBridge's 262144-byte limit$/);
+      expect(parse).not.toHaveBeenCalled();
+      expectRejected(/over EventBridge's 262144-byte limit/, 'lifecycle');
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
+  it('rejects an event for a group no fleet owns, with the EventRejected metric', async () => {
+    const result = await intakeLifecycleEvent(h.deps, eventFixture('lifecycle-launch-unconfigured-group'));
+    expect(result).toEqual({
+      accepted: false,
+      reason: "no fleet is configured for Auto Scaling group 'prod-ecs-win-legacy'",
+    });
+    expectRejected("no fleet is configured for Auto Scaling group 'prod-ecs-win-legacy'", 'lifecycle');
+    expect(h.telemetry.logs[0]?.fields).toEqual({ instanceId: 'i-07c6b5a4f3e2d1c0b' });
+    expect(await h.store.get('i-07c6b5a4f3e2d1c0b')).toBeUndefined();
+  });
+});
+
+const BATCH_CMD = '1b7f4d2e-8c3a-4e96-b0d5-a2f9e6c14b78';
+const MGMT = 'i-0123456789abcdef0';
+const HOST_A = 'i-0aaaaaaaaaaaaaaa1';
+const HOST_B = 'i-0bbbbbbbbbbbbbbb2';
+
+function waitingForAuthorize(instanceId: string, computerName: string, commandId?: string): HostRecord {
+  return bareRecord({
+    instanceId,
+    fleet: 'orders',
+    platform: 'windows',
+    autoScalingGroupName: 'prod-ecs-win-orders',
+    step: 'authorize',
+    stepStartedAt: T0,
+    computerName,
+    joined: true,
+    inGroup: true,
+    pending: { purpose: 'authorize', commandId, targetInstanceId: MGMT, requestedAt: T0, attempt: 1 },
+  });
+}
+
+async function storeBatch() {
+  await h.store.put(waitingForAuthorize(HOST_A, 'EC2AMAZ-AAA', BATCH_CMD), undefined);
+  // B never saw its commandSent: it adopts the command by purpose.
+  await h.store.put(waitingForAuthorize(HOST_B, 'EC2AMAZ-BBB'), undefined);
+  await h.store.putCommand({
+    commandId: BATCH_CMD,
+    purpose: 'authorize',
+    documentName: 'gmsa-ready-example-GroupChange',
+    targetInstanceId: MGMT,
+    instanceIds: [HOST_A, HOST_B],
+    sentAt: T0,
+  });
+}
+
+const OUTPUT = 'GMSA-READY-RESULT EC2AMAZ-AAA$ ok\nGMSA-READY-RESULT EC2AMAZ-BBB$ error Insufficient access rights';
+
+describe('intakeCommandStatusEvent', () => {
+  it('accepts and ignores a command gmsa-ready did not send, without asking AWS', async () => {
+    const result = await intakeCommandStatusEvent(h.deps, eventFixture('command-status-success'));
+    expect(result).toEqual({
+      accepted: true,
+      reason: 'command e8d3c0e4-71f7-4491-898f-c9b35bee5f3b was not sent by gmsa-ready; ignored',
+    });
+    expect(h.effector.calls).toEqual([]);
+    expect(delivered).not.toHaveBeenCalled();
+  });
+
+  it('reads a batch command once and hands its result, with the purpose, to every host it serves', async () => {
+    await storeBatch();
+    h.clock.now = T0 + 30;
+    h.effector.script = {
+      getCommandInvocation: (e) => ({ type: 'commandStatus', commandId: e.commandId, status: 'Failed', output: OUTPUT }),
+    };
+    const result = await intakeCommandStatusEvent(h.deps, eventFixture('command-status-failed'));
+
+    expect(result).toEqual({ accepted: true, status: 'Failed' });
+    expect(h.effector.of('getCommandInvocation')).toEqual([
+      { type: 'getCommandInvocation', commandId: BATCH_CMD, instanceId: MGMT },
+    ]);
+    const signal = {
+      type: 'commandStatus',
+      at: T0 + 30,
+      commandId: BATCH_CMD,
+      purpose: 'authorize',
+      status: 'Failed',
+      output: OUTPUT,
+    };
+    expect(delivered.mock.calls.map(([, id, s]) => [id, s])).toEqual([
+      [HOST_A, signal],
+      [HOST_B, signal],
+    ]);
+    // Each host reads its own line of the batch's output.
+    expect(await h.store.get(HOST_A)).toMatchObject({ step: 'refresh', pending: { purpose: 'refresh' } });
+    expect(await h.store.get(HOST_B)).toMatchObject({
+      step: 'undo',
+      failedStep: 'authorize',
+      reason: 'authorize: Insufficient access rights',
+    });
+  });
+
+  it('throws on a retryable read failure so Lambda retries the event', async () => {
+    await storeBatch();
+    h.effector.script = {
+      getCommandInvocation: (e) => ({ type: 'failed', effect: e.type, kind: 'retryable', message: 'ThrottlingException: Rate exceeded' }),
+    };
+    const writes = h.store.writes;
+    await expect(intakeCommandStatusEvent(h.deps, eventFixture('command-status-failed'))).rejects.toThrow(
+      `reading command ${BATCH_CMD}: ThrottlingException: Rate exceeded`,
+    );
+    expect(delivered).not.toHaveBeenCalled();
+    expect(h.store.writes).toBe(writes);
+  });
+
+  it('accepts but leaves to the reconciler a result it is not allowed to read', async () => {
+    await storeBatch();
+    h.effector.script = {
+      getCommandInvocation: (e) => ({ type: 'failed', effect: e.type, kind: 'denied', message: 'AccessDeniedException: no' }),
+    };
+    const result = await intakeCommandStatusEvent(h.deps, eventFixture('command-status-failed'));
+    expect(result).toEqual({ accepted: true, reason: 'result unreadable' });
+    expect(delivered).not.toHaveBeenCalled();
+    expect(h.telemetry.logs).toContainEqual(
+      expect.objectContaining({ level: 'warn', message: 'command result unreadable; the reconciler will ask again' }),
+    );
+  });
+
+  it('rejects a malformed status event, naming the field', async () => {
+    const event = eventFixture('command-status-success');
+    event.detail['command-id'] = '../../etc/passwd';
+    const result = await intakeCommandStatusEvent(h.deps, event);
+    expect(result).toEqual({
+      accepted: false,
+      reason: 'invalid event: detail.command-id: must be a 36-character command id',
+    });
+    expectRejected(/detail\.command-id/, 'command-status');
+  });
+});
