@@ -1,15 +1,15 @@
-// Every Lambda entry is the same thin shape: middy with Powertools' logger context, metrics flush and
-// tracing around one call into the engine.
+// Every Lambda entry is the same thin shape: middy with Powertools' logger context and tracing around one
+// call into the engine. Metrics are single EMF blobs written as they happen (lib/telemetry.ts), so there is
+// no buffer for logMetrics to flush.
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { logger, metrics, tracer } from './telemetry';
+import { logger, tracer } from './telemetry';
 
 export function lambda<E, R>(fn: (event: E, context: Context) => Promise<R>) {
-  return middy(fn).use(captureLambdaHandler(tracer)).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+  return middy(fn).use(captureLambdaHandler(tracer)).use(injectLambdaContext(logger));
 }
 
 /** In a real Lambda container, build the runtime at cold start so a bad config fails before the first event. */

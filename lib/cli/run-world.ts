@@ -2,8 +2,7 @@
 // progress and table, and turn the outcome into an exit status.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Sandbox } from '../sandbox/sandbox';
-import { Sandbox as SandboxRun } from '../sandbox/sandbox';
+import { Sandbox } from '../sandbox/sandbox';
 import { loadWorldFile, type World } from '../sandbox/world';
 import { type CliIo, EXIT, UsageError } from './io';
 import { progressLine, reportTable } from './progress';
@@ -24,7 +23,7 @@ export async function runWorld(
   io: CliIo,
   feed: (sandbox: Sandbox) => Promise<void>,
 ): Promise<number> {
-  const sandbox = await SandboxRun.create({
+  const sandbox = await Sandbox.create({
     world,
     seed: options.seed,
     onProgress: options.json ? undefined : (o) => io.stdout(progressLine(o)),

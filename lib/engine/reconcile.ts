@@ -44,7 +44,9 @@ export async function reconcile(deps: EngineDeps, options: ReconcileOptions): Pr
 
   const watched: HostRecord[] = [];
   for (const status of WATCHED) watched.push(...(await readPages(deps, `vanish-${status}`, status, pageSize, 1)));
-  const candidates = watched.filter((r) => deps.now() - r.createdAt > VANISH_GRACE_SECONDS);
+  const candidates = watched.filter(
+    (r) => r.terminatedAt === undefined && deps.now() - r.createdAt > VANISH_GRACE_SECONDS,
+  );
   if (candidates.length > 0) {
     const states = await options.instanceStates(candidates.map((r) => r.instanceId));
     for (const record of candidates) {

@@ -89,7 +89,8 @@ export class Functions {
   /** Invokes a function; throws what the handler throws (the caller models the trigger's retries). */
   async invoke<R>(name: FunctionName, event: unknown): Promise<R> {
     const handler = await this.load(name);
-    const stats = (this.stats[name] ??= { invocations: 0, errors: 0, busyMs: 0 });
+    const stats = this.stats[name] ?? { invocations: 0, errors: 0, busyMs: 0 };
+    this.stats[name] = stats;
     stats.invocations++;
     const started = performance.now();
     try {

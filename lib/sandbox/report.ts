@@ -59,7 +59,7 @@ const round = (n: number) => Math.round(n * 1000) / 1000;
 
 export async function buildReport(sandbox: Sandbox, run: { quiet: boolean; wallSeconds: number }): Promise<Report> {
   const { account, scheduler } = sandbox;
-  const hosts = [...account.instances.values()].filter((i) => !i.management);
+  const hosts = [...account.instances.values()].filter((i) => !i.management && i.launchedAt !== undefined);
   const records = await Promise.all(hosts.map((host) => sandbox.store.get(host.instanceId)));
   const lambda: Report['sandbox']['lambda'] = {};
   for (const [name, stats] of Object.entries(sandbox.functions.stats))

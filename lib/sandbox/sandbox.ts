@@ -5,7 +5,7 @@
 import { useClock } from '../clock';
 import type { Store } from '../engine/ports';
 import { createDocumentClient, createDynamoStore } from '../store/dynamo';
-import { IN_FLIGHT, type Transition } from '../workflow/types';
+import { IN_FLIGHT, type Status, type Transition } from '../workflow/types';
 import { Chaos } from './chaos';
 import { intakeFunctionFor, scheduledEvent } from './events';
 import { deploymentNames, type FunctionName, Functions } from './functions';
@@ -39,6 +39,7 @@ interface IntakeResult {
 }
 
 const DEFAULT_MAX_VIRTUAL_SECONDS = 24 * 3600;
+const SETTLED_AFTER_KILL = new Set<Status>(['TERMINATED', 'FAILED']);
 
 export class Sandbox {
   readonly rejected: Rejection[] = [];
@@ -137,7 +138,12 @@ export class Sandbox {
   async runUntilQuiet(): Promise<void> {
     const cap = this.scheduler.startedAt + this.maxVirtualSeconds;
     for (;;) {
-      if (!this.scheduler.busy && this.account.hooks.activeCount === 0 && !(await this.anyInFlight())) {
+      if (
+        !this.scheduler.busy &&
+        this.account.hooks.activeCount === 0 &&
+        !(await this.anyInFlight()) &&
+        !(await this.anyUnnoticedKill())
+      ) {
         this.quiet = true;
         return;
       }
@@ -217,6 +223,16 @@ export class Sandbox {
       },
       true,
     );
+  }
+
+  /** A killed host counts as work until its record settles: the reconciler must notice it. */
+  private async anyUnnoticedKill(): Promise<boolean> {
+    for (const id of this.account.killed) {
+      const record = await this.store.get(id);
+      if (record && !SETTLED_AFTER_KILL.has(record.status)) return true;
+      this.account.killed.delete(id);
+    }
+    return false;
   }
 
   private async anyInFlight(): Promise<boolean> {

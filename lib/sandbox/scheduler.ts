@@ -55,6 +55,20 @@ export class Scheduler {
     return this.foreground > 0;
   }
 
+  /** Runs every job due at or before `at` (including jobs they queue), then moves the clock to `at`. */
+  async runUntil(at: number): Promise<void> {
+    for (;;) {
+      let next = this.queue.peek();
+      while (next?.cancelled) {
+        this.queue.pop();
+        next = this.queue.peek();
+      }
+      if (!next || next.at > at) break;
+      await this.step();
+    }
+    this.current = Math.max(this.current, at);
+  }
+
   /** Advances the clock to the next job and runs it; false when nothing is queued. */
   async step(): Promise<boolean> {
     let job = this.queue.pop();

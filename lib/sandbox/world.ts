@@ -25,16 +25,14 @@ const instanceId = z.string().regex(patterns.instanceId, 'must be an EC2 instanc
 const computerAccount = z.string().regex(patterns.computerAccount, 'must be a computer account such as BUILD01$');
 
 /** "90m", "1h30m", "45s" or plain seconds. */
-const offset = z.union([
-  z.number().min(0),
-  z
-    .string()
-    .regex(/^(?=\d)(\d+h)?(\d+m)?(\d+s)?$/, 'must be a duration such as 0m, 90s or 1h30m')
-    .transform((s) => {
-      const part = (unit: string) => Number(new RegExp(`(\\d+)${unit}`).exec(s)?.[1] ?? 0);
-      return part('h') * 3600 + part('m') * 60 + part('s');
-    }),
-]);
+const DURATION = /^(?=\d)(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
+const offset = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  if (typeof value === 'number' && value >= 0) return value;
+  const match = typeof value === 'string' ? DURATION.exec(value) : null;
+  if (match) return Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60 + Number(match[3] ?? 0);
+  ctx.addIssue({ code: 'custom', message: 'must be a duration such as 0m, 90s or 1h30m, or seconds' });
+  return z.NEVER;
+});
 
 const stepSchema = z
   .looseObject({
@@ -76,7 +74,8 @@ const worldSchema = z
         .default({}),
       computers: z.array(computerAccount).default([]),
     }),
-    fleets: configSchema.shape.fleets,
+    /** Validated below with the deployable config schema (defaults applied). */
+    fleets: z.array(z.unknown()).min(1),
     credentialSpecs: z.record(z.string(), z.union([z.string(), z.record(z.string(), z.unknown())])).default({}),
     secrets: z.array(z.string().startsWith('arn:', 'must be a Secrets Manager ARN')).default([]),
     instances: z
@@ -96,33 +95,36 @@ const worldSchema = z
     scenario: z.array(stepSchema).default([]),
     chaos: chaosSchema.optional(),
   })
-  .superRefine((world, ctx) => {
-    const fleets = configSchema.safeParse({ fleets: world.fleets });
-    if (!fleets.success) for (const issue of fleets.error.issues) ctx.addIssue({ ...issue, code: 'custom' });
-    const asgs = new Set(world.fleets.flatMap((f) => f.autoScalingGroups));
+  .transform((world, ctx) => {
+    const config = configSchema.safeParse({ fleets: world.fleets });
+    if (!config.success) {
+      for (const issue of config.error.issues) ctx.addIssue({ ...issue, code: 'custom' });
+      return z.NEVER;
+    }
+    const { fleets } = config.data;
+    const asgs = new Set(fleets.flatMap((f) => f.autoScalingGroups));
     const ids = new Set<string>();
+    let valid = true;
+    const problem = (path: (string | number)[], message: string) => {
+      valid = false;
+      ctx.addIssue({ code: 'custom', path, message });
+    };
     world.instances.forEach((instance, i) => {
-      if (ids.has(instance.instanceId))
-        ctx.addIssue({ code: 'custom', path: ['instances', i, 'instanceId'], message: 'is listed twice' });
+      if (ids.has(instance.instanceId)) problem(['instances', i, 'instanceId'], 'is listed twice');
       ids.add(instance.instanceId);
       if (!asgs.has(instance.autoScalingGroupName))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['instances', i, 'autoScalingGroupName'],
-          message: `no fleet owns Auto Scaling group '${instance.autoScalingGroupName}'`,
-        });
+        problem(
+          ['instances', i, 'autoScalingGroupName'],
+          `no fleet owns Auto Scaling group '${instance.autoScalingGroupName}'`,
+        );
     });
     world.scenario.forEach((step, i) => {
       for (const action of ['launch', 'terminate', 'kill'] as const)
         step[action]?.forEach((id, j) => {
-          if (!ids.has(id))
-            ctx.addIssue({
-              code: 'custom',
-              path: ['scenario', i, action, j],
-              message: `instance ${id} is not in instances`,
-            });
+          if (!ids.has(id)) problem(['scenario', i, action, j], `instance ${id} is not in instances`);
         });
     });
+    return valid ? { ...world, fleets } : z.NEVER;
   });
 
 export type World = z.output<typeof worldSchema>;

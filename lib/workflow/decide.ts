@@ -125,14 +125,16 @@ function onLifecycle(d: Decision, signal: LifecycleSignal, fresh: boolean): void
 /** The reconciler found the instance terminated or gone without a terminate event. */
 function onInstanceGone(d: Decision, state: string): void {
   const { record } = d;
-  if (record.status === 'TERMINATED' || record.status === 'CLEANUP_PENDING') return;
+  if (record.terminatedAt !== undefined || record.status === 'TERMINATED' || record.status === 'CLEANUP_PENDING')
+    return;
   if (record.status === 'TERMINATING' && record.step !== 'drain') return;
   if (record.status === 'LAUNCHING' && record.lifecycle)
     record.cancelledTokens = [...(record.cancelledTokens ?? []), record.lifecycle.token];
   if (record.lifecycle && record.lifecycle.result === undefined && record.status === 'LAUNCHING') {
     record.lifecycle.result = 'EXPIRED';
   }
-  d.setStatus('TERMINATING', null);
+  // A failed launch keeps its reason: it is why the instance went away.
+  d.setStatus('TERMINATING', record.failedStep ? record.reason : null);
   d.note(`instance ${state} without a terminate event`);
   startDeauthorize(d, `instance ${state}`);
 }
@@ -140,7 +142,7 @@ function onInstanceGone(d: Decision, state: string): void {
 /** A terminated host's account is still in the host group (a lost race, a manual re-add): remove it again. */
 function onStrayMember(d: Decision): void {
   const { record } = d;
-  if (record.status !== 'TERMINATED' || !record.computerName) return;
+  if (record.terminatedAt === undefined || !record.computerName) return;
   record.inGroup = true;
   record.cleanupSince = d.at;
   d.note(`${record.computerName}$ found in ${d.fleet.hostGroup} after termination`);

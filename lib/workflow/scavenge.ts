@@ -28,7 +28,7 @@ export function planScavenge(members: readonly string[], records: readonly HostR
   for (const r of records) {
     if (!r.computerName) continue;
     const account = `${r.computerName}$`.toUpperCase();
-    if (r.status === 'TERMINATED') terminated.set(account, r.instanceId);
+    if (r.status === 'TERMINATED' || r.terminatedAt !== undefined) terminated.set(account, r.instanceId);
     else live.add(account);
   }
   const stray: string[] = [];

@@ -110,11 +110,19 @@ function completed(d: Decision, result: 'CONTINUE' | 'EXPIRED'): void {
   terminated(d, result === 'EXPIRED' ? 'lifecycle action was already finished' : 'lifecycle action completed CONTINUE');
 }
 
+/**
+ * The host is gone and the directory clean. A launch that failed and whose instance then vanished (ABANDON
+ * terminates it) stays FAILED with its reason: that is its story. Everything else ends TERMINATED.
+ */
 function terminated(d: Decision, detail: string): void {
-  d.record.nextCheckAt = undefined;
-  d.record.ready = false;
+  const { record } = d;
+  record.nextCheckAt = undefined;
+  record.ready = false;
+  record.terminatedAt = d.at;
   d.enter('done', detail);
-  d.setStatus('TERMINATED', null);
+  const failedLaunch = record.failedStep !== undefined && record.lifecycle?.transition === 'launch';
+  if (failedLaunch) d.setStatus('FAILED');
+  else d.setStatus('TERMINATED', null);
   d.metric('TerminationDone', 1);
 }
 

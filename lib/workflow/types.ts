@@ -108,6 +108,8 @@ export interface HostRecord {
   /** Standalone tasks seen while draining: ECS does not drain them. */
   standaloneTasks?: number;
   cleanupAttempts: number;
+  /** When the instance was known to be gone for good (terminated, or vanished). */
+  terminatedAt?: number;
   /** When directory cleanup first became pending (for the oldest-pending gauge and its alarm). */
   cleanupSince?: number;
   reason: string | null;

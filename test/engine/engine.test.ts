@@ -44,7 +44,11 @@ function scriptHealthyLaunch(h: Harness): void {
       platformType: 'Windows',
       computerName: joined ? `${NAME}.corp.example.com` : NAME,
     }),
-    sendCommand: (e) => ({ type: 'commandSent', purpose: e.purpose, commandId: e.purpose === 'join' ? JOIN_CMD : REFRESH_CMD }),
+    sendCommand: (e) => ({
+      type: 'commandSent',
+      purpose: e.purpose,
+      commandId: e.purpose === 'join' ? JOIN_CMD : REFRESH_CMD,
+    }),
     getCommandInvocation: (e) => {
       joined = true;
       return { type: 'commandStatus', commandId: e.commandId, status: 'Success', output: '' };

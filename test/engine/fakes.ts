@@ -2,6 +2,7 @@
 // asked (with the stored record as it stood at that moment), a Telemetry that records, and deps over them.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { SQSEvent } from 'aws-lambda';
 import type { Outcome } from '../../lib/aws/outcome';
 import { loadConfigFile } from '../../lib/config/load';
 import type { Config } from '../../lib/config/schema';
@@ -10,7 +11,9 @@ import type { Effector } from '../../lib/engine/ports';
 import type { Effect, EffectType, HostRecord, MetricDatum, Signal } from '../../lib/workflow/types';
 import { MemoryStore } from '../support/memory-store';
 
-export const exampleConfig: Config = loadConfigFile(fileURLToPath(new URL('../../config/example.yml', import.meta.url)));
+export const exampleConfig: Config = loadConfigFile(
+  fileURLToPath(new URL('../../config/example.yml', import.meta.url)),
+);
 
 export const DOCUMENTS = {
   join: 'AWS-JoinDirectoryServiceDomain',
@@ -95,4 +98,26 @@ export function harness(store = new MemoryStore(), config: Config = exampleConfi
 /** An event from events/ (the fixtures `sls invoke local` uses), as a fresh mutable object. */
 export function eventFixture(name: string): Record<string, unknown> & { detail: Record<string, unknown> } {
   return JSON.parse(readFileSync(fileURLToPath(new URL(`../../events/${name}.json`, import.meta.url)), 'utf8'));
+}
+
+/** An SQS batch as Lambda hands it over: message ids m-0, m-1, ... in order. */
+export function sqsEvent(bodies: (string | object)[]): SQSEvent {
+  return {
+    Records: bodies.map((body, i) => ({
+      messageId: `m-${i}`,
+      receiptHandle: `receipt-${i}`,
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: '1772442847000',
+        SenderId: 'AROAEXAMPLE',
+        ApproximateFirstReceiveTimestamp: '1772442847000',
+      },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:gmsa-ready-test',
+      awsRegion: 'us-east-1',
+    })),
+  };
 }

@@ -20,7 +20,9 @@ beforeEach(() => {
 });
 
 function expectRejected(reason: string | RegExp, source: 'lifecycle' | 'command-status') {
-  expect(h.telemetry.metrics).toEqual([{ name: 'EventRejected', unit: 'Count', value: 1, dimensions: { Source: source } }]);
+  expect(h.telemetry.metrics).toEqual([
+    { name: 'EventRejected', unit: 'Count', value: 1, dimensions: { Source: source } },
+  ]);
   expect(h.telemetry.logs).toEqual([
     expect.objectContaining({ level: 'warn', message: expect.stringMatching(/^event rejected: /) }),
   ]);
@@ -181,7 +183,12 @@ describe('intakeCommandStatusEvent', () => {
     await storeBatch();
     h.clock.now = T0 + 30;
     h.effector.script = {
-      getCommandInvocation: (e) => ({ type: 'commandStatus', commandId: e.commandId, status: 'Failed', output: OUTPUT }),
+      getCommandInvocation: (e) => ({
+        type: 'commandStatus',
+        commandId: e.commandId,
+        status: 'Failed',
+        output: OUTPUT,
+      }),
     };
     const result = await intakeCommandStatusEvent(h.deps, eventFixture('command-status-failed'));
 
@@ -213,7 +220,12 @@ describe('intakeCommandStatusEvent', () => {
   it('throws on a retryable read failure so Lambda retries the event', async () => {
     await storeBatch();
     h.effector.script = {
-      getCommandInvocation: (e) => ({ type: 'failed', effect: e.type, kind: 'retryable', message: 'ThrottlingException: Rate exceeded' }),
+      getCommandInvocation: (e) => ({
+        type: 'failed',
+        effect: e.type,
+        kind: 'retryable',
+        message: 'ThrottlingException: Rate exceeded',
+      }),
     };
     const writes = h.store.writes;
     await expect(intakeCommandStatusEvent(h.deps, eventFixture('command-status-failed'))).rejects.toThrow(
@@ -226,7 +238,12 @@ describe('intakeCommandStatusEvent', () => {
   it('accepts but leaves to the reconciler a result it is not allowed to read', async () => {
     await storeBatch();
     h.effector.script = {
-      getCommandInvocation: (e) => ({ type: 'failed', effect: e.type, kind: 'denied', message: 'AccessDeniedException: no' }),
+      getCommandInvocation: (e) => ({
+        type: 'failed',
+        effect: e.type,
+        kind: 'denied',
+        message: 'AccessDeniedException: no',
+      }),
     };
     const result = await intakeCommandStatusEvent(h.deps, eventFixture('command-status-failed'));
     expect(result).toEqual({ accepted: true, reason: 'result unreadable' });

@@ -40,6 +40,8 @@ export function lifecycle(
 export class Host {
   record: HostRecord | undefined;
   effects: Effect[] = [];
+  /** Every effect of every decision so far. */
+  readonly all: Effect[] = [];
   changed = false;
   at = T0;
 
@@ -53,6 +55,7 @@ export class Host {
     const outcome = decide(this.record, signal, this.fleet, this.instanceId);
     this.record = outcome.record;
     this.effects = outcome.effects;
+    this.all.push(...outcome.effects);
     this.changed = outcome.changed;
     return this;
   }
@@ -77,7 +80,8 @@ export class Host {
 
   one<T extends EffectType>(type: T): Extract<Effect, { type: T }> {
     const found = this.of(type);
-    if (found.length !== 1) throw new Error(`expected one ${type}, got ${found.length}: ${JSON.stringify(this.effects)}`);
+    if (found.length !== 1)
+      throw new Error(`expected one ${type}, got ${found.length}: ${JSON.stringify(this.effects)}`);
     return found[0] as Extract<Effect, { type: T }>;
   }
 
@@ -114,7 +118,13 @@ export const DEAUTH_CMD = 'aaaaaaaa-0000-0000-0000-000000000005';
 export const ARN = 'arn:aws:ecs:us-east-1:123456789012:container-instance/orders/0123456789abcdef0123456789abcdef';
 
 export function inspected(
-  opts: { registered?: boolean; capability?: string; status?: string; agentConnected?: boolean; specs?: Extract<Signal, { type: 'inspected' }>['credentialSpecs'] } = {},
+  opts: {
+    registered?: boolean;
+    capability?: string;
+    status?: string;
+    agentConnected?: boolean;
+    specs?: Extract<Signal, { type: 'inspected' }>['credentialSpecs'];
+  } = {},
 ) {
   return (at: number): Signal => ({
     type: 'inspected',
@@ -129,7 +139,9 @@ export function inspected(
             attributes: ['ecs.os-type', opts.capability ?? 'ecs.capability.gmsa'],
             runningTasks: 0,
           },
-    credentialSpecs: opts.specs ?? [{ source: 'arn:aws:ssm:us-east-1:123456789012:parameter/gmsa/orders-api', valid: true, findings: [] }],
+    credentialSpecs: opts.specs ?? [
+      { source: 'arn:aws:ssm:us-east-1:123456789012:parameter/gmsa/orders-api', valid: true, findings: [] },
+    ],
   });
 }
 
@@ -146,7 +158,9 @@ export function readyHost(fleet: Fleet = windows): Host {
     .after(8, status(AUTH_CMD, 'Success', 'GMSA-READY-RESULT EC2AMAZ-7Q2LK9D$ ok'))
     .now(sent('refresh', REFRESH_CMD))
     .after(5, status(REFRESH_CMD, 'Success'))
-    .now(inspected({ capability: fleet.mode === 'domainless' ? 'ecs.capability.gmsa-domainless' : 'ecs.capability.gmsa' }))
+    .now(
+      inspected({ capability: fleet.mode === 'domainless' ? 'ecs.capability.gmsa-domainless' : 'ecs.capability.gmsa' }),
+    )
     .now(done('putReadyAttribute'))
     .now(done('completeLifecycleAction'));
   return h;

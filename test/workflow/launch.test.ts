@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { STEP_DEADLINE } from '../../lib/workflow/timing';
 import {
+  ARN,
   AUTH_CMD,
   agent,
-  ARN,
-  done,
   domainless,
+  done,
   fleetWith,
   Host,
   ID,
@@ -101,7 +101,11 @@ describe('launch: waiting for the SSM agent', () => {
       instanceId: ID,
       result: 'ABANDON',
     });
-    expect(h.metrics()).toContainEqual({ name: 'StepFailed', value: 1, dimensions: { Fleet: 'orders', Step: 'agent' } });
+    expect(h.metrics()).toContainEqual({
+      name: 'StepFailed',
+      value: 1,
+      dimensions: { Fleet: 'orders', Step: 'agent' },
+    });
     h.now(done('completeLifecycleAction'));
     expect(h.r.status).toBe('FAILED');
     expect(h.r.lifecycle?.result).toBe('ABANDON');
@@ -146,7 +150,10 @@ describe('launch: domain join', () => {
 
   it('omits optional directory parameters the fleet does not set', () => {
     const h = new Host(linux).send(lifecycle('launch')).after(60, agent(true, 'ip-10-0-0-1.ec2.internal', 'Linux'));
-    expect(h.one('sendCommand').parameters).toEqual({ directoryId: ['d-1234567890'], directoryName: ['corp.example.com'] });
+    expect(h.one('sendCommand').parameters).toEqual({
+      directoryId: ['d-1234567890'],
+      directoryName: ['corp.example.com'],
+    });
   });
 
   it('skips the join and identify when the host is already in the domain', () => {
@@ -232,7 +239,13 @@ describe('launch: domain join', () => {
     const throttled = new Host()
       .send(lifecycle('launch'))
       .after(60, agent(true, 'EC2AMAZ-7Q2LK9D.WORKGROUP'))
-      .now((at) => ({ type: 'failed', at, effect: 'sendCommand', kind: 'retryable', message: 'ThrottlingException: Rate exceeded' }));
+      .now((at) => ({
+        type: 'failed',
+        at,
+        effect: 'sendCommand',
+        kind: 'retryable',
+        message: 'ThrottlingException: Rate exceeded',
+      }));
     expect(throttled.r.pending).toBeUndefined();
     expect(throttled.one('wake').delaySeconds).toBe(30);
     throttled.after(30, tick);
@@ -241,7 +254,13 @@ describe('launch: domain join', () => {
     const denied = new Host()
       .send(lifecycle('launch'))
       .after(60, agent(true, 'EC2AMAZ-7Q2LK9D.WORKGROUP'))
-      .now((at) => ({ type: 'failed', at, effect: 'sendCommand', kind: 'denied', message: 'AccessDeniedException: no' }));
+      .now((at) => ({
+        type: 'failed',
+        at,
+        effect: 'sendCommand',
+        kind: 'denied',
+        message: 'AccessDeniedException: no',
+      }));
     expect(denied.r.reason).toBe('join: AccessDeniedException: no');
   });
 });
@@ -262,10 +281,10 @@ describe('launch: identify', () => {
   });
 
   it('refuses a name that is not a valid NetBIOS name', () => {
-    const h = new Host()
-      .send(lifecycle('launch'))
-      .after(60, agent(true, 'ip-172-31-255-255.corp.example.com'));
-    expect(h.r.reason).toBe("agent: computer name 'IP-172-31-255-255' is not a valid NetBIOS name (15 characters, letters, digits, hyphens)");
+    const h = new Host().send(lifecycle('launch')).after(60, agent(true, 'ip-172-31-255-255.corp.example.com'));
+    expect(h.r.reason).toBe(
+      "agent: computer name 'IP-172-31-255-255' is not a valid NetBIOS name (15 characters, letters, digits, hyphens)",
+    );
     expect(h.r.computerName).toBeUndefined();
   });
 });
@@ -293,20 +312,38 @@ describe('launch: authorize', () => {
   });
 
   it('reads its own line of a batch that failed for another host', () => {
-    const output = ['GMSA-READY-RESULT EC2AMAZ-OTHER01$ error Access is denied', 'GMSA-READY-RESULT EC2AMAZ-7Q2LK9D$ ok'].join('\n');
-    const h = authorizing().now(sent('authorize', AUTH_CMD)).after(8, status(AUTH_CMD, 'Failed', output));
+    const output = [
+      'GMSA-READY-RESULT EC2AMAZ-OTHER01$ error Access is denied',
+      'GMSA-READY-RESULT EC2AMAZ-7Q2LK9D$ ok',
+    ].join('\n');
+    const h = authorizing()
+      .now(sent('authorize', AUTH_CMD))
+      .after(8, status(AUTH_CMD, 'Failed', output));
     expect(h.r.step).toBe('refresh');
     expect(h.actions()).toEqual([
-      { type: 'sendCommand', purpose: 'refresh', platform: 'windows', instanceId: ID, parameters: { RestartEcsAgent: ['false'] }, timeoutSeconds: 600 },
+      {
+        type: 'sendCommand',
+        purpose: 'refresh',
+        platform: 'windows',
+        instanceId: ID,
+        parameters: { RestartEcsAgent: ['false'] },
+        timeoutSeconds: 600,
+      },
     ]);
   });
 
   it('fails with the directory error and undoes the membership before completing', () => {
     const output = 'GMSA-READY-RESULT EC2AMAZ-7Q2LK9D$ error Insufficient access rights';
-    const h = authorizing().now(sent('authorize', AUTH_CMD)).after(8, status(AUTH_CMD, 'Failed', output));
+    const h = authorizing()
+      .now(sent('authorize', AUTH_CMD))
+      .after(8, status(AUTH_CMD, 'Failed', output));
     expect(h.r.reason).toBe('authorize: Insufficient access rights');
     expect(h.r.step).toBe('undo');
-    expect(h.one('enqueueGroupChange').change).toMatchObject({ action: 'remove', purpose: 'undo', deleteComputerAccount: false });
+    expect(h.one('enqueueGroupChange').change).toMatchObject({
+      action: 'remove',
+      purpose: 'undo',
+      deleteComputerAccount: false,
+    });
     h.now(sent('undo', UNDO_CMD)).after(8, status(UNDO_CMD, 'Success', 'GMSA-READY-RESULT EC2AMAZ-7Q2LK9D$ ok'));
     expect(h.r.inGroup).toBe(false);
     expect(h.one('completeLifecycleAction').result).toBe('ABANDON');
@@ -325,7 +362,9 @@ describe('launch: authorize', () => {
   });
 
   it('treats a successful batch without this host line as a failure', () => {
-    const h = authorizing().now(sent('authorize', AUTH_CMD)).after(8, status(AUTH_CMD, 'Success', 'nothing useful'));
+    const h = authorizing()
+      .now(sent('authorize', AUTH_CMD))
+      .after(8, status(AUTH_CMD, 'Success', 'nothing useful'));
     expect(h.r.reason).toBe('authorize: the group change printed no result for this host');
   });
 });
@@ -345,7 +384,11 @@ describe('launch: refresh, verify, ready', () => {
       .after(60, agent(true, 'ec2amaz-ab12cd.corp.example.com', 'Linux'))
       .now(sent('authorize', AUTH_CMD))
       .after(8, status(AUTH_CMD, 'Success', 'GMSA-READY-RESULT EC2AMAZ-AB12CD$ ok'));
-    expect(h.one('sendCommand')).toMatchObject({ purpose: 'refresh', platform: 'linux', parameters: { DomainName: ['corp.example.com'] } });
+    expect(h.one('sendCommand')).toMatchObject({
+      purpose: 'refresh',
+      platform: 'linux',
+      parameters: { DomainName: ['corp.example.com'] },
+    });
   });
 
   it('inspects the host with every configured credential spec', () => {
@@ -370,7 +413,10 @@ describe('launch: refresh, verify, ready', () => {
     [{ registered: false }, 'waiting: no ECS container instance registered in cluster orders'],
     [{ status: 'REGISTERING' }, 'waiting: container instance is REGISTERING'],
     [{ agentConnected: false }, 'waiting: ECS agent not connected'],
-    [{ capability: 'ecs.capability.docker-remote-api.1.40' }, 'waiting: ECS agent does not advertise ecs.capability.gmsa'],
+    [
+      { capability: 'ecs.capability.docker-remote-api.1.40' },
+      'waiting: ECS agent does not advertise ecs.capability.gmsa',
+    ],
   ])('waits while the container instance is not ready (%o)', (opts, reason) => {
     const h = verifying().now(inspected(opts));
     expect(h.r.step).toBe('verify');
@@ -390,12 +436,21 @@ describe('launch: refresh, verify, ready', () => {
           {
             source: spec,
             valid: false,
-            findings: [{ severity: 'error', code: 'domain-mismatch', path: '$.DomainJoinConfig.DnsName', message: 'is for contoso.com' }],
+            findings: [
+              {
+                severity: 'error',
+                code: 'domain-mismatch',
+                path: '$.DomainJoinConfig.DnsName',
+                message: 'is for contoso.com',
+              },
+            ],
           },
         ],
       }),
     );
-    expect(h.r.reason).toBe(`verify: credential spec ${spec}: is for contoso.com (domain-mismatch at $.DomainJoinConfig.DnsName)`);
+    expect(h.r.reason).toBe(
+      `verify: credential spec ${spec}: is for contoso.com (domain-mismatch at $.DomainJoinConfig.DnsName)`,
+    );
     expect(h.r.step).toBe('undo');
     expect(h.of('putReadyAttribute')).toEqual([]);
   });
@@ -403,7 +458,13 @@ describe('launch: refresh, verify, ready', () => {
   it('waits on a throttled credential spec read instead of failing the host', () => {
     const h = verifying().now(
       inspected({
-        specs: [{ source: 'x', valid: false, findings: [{ severity: 'error', code: 'throttled', path: '$', message: 'slow down' }] }],
+        specs: [
+          {
+            source: 'x',
+            valid: false,
+            findings: [{ severity: 'error', code: 'throttled', path: '$', message: 'slow down' }],
+          },
+        ],
       }),
     );
     expect(h.r.step).toBe('verify');
@@ -413,7 +474,9 @@ describe('launch: refresh, verify, ready', () => {
   it('puts the ready attribute on the verified container instance, then completes CONTINUE', () => {
     const h = verifying().after(30, inspected());
     expect(h.r.containerInstanceArn).toBe(ARN);
-    expect(h.actions()).toEqual([{ type: 'putReadyAttribute', cluster: 'orders', containerInstanceArn: ARN, name: 'gmsa-ready' }]);
+    expect(h.actions()).toEqual([
+      { type: 'putReadyAttribute', cluster: 'orders', containerInstanceArn: ARN, name: 'gmsa-ready' },
+    ]);
     h.now(done('putReadyAttribute'));
     expect(h.r.ready).toBe(true);
     expect(h.one('completeLifecycleAction').result).toBe('CONTINUE');
@@ -440,7 +503,13 @@ describe('launch: refresh, verify, ready', () => {
     const h = verifying()
       .now(inspected())
       .now(done('putReadyAttribute'))
-      .now((at) => ({ type: 'failed', at, effect: 'completeLifecycleAction', kind: 'retryable', message: 'Throttling' }));
+      .now((at) => ({
+        type: 'failed',
+        at,
+        effect: 'completeLifecycleAction',
+        kind: 'retryable',
+        message: 'Throttling',
+      }));
     expect(h.r.step).toBe('complete');
     h.after(30, tick);
     expect(h.one('completeLifecycleAction').result).toBe('CONTINUE');
@@ -484,7 +553,9 @@ describe('launch: warm pools', () => {
     expect(h.r).toMatchObject({ status: 'WARMED', joined: true, inGroup: true, ready: false });
     expect(h.metrics().map((m) => m.name)).not.toContain('LaunchReady');
 
-    h.after(3600, (at) => lifecycle('launch', at, { token: TOKEN2, origin: 'WarmPool', destination: 'AutoScalingGroup' }));
+    h.after(3600, (at) =>
+      lifecycle('launch', at, { token: TOKEN2, origin: 'WarmPool', destination: 'AutoScalingGroup' }),
+    );
     expect(h.r.status).toBe('LAUNCHING');
     h.after(45, agent(true, joinedName));
     expect(h.r.step).toBe('refresh');
@@ -518,7 +589,13 @@ describe('launch: lifecycle heartbeats', () => {
       .now(sent('join', JOIN_CMD))
       .after(half - 60, tick);
     expect(h.of('recordHeartbeat')).toEqual([
-      { type: 'recordHeartbeat', autoScalingGroupName: 'prod-ecs-win-orders', hookName: 'gmsa-launch', token: TOKEN, instanceId: ID },
+      {
+        type: 'recordHeartbeat',
+        autoScalingGroupName: 'prod-ecs-win-orders',
+        hookName: 'gmsa-launch',
+        token: TOKEN,
+        instanceId: ID,
+      },
     ]);
     h.now(done('recordHeartbeat'));
     expect(h.r.lifecycle).toMatchObject({ heartbeatAt: T0 + half, heartbeats: 1 });

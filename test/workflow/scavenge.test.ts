@@ -10,7 +10,13 @@ function record(instanceId: string, computerName: string | undefined, recordStat
 
 describe('scavenger', () => {
   it('reads member accounts from the ListMembers output, ignoring noise and case', () => {
-    const output = ['GMSA-READY-MEMBER ec2amaz-aaaaaa$', 'WARNING: something', 'GMSA-READY-MEMBER BUILD01$', 'GMSA-READY-MEMBER NOTANACCOUNT', ''].join('\r\n');
+    const output = [
+      'GMSA-READY-MEMBER ec2amaz-aaaaaa$',
+      'WARNING: something',
+      'GMSA-READY-MEMBER BUILD01$',
+      'GMSA-READY-MEMBER NOTANACCOUNT',
+      '',
+    ].join('\r\n');
     expect(parseMembers(output)).toEqual(['EC2AMAZ-AAAAAA$', 'BUILD01$']);
     expect(parseMembers(undefined)).toEqual([]);
   });

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { cleanupBackoff, STEP_DEADLINE } from '../../lib/workflow/timing';
 import type { Signal } from '../../lib/workflow/types';
 import {
-  AUTH_CMD,
   ARN,
+  AUTH_CMD,
   agent,
   DEAUTH_CMD,
   done,
@@ -21,7 +21,10 @@ import {
   windows,
 } from './harness';
 
-const terminate = (extra = {}) => (at: number) => lifecycle('terminate', at, { token: TOKEN2, ...extra });
+const terminate =
+  (extra = {}) =>
+  (at: number) =>
+    lifecycle('terminate', at, { token: TOKEN2, ...extra });
 const drainStatus =
   (runningTasks: number, standaloneTasks = 0, attributes = ['ecs.capability.gmsa'], ciStatus = 'DRAINING') =>
   (at: number): Signal => ({
@@ -44,18 +47,30 @@ function deauthorizing(fleet = windows): Host {
 describe('terminate: drain', () => {
   it('removes the ready attribute before anything else', () => {
     const h = readyHost().after(600, terminate());
-    expect(h.r).toMatchObject({ status: 'TERMINATING', step: 'drain', lifecycle: { transition: 'terminate', token: TOKEN2 } });
-    expect(h.actions()).toEqual([{ type: 'deleteReadyAttribute', cluster: 'orders', containerInstanceArn: ARN, name: 'gmsa-ready' }]);
+    expect(h.r).toMatchObject({
+      status: 'TERMINATING',
+      step: 'drain',
+      lifecycle: { transition: 'terminate', token: TOKEN2 },
+    });
+    expect(h.actions()).toEqual([
+      { type: 'deleteReadyAttribute', cluster: 'orders', containerInstanceArn: ARN, name: 'gmsa-ready' },
+    ]);
     h.now(done('deleteReadyAttribute'));
     expect(h.r.ready).toBe(false);
     expect(h.actions()).toEqual([{ type: 'drain', cluster: 'orders', containerInstanceArn: ARN }]);
     h.now(done('drain'));
     expect(h.r.draining).toBe(true);
-    expect(h.actions()).toEqual([{ type: 'inspectDrain', cluster: 'orders', instanceId: ID, containerInstanceArn: ARN }]);
+    expect(h.actions()).toEqual([
+      { type: 'inspectDrain', cluster: 'orders', instanceId: ID, containerInstanceArn: ARN },
+    ]);
   });
 
   it('waits while service tasks run, then deauthorizes', () => {
-    const h = readyHost().after(600, terminate()).now(done('deleteReadyAttribute')).now(done('drain')).after(5, drainStatus(3));
+    const h = readyHost()
+      .after(600, terminate())
+      .now(done('deleteReadyAttribute'))
+      .now(done('drain'))
+      .after(5, drainStatus(3));
     expect(h.r.step).toBe('drain');
     expect(h.r.reason).toBe('waiting: 3 service task(s) still running');
     expect(h.one('wake').delaySeconds).toBe(15);
@@ -66,7 +81,11 @@ describe('terminate: drain', () => {
   });
 
   it('does not wait for standalone tasks, which ECS never drains, and reports them', () => {
-    const h = readyHost().after(600, terminate()).now(done('deleteReadyAttribute')).now(done('drain')).after(5, drainStatus(2, 2));
+    const h = readyHost()
+      .after(600, terminate())
+      .now(done('deleteReadyAttribute'))
+      .now(done('drain'))
+      .after(5, drainStatus(2, 2));
     expect(h.r.step).toBe('deauthorize');
     expect(h.r.standaloneTasks).toBe(2);
     expect(h.of('log').map((l) => l.message)).toContain(
@@ -76,7 +95,11 @@ describe('terminate: drain', () => {
 
   it('moves on when the drain deadline passes', () => {
     const fleet = fleetWith(windows, { drainTimeoutSeconds: 300 });
-    const h = readyHost(fleet).after(600, terminate()).now(done('deleteReadyAttribute')).now(done('drain')).after(5, drainStatus(4));
+    const h = readyHost(fleet)
+      .after(600, terminate())
+      .now(done('deleteReadyAttribute'))
+      .now(done('drain'))
+      .after(5, drainStatus(4));
     h.after(301, drainStatus(4));
     expect(h.r.step).toBe('deauthorize');
     expect(h.r.history.at(-1)?.detail).toBe('drain deadline passed with 4 service task(s) still running');
@@ -84,15 +107,25 @@ describe('terminate: drain', () => {
 
   it('finds the container instance of a host it never readied, and clears a ready attribute it finds', () => {
     const h = new Host().send(lifecycle('terminate', 1_800_000_000, { token: TOKEN2 }));
-    expect(h.actions()).toEqual([{ type: 'inspectDrain', cluster: 'orders', instanceId: ID, containerInstanceArn: undefined }]);
+    expect(h.actions()).toEqual([
+      { type: 'inspectDrain', cluster: 'orders', instanceId: ID, containerInstanceArn: undefined },
+    ]);
     h.after(2, drainStatus(0, 0, ['gmsa-ready'], 'ACTIVE'));
-    expect(h.actions()).toEqual([{ type: 'deleteReadyAttribute', cluster: 'orders', containerInstanceArn: ARN, name: 'gmsa-ready' }]);
+    expect(h.actions()).toEqual([
+      { type: 'deleteReadyAttribute', cluster: 'orders', containerInstanceArn: ARN, name: 'gmsa-ready' },
+    ]);
   });
 
   it('carries on when the container instance is already gone', () => {
     const h = readyHost()
       .after(600, terminate())
-      .now((at) => ({ type: 'failed', at, effect: 'deleteReadyAttribute', kind: 'gone', message: 'TargetNotFoundException' }));
+      .now((at) => ({
+        type: 'failed',
+        at,
+        effect: 'deleteReadyAttribute',
+        kind: 'gone',
+        message: 'TargetNotFoundException',
+      }));
     expect(h.r.ready).toBe(false);
     expect(h.actions().map((e) => e.type)).toEqual(['drain']);
   });
@@ -120,7 +153,14 @@ describe('terminate: deauthorize and complete', () => {
     h.now(sent('deauthorize', DEAUTH_CMD)).after(8, status(DEAUTH_CMD, 'Success', ok));
     expect(h.r).toMatchObject({ inGroup: false, joined: false, step: 'complete' });
     expect(h.actions()).toEqual([
-      { type: 'completeLifecycleAction', autoScalingGroupName: 'prod-ecs-win-orders', hookName: 'gmsa-terminate', token: TOKEN2, instanceId: ID, result: 'CONTINUE' },
+      {
+        type: 'completeLifecycleAction',
+        autoScalingGroupName: 'prod-ecs-win-orders',
+        hookName: 'gmsa-terminate',
+        token: TOKEN2,
+        instanceId: ID,
+        result: 'CONTINUE',
+      },
     ]);
     h.now(done('completeLifecycleAction'));
     expect(h.r).toMatchObject({ status: 'TERMINATED', step: 'done', reason: null });
@@ -159,13 +199,18 @@ describe('terminate: deauthorize and complete', () => {
     h.after(cleanupBackoff(1), tick);
     expect(h.one('enqueueGroupChange').change).toMatchObject({ action: 'remove', purpose: 'deauthorize' });
     const RETRY = 'aaaaaaaa-0000-0000-0000-00000000000f';
-    h.now(sent('deauthorize', RETRY)).after(8, status(RETRY, 'Failed', 'GMSA-READY-RESULT EC2AMAZ-7Q2LK9D$ error again'));
+    h.now(sent('deauthorize', RETRY)).after(
+      8,
+      status(RETRY, 'Failed', 'GMSA-READY-RESULT EC2AMAZ-7Q2LK9D$ error again'),
+    );
     expect(h.r).toMatchObject({ status: 'CLEANUP_PENDING', cleanupAttempts: 2, cleanupSince: pendingSince });
     expect(h.r.nextCheckAt).toBe(h.at + cleanupBackoff(2));
     expect(h.of('completeLifecycleAction')).toEqual([]);
 
     const LAST = 'aaaaaaaa-0000-0000-0000-00000000000e';
-    h.after(cleanupBackoff(2), tick).now(sent('deauthorize', LAST)).after(8, status(LAST, 'Success', ok));
+    h.after(cleanupBackoff(2), tick)
+      .now(sent('deauthorize', LAST))
+      .after(8, status(LAST, 'Success', ok));
     expect(h.r).toMatchObject({ status: 'TERMINATED', inGroup: false, joined: false, reason: null });
     expect(h.of('completeLifecycleAction')).toEqual([]);
   });
@@ -175,7 +220,9 @@ describe('terminate: deauthorize and complete', () => {
   });
 
   it('gives up waiting on a deauthorize that never reports, and completes anyway', () => {
-    const h = deauthorizing().now(sent('deauthorize', DEAUTH_CMD)).after(STEP_DEADLINE.deauthorize + 1, tick);
+    const h = deauthorizing()
+      .now(sent('deauthorize', DEAUTH_CMD))
+      .after(STEP_DEADLINE.deauthorize + 1, tick);
     expect(h.one('completeLifecycleAction').result).toBe('CONTINUE');
     expect(h.r.reason).toBe('deauthorize: no result in time');
   });
@@ -204,9 +251,13 @@ describe('terminate: special cases', () => {
     // The authorize result arriving late changes nothing.
     h.after(3, status(AUTH_CMD, 'Success', ok));
     expect(h.actions()).toEqual([]);
-    h.after(2, drainStatus(0, 0, [], 'ACTIVE')).now(done('drain')).now(drainStatus(0));
+    h.after(2, drainStatus(0, 0, [], 'ACTIVE'))
+      .now(done('drain'))
+      .now(drainStatus(0));
     expect(h.one('enqueueGroupChange').change).toMatchObject({ action: 'remove', purpose: 'deauthorize' });
-    h.now(sent('deauthorize', DEAUTH_CMD)).after(8, status(DEAUTH_CMD, 'Success', ok)).now(done('completeLifecycleAction'));
+    h.now(sent('deauthorize', DEAUTH_CMD))
+      .after(8, status(DEAUTH_CMD, 'Success', ok))
+      .now(done('completeLifecycleAction'));
     expect(h.r.status).toBe('TERMINATED');
     // A late duplicate of the cancelled launch event is ignored.
     h.after(5, (at) => lifecycle('launch', at));
@@ -245,7 +296,10 @@ describe('terminate: special cases', () => {
   });
 
   it('ignores a terminate event for a host already terminated, and a second vanish report', () => {
-    const h = deauthorizing().now(sent('deauthorize', DEAUTH_CMD)).after(8, status(DEAUTH_CMD, 'Success', ok)).now(done('completeLifecycleAction'));
+    const h = deauthorizing()
+      .now(sent('deauthorize', DEAUTH_CMD))
+      .after(8, status(DEAUTH_CMD, 'Success', ok))
+      .now(done('completeLifecycleAction'));
     h.after(10, (at) => lifecycle('terminate', at, { token: '99999999-0000-0000-0000-000000000000' }));
     expect(h.actions()).toEqual([]);
     h.after(10, (at) => ({ type: 'instanceGone', at, state: 'gone' }));
@@ -254,7 +308,9 @@ describe('terminate: special cases', () => {
 
   it('never completes a terminate action with ABANDON, on any path', () => {
     const paths: Host[] = [
-      deauthorizing().now(sent('deauthorize', DEAUTH_CMD)).after(8, status(DEAUTH_CMD, 'Success', ok)),
+      deauthorizing()
+        .now(sent('deauthorize', DEAUTH_CMD))
+        .after(8, status(DEAUTH_CMD, 'Success', ok)),
       deauthorizing().now(sent('deauthorize', DEAUTH_CMD)).after(8, status(DEAUTH_CMD, 'Failed')),
       deauthorizing().after(STEP_DEADLINE.deauthorize + 1, tick),
     ];

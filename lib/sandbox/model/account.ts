@@ -62,6 +62,8 @@ export class Account {
   readonly commands = new Map<string, SimCommand>();
   /** SDK calls by API (`ssm:SendCommand`), for the report and the benchmark. */
   readonly calls: Record<string, number> = {};
+  /** Instances that vanished without a lifecycle event: gmsa-ready has yet to notice (the sandbox checks). */
+  readonly killed = new Set<string>();
   readonly ssm: Ssm;
   readonly ecs: Ecs;
   readonly hooks: Hooks;
@@ -246,6 +248,7 @@ export class Account {
     const instance = this.instances.get(instanceId);
     if (!instance || instance.state === 'terminated') return;
     this.observe(instanceId, 'kill', 'terminated without a lifecycle event');
+    this.killed.add(instanceId);
     this.hooks.dropActive(instance);
     this.stop(instance);
   }

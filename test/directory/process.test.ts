@@ -1,0 +1,226 @@
+import { SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-vitest/extend';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { type DirectoryDeps, handleGroupChanges } from '../../lib/directory/process';
+import { awsError, sent } from '../aws/helpers';
+import { type Harness, harness, sqsEvent, T0 } from '../engine/fakes';
+import { change, hostId, MGMT, waitingHost } from './changes';
+
+const ssm = mockClient(SSMClient);
+const DOCUMENT = 'gmsa-ready-test-GroupChange';
+const COMMAND_ID = '1b7f4d2e-8c3a-4e96-b0d5-a2f9e6c14b78';
+const HOSTILE = "x';Remove-ADGroup -Identity 'Domain Admins";
+
+let h: Harness;
+let deps: DirectoryDeps;
+
+beforeEach(async () => {
+  ssm.reset();
+  ssm.on(SendCommandCommand).resolves({ Command: { CommandId: COMMAND_ID } });
+  h = harness();
+  h.clock.now = T0 + 5;
+  deps = { ...h.deps, ssm: new SSMClient({}), groupChangeDocument: DOCUMENT };
+  await h.store.put(waitingHost(1), undefined);
+  await h.store.put(waitingHost(2), undefined);
+});
+
+describe('handleGroupChanges', () => {
+  it('sends one GroupChange command on the management host for the batch and tells each host', async () => {
+    const result = await handleGroupChanges(deps, sqsEvent([change(1), change(2)]));
+
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(sent(ssm)).toEqual([
+      [
+        SendCommandCommand,
+        {
+          DocumentName: DOCUMENT,
+          InstanceIds: [MGMT],
+          Parameters: {
+            Action: ['add'],
+            GroupName: ['OrdersApiHosts'],
+            ComputerNames: ['EC2AMAZ-H1$,EC2AMAZ-H2$'],
+            DeleteComputerAccount: ['false'],
+            DomainName: ['corp.example.com'],
+          },
+          TimeoutSeconds: 600,
+          Comment: 'gmsa-ready authorize 2 host(s)',
+        },
+      ],
+    ]);
+    expect(h.store.commands.get(COMMAND_ID)).toEqual({
+      commandId: COMMAND_ID,
+      purpose: 'authorize',
+      documentName: DOCUMENT,
+      targetInstanceId: MGMT,
+      instanceIds: [hostId(1), hostId(2)],
+      sentAt: T0 + 5,
+    });
+    for (const n of [1, 2])
+      expect((await h.store.get(hostId(n)))?.pending).toEqual({
+        purpose: 'authorize',
+        commandId: COMMAND_ID,
+        targetInstanceId: MGMT,
+        requestedAt: 1_772_442_847,
+        attempt: 1,
+      });
+  });
+
+  it('sends a duplicate delivery of a host’s change only once', async () => {
+    const result = await handleGroupChanges(deps, sqsEvent([change(1), change(1)]));
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(ssm).toHaveReceivedCommandTimes(SendCommandCommand, 1);
+    expect(ssm).toHaveReceivedCommandWith(SendCommandCommand, {
+      Parameters: expect.objectContaining({ ComputerNames: ['EC2AMAZ-H1$'] }),
+    });
+    expect(h.store.commands.get(COMMAND_ID)?.instanceIds).toEqual([hostId(1)]);
+  });
+
+  it('returns the batch to SQS on throttling and tells no host anything', async () => {
+    ssm.on(SendCommandCommand).rejects(awsError('ThrottlingException', 'Rate exceeded'));
+    const before = [await h.store.get(hostId(1)), await h.store.get(hostId(2))];
+
+    const result = await handleGroupChanges(deps, sqsEvent([change(1), change(2)]));
+
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-0' }, { itemIdentifier: 'm-1' }] });
+    expect([await h.store.get(hostId(1)), await h.store.get(hostId(2))]).toEqual(before);
+    expect(h.store.commands.size).toBe(0);
+    expect(h.effector.calls).toEqual([]);
+  });
+
+  it('returns only the throttled batch when another batch of the same event went out', async () => {
+    await h.store.put(
+      waitingHost(3, {
+        status: 'TERMINATING',
+        step: 'deauthorize',
+        pending: { purpose: 'deauthorize', targetInstanceId: MGMT, requestedAt: T0, attempt: 1 },
+      }),
+      undefined,
+    );
+    ssm
+      .on(SendCommandCommand)
+      .resolvesOnce({ Command: { CommandId: COMMAND_ID } })
+      .rejectsOnce(awsError('ThrottlingException', 'Rate exceeded'));
+    const removal = change(3, { action: 'remove', purpose: 'deauthorize', deleteComputerAccount: true });
+
+    const result = await handleGroupChanges(deps, sqsEvent([change(1), removal, change(2)]));
+
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }] });
+    expect(h.store.commands.get(COMMAND_ID)?.instanceIds).toEqual([hostId(1), hostId(2)]);
+    expect((await h.store.get(hostId(3)))?.pending?.commandId).toBeUndefined();
+  });
+
+  it('delivers a failed signal to each host when SendCommand is denied, and does not retry the messages', async () => {
+    ssm.on(SendCommandCommand).rejects(awsError('AccessDeniedException', 'not authorized to perform ssm:SendCommand'));
+
+    const result = await handleGroupChanges(deps, sqsEvent([change(1), change(2)]));
+
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(h.store.commands.size).toBe(0);
+    for (const n of [1, 2]) {
+      // The launch fails at authorize and, the membership having been claimed, undoes it.
+      expect(await h.store.get(hostId(n))).toMatchObject({
+        step: 'undo',
+        failedStep: 'authorize',
+        reason: 'authorize: AccessDeniedException: not authorized to perform ssm:SendCommand',
+      });
+    }
+    expect(
+      h.effector.of('enqueueGroupChange').map((e) => [e.change.instanceId, e.change.action, e.change.purpose]),
+    ).toEqual([
+      [hostId(1), 'remove', 'undo'],
+      [hostId(2), 'remove', 'undo'],
+    ]);
+  });
+
+  it('lets an error that is not AWS’s escape (a bug must not look like a refusal)', async () => {
+    ssm.on(SendCommandCommand).resolves({});
+    await expect(handleGroupChanges(deps, sqsEvent([change(1)]))).rejects.toThrow(
+      'SendCommand returned no Command.CommandId',
+    );
+  });
+
+  it('skips a stale change quietly and refuses a forged one loudly', async () => {
+    await h.store.put(waitingHost(3, { pending: undefined }), undefined);
+    const result = await handleGroupChanges(
+      deps,
+      sqsEvent([change(3), change(1, { hostGroup: 'Domain Admins' }), change(2)]),
+    );
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(ssm).toHaveReceivedCommandTimes(SendCommandCommand, 1);
+    expect(ssm).toHaveReceivedCommandWith(SendCommandCommand, {
+      Parameters: expect.objectContaining({ ComputerNames: ['EC2AMAZ-H2$'], GroupName: ['OrdersApiHosts'] }),
+    });
+    expect(h.telemetry.metrics).toEqual([
+      { name: 'EventRejected', unit: 'Count', value: 1, dimensions: { Source: 'directory' } },
+    ]);
+    expect(h.telemetry.logs).toContainEqual({
+      level: 'info',
+      message: 'group change skipped: host is not waiting for authorize',
+      fields: { instanceId: hostId(3) },
+    });
+    expect(h.telemetry.logs).toContainEqual({
+      level: 'error',
+      message: 'group change refused: hostGroup differs from the fleet configuration',
+      fields: { instanceId: hostId(1), fleet: 'orders' },
+    });
+  });
+});
+
+describe('handleGroupChanges: hostile input', () => {
+  it('never sends a command for a record and a change carrying an injected computer name', async () => {
+    await h.store.put(waitingHost(9, { computerName: HOSTILE }), undefined);
+    const result = await handleGroupChanges(deps, sqsEvent([change(9, { computerAccount: `${HOSTILE}$` })]));
+
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(ssm).toHaveReceivedCommandTimes(SendCommandCommand, 0);
+    expect(h.store.commands.size).toBe(0);
+    expect(h.telemetry.logs).toEqual([
+      {
+        level: 'error',
+        message: 'queue message dropped: computerAccount: must be a NetBIOS name followed by $',
+        fields: { messageId: 'm-0' },
+      },
+    ]);
+  });
+
+  it.each([
+    ['hostGroup', "OrdersApiHosts'; Add-ADGroupMember -Identity 'Domain Admins' -Members 'x"],
+    ['hostGroup', 'OrdersApiHosts`nRemove-ADGroup'],
+    ['domainName', "corp.example.com'; Remove-ADGroup -Identity 'Domain Admins"],
+    ['domainName', 'corp.example.com\nwhoami'],
+    ['managementInstanceId', 'i-0123456789abcdef0"; Remove-Item C:\\'],
+  ])('never sends a command for a message with a hostile %s', async (field, value) => {
+    const result = await handleGroupChanges(deps, sqsEvent([{ ...change(1), [field]: value }]));
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(ssm).toHaveReceivedCommandTimes(SendCommandCommand, 0);
+    expect(h.telemetry.logs).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        message: expect.stringContaining(`queue message dropped: ${field}: `),
+      }),
+    ]);
+    expect((await h.store.get(hostId(1)))?.version).toBe(1);
+  });
+
+  it('never sends a command for a well-formed change aimed at another group, domain or management host', async () => {
+    const result = await handleGroupChanges(
+      deps,
+      sqsEvent([
+        change(1, { hostGroup: 'Domain Admins' }),
+        change(1, { domainName: 'evil.example.com' }),
+        change(1, { managementInstanceId: 'i-0fedcba9876543210' }),
+        change(2, { computerAccount: 'DC01$' }),
+      ]),
+    );
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(ssm).toHaveReceivedCommandTimes(SendCommandCommand, 0);
+    expect(h.telemetry.metrics).toHaveLength(4);
+  });
+
+  it('survives a batch that is not JSON at all', async () => {
+    const result = await handleGroupChanges(deps, sqsEvent(['{"instanceId": ', '[]', 'null']));
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(ssm).toHaveReceivedCommandTimes(SendCommandCommand, 0);
+  });
+});

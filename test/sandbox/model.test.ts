@@ -1,0 +1,414 @@
+// The simulated account at the SDK level, without gmsa-ready's handlers: real SDK clients, intercepted,
+// against the model on a virtual clock. Each test drives the clock by hand.
+import {
+  AutoScalingClient,
+  CompleteLifecycleActionCommand,
+  RecordLifecycleActionHeartbeatCommand,
+} from '@aws-sdk/client-auto-scaling';
+import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  DescribeContainerInstancesCommand,
+  ECSClient,
+  ListContainerInstancesCommand,
+  PutAttributesCommand,
+} from '@aws-sdk/client-ecs';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  DescribeInstanceInformationCommand,
+  GetCommandInvocationCommand,
+  GetParameterCommand,
+  SendCommandCommand,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
+import type { EventBridgeEvent, SQSEvent } from 'aws-lambda';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { classify } from '../../lib/aws/errors';
+import { deploymentNames } from '../../lib/sandbox/functions';
+import { interceptAws } from '../../lib/sandbox/intercept';
+import { Account } from '../../lib/sandbox/model/account';
+import { Random } from '../../lib/sandbox/random';
+import { Scheduler } from '../../lib/sandbox/scheduler';
+import type { World } from '../../lib/sandbox/world';
+import { LINUX, MGMT, WIN, world } from './fixtures';
+
+const config = { region: 'us-east-1', credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' } };
+const ssm = new SSMClient(config);
+const autoScaling = new AutoScalingClient(config);
+const ecs = new ECSClient(config);
+const sqs = new SQSClient(config);
+const ec2 = new EC2Client(config);
+const names = deploymentNames(world({}));
+
+const WIN_HOST = 'i-0aaaaaaaaaaaaaaa1';
+const LINUX_HOST = 'i-0bbbbbbbbbbbbbbb1';
+
+interface Delivered {
+  lifecycle: EventBridgeEvent<string, Record<string, string>>[];
+  commandStatus: EventBridgeEvent<string, Record<string, string>>[];
+  wake: SQSEvent[];
+  directory: SQSEvent[];
+}
+
+let scheduler: Scheduler;
+let account: Account;
+let delivered: Delivered;
+let restore: () => void;
+
+function start(w: World, seed = 7): void {
+  scheduler = new Scheduler(Date.parse(w.start) / 1000);
+  delivered = { lifecycle: [], commandStatus: [], wake: [], directory: [] };
+  account = new Account({
+    world: w,
+    scheduler,
+    random: new Random(seed),
+    documents: names.documents,
+    queueUrls: names.queueUrls,
+    targets: {
+      lifecycle: async (e) => void delivered.lifecycle.push(e as Delivered['lifecycle'][number]),
+      commandStatus: async (e) => void delivered.commandStatus.push(e as Delivered['commandStatus'][number]),
+      wake: async (e) => {
+        delivered.wake.push(e);
+        return [];
+      },
+      directory: async (e) => {
+        delivered.directory.push(e);
+        return [];
+      },
+    },
+  });
+  restore = interceptAws(account);
+}
+
+/** Runs every job due up to `seconds` after the start. */
+const runUntil = (seconds: number) => scheduler.runUntil(scheduler.startedAt + seconds);
+
+const hosts = () => [
+  { instanceId: WIN_HOST, autoScalingGroupName: WIN, hostname: 'EC2AMAZ-7Q2LK9D' },
+  { instanceId: LINUX_HOST, autoScalingGroupName: LINUX },
+];
+
+beforeEach(() => start(world({ instances: hosts() })));
+afterEach(() => restore());
+
+describe('instances and the SSM agent', () => {
+  it('reports the agent Online a minute after launch, with the pre-join computer name', async () => {
+    account.launch(WIN_HOST);
+    await runUntil(59);
+    const early = await ssm.send(
+      new DescribeInstanceInformationCommand({ Filters: [{ Key: 'InstanceIds', Values: [WIN_HOST] }] }),
+    );
+    expect(early.InstanceInformationList).toEqual([]);
+    await runUntil(60);
+    const online = await ssm.send(
+      new DescribeInstanceInformationCommand({ Filters: [{ Key: 'InstanceIds', Values: [WIN_HOST] }] }),
+    );
+    expect(online.InstanceInformationList?.[0]).toMatchObject({
+      InstanceId: WIN_HOST,
+      PingStatus: 'Online',
+      PlatformType: 'Windows',
+      ComputerName: 'EC2AMAZ-7Q2LK9D',
+    });
+  });
+
+  it('refuses SendCommand to an instance whose agent is not online with InvalidInstanceId (gone)', async () => {
+    account.launch(WIN_HOST);
+    const error = await ssm
+      .send(new SendCommandCommand({ DocumentName: 'AWS-JoinDirectoryServiceDomain', InstanceIds: [WIN_HOST] }))
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'InvalidInstanceId', $fault: 'client', $metadata: { httpStatusCode: 400 } });
+    expect(classify(error)).toBe('gone');
+  });
+
+  it('sends the launch lifecycle event about a second after launch, shaped like Auto Scaling', async () => {
+    account.launch(WIN_HOST);
+    await runUntil(1);
+    expect(delivered.lifecycle).toHaveLength(1);
+    expect(delivered.lifecycle[0]).toMatchObject({
+      source: 'aws.autoscaling',
+      'detail-type': 'EC2 Instance-launch Lifecycle Action',
+      detail: {
+        AutoScalingGroupName: WIN,
+        EC2InstanceId: WIN_HOST,
+        LifecycleTransition: 'autoscaling:EC2_INSTANCE_LAUNCHING',
+        LifecycleHookName: 'gmsa-ready-launch',
+      },
+    });
+    expect(delivered.lifecycle[0]?.detail.LifecycleActionToken).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('Run Command', () => {
+  const join = (instanceId: string) =>
+    ssm.send(
+      new SendCommandCommand({
+        DocumentName: 'AWS-JoinDirectoryServiceDomain',
+        InstanceIds: [instanceId],
+        Parameters: { directoryId: ['d-1234567890'], directoryName: ['corp.example.com'] },
+        TimeoutSeconds: 600,
+      }),
+    );
+  const invocation = (commandId: string, instanceId: string) =>
+    ssm.send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: instanceId }));
+
+  it('says InvocationDoesNotExist right after SendCommand, then InProgress, then Success with a status event', async () => {
+    account.launch(WIN_HOST);
+    await runUntil(60);
+    const commandId = (await join(WIN_HOST)).Command?.CommandId ?? '';
+    await expect(invocation(commandId, WIN_HOST)).rejects.toMatchObject({ name: 'InvocationDoesNotExist' });
+    await runUntil(63);
+    expect((await invocation(commandId, WIN_HOST)).Status).toBe('InProgress');
+    await runUntil(60 + 1 + 240);
+    expect(await invocation(commandId, WIN_HOST)).toMatchObject({ Status: 'Success', ResponseCode: 0 });
+    expect(delivered.commandStatus).toHaveLength(0);
+    await runUntil(60 + 1 + 240 + 1);
+    expect(delivered.commandStatus[0]).toMatchObject({
+      'detail-type': 'EC2 Command Invocation Status-change Notification',
+      detail: { 'command-id': commandId, 'instance-id': WIN_HOST, status: 'Success' },
+    });
+    expect(account.directory.hasComputer('EC2AMAZ-7Q2LK9D$')).toBe(true);
+    const info = await ssm.send(
+      new DescribeInstanceInformationCommand({ Filters: [{ Key: 'InstanceIds', Values: [WIN_HOST] }] }),
+    );
+    expect(info.InstanceInformationList?.[0]?.ComputerName).toBe('EC2AMAZ-7Q2LK9D.corp.example.com');
+  });
+
+  it('renames a Linux host on join to EC2AMAZ- plus 6 characters, the same for the same seed', async () => {
+    const joinedName = async () => {
+      account.launch(LINUX_HOST);
+      await runUntil(60);
+      await join(LINUX_HOST);
+      await runUntil(200);
+      const info = await ssm.send(
+        new DescribeInstanceInformationCommand({ Filters: [{ Key: 'InstanceIds', Values: [LINUX_HOST] }] }),
+      );
+      return info.InstanceInformationList?.[0]?.ComputerName;
+    };
+    const first = await joinedName();
+    expect(first).toMatch(/^EC2AMAZ-[A-Z0-9]{6}\.corp\.example\.com$/);
+    restore();
+    start(world({ instances: hosts() }));
+    expect(await joinedName()).toBe(first);
+  });
+
+  it('models join-fails as Failed and join-times-out as TimedOut / Delivery Timed Out at the command timeout', async () => {
+    restore();
+    start(
+      world({
+        instances: [
+          { instanceId: WIN_HOST, autoScalingGroupName: WIN, faults: ['join-fails'] },
+          { instanceId: LINUX_HOST, autoScalingGroupName: LINUX, faults: ['join-times-out'] },
+        ],
+      }),
+    );
+    account.launch(WIN_HOST);
+    account.launch(LINUX_HOST);
+    await runUntil(60);
+    const failing = (await join(WIN_HOST)).Command?.CommandId ?? '';
+    const hanging = (await join(LINUX_HOST)).Command?.CommandId ?? '';
+    await runUntil(600);
+    expect((await invocation(failing, WIN_HOST)).Status).toBe('Failed');
+    expect((await invocation(hanging, LINUX_HOST)).Status).toBe('InProgress');
+    await runUntil(60 + 600);
+    expect(await invocation(hanging, LINUX_HOST)).toMatchObject({
+      Status: 'TimedOut',
+      StatusDetails: 'Delivery Timed Out',
+    });
+    expect(account.directory.snapshot().computers).toEqual(['BUILD01$', 'MGMT01$']);
+  });
+
+  it('runs a GroupChange on the management host with one result line per name; authorize-fails fails its name only', async () => {
+    restore();
+    start(
+      world({
+        instances: [
+          { instanceId: WIN_HOST, autoScalingGroupName: WIN, hostname: 'EC2AMAZ-AAAAAAA' },
+          {
+            instanceId: 'i-0aaaaaaaaaaaaaaa2',
+            autoScalingGroupName: WIN,
+            hostname: 'EC2AMAZ-BBBBBBB',
+            faults: ['authorize-fails'],
+          },
+        ],
+      }),
+    );
+    for (const id of [WIN_HOST, 'i-0aaaaaaaaaaaaaaa2']) account.launch(id);
+    await runUntil(60);
+    await join(WIN_HOST);
+    await join('i-0aaaaaaaaaaaaaaa2');
+    await runUntil(400);
+    const sent = await ssm.send(
+      new SendCommandCommand({
+        DocumentName: names.documents.groupChange,
+        InstanceIds: [MGMT],
+        Parameters: {
+          Action: ['add'],
+          GroupName: ['OrdersApiHosts'],
+          ComputerNames: ['EC2AMAZ-AAAAAAA$,EC2AMAZ-BBBBBBB$'],
+          DeleteComputerAccount: ['false'],
+          DomainName: ['corp.example.com'],
+        },
+      }),
+    );
+    await runUntil(420);
+    const result = await invocation(sent.Command?.CommandId ?? '', MGMT);
+    expect(result.StandardOutputContent).toBe(
+      'GMSA-READY-RESULT EC2AMAZ-AAAAAAA$ ok\nGMSA-READY-RESULT EC2AMAZ-BBBBBBB$ error Insufficient access rights to perform the operation\n',
+    );
+    expect(account.directory.members('OrdersApiHosts').sort()).toEqual(['BUILD01$', 'EC2AMAZ-AAAAAAA$']);
+  });
+
+  it("enforces the documents' allowedPattern: a hostile name is InvalidParameters and nothing runs", async () => {
+    const error = await ssm
+      .send(
+        new SendCommandCommand({
+          DocumentName: names.documents.groupChange,
+          InstanceIds: [MGMT],
+          Parameters: {
+            Action: ['add'],
+            GroupName: ['OrdersApiHosts'],
+            ComputerNames: ["X$'; Remove-ADGroup -Identity Domain Admins; '"],
+            DeleteComputerAccount: ['false'],
+            DomainName: ['corp.example.com'],
+          },
+        }),
+      )
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'InvalidParameters', $fault: 'client' });
+    expect(account.commands.size).toBe(0);
+  });
+});
+
+describe('lifecycle hooks', () => {
+  const complete = (token: string, result = 'CONTINUE') =>
+    autoScaling.send(
+      new CompleteLifecycleActionCommand({
+        AutoScalingGroupName: WIN,
+        LifecycleHookName: 'gmsa-ready-launch',
+        LifecycleActionToken: token,
+        LifecycleActionResult: result,
+        InstanceId: WIN_HOST,
+      }),
+    );
+
+  it('completes an active action once; a second completion is ValidationError: No active Lifecycle Action', async () => {
+    account.launch(WIN_HOST);
+    await runUntil(1);
+    const token = delivered.lifecycle[0]?.detail.LifecycleActionToken ?? '';
+    await complete(token);
+    const error = await complete(token).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      name: 'ValidationError',
+      message: `No active Lifecycle Action found with token ${token}`,
+      $metadata: { httpStatusCode: 400 },
+    });
+    const action = account.instances.get(WIN_HOST)?.actions[0];
+    expect(action).toMatchObject({ result: 'CONTINUE', completedBy: 'CompleteLifecycleAction' });
+    expect(action?.rejected).toEqual([`No active Lifecycle Action found with token ${token}`]);
+  });
+
+  it('times out with ABANDON after the heartbeat timeout, and a heartbeat pushes the timeout back', async () => {
+    account.launch(WIN_HOST);
+    await runUntil(1800);
+    const token = delivered.lifecycle[0]?.detail.LifecycleActionToken ?? '';
+    await autoScaling.send(
+      new RecordLifecycleActionHeartbeatCommand({
+        AutoScalingGroupName: WIN,
+        LifecycleHookName: 'gmsa-ready-launch',
+        LifecycleActionToken: token,
+        InstanceId: WIN_HOST,
+      }),
+    );
+    await runUntil(3601);
+    expect(account.instances.get(WIN_HOST)?.actions[0]?.result).toBeUndefined();
+    await runUntil(1800 + 3600);
+    expect(account.instances.get(WIN_HOST)?.actions[0]).toMatchObject({
+      result: 'ABANDON',
+      completedBy: 'HeartbeatTimeout',
+    });
+    await runUntil(1800 + 3600 + 10);
+    const described = await ec2.send(
+      new DescribeInstancesCommand({ Filters: [{ Name: 'instance-id', Values: [WIN_HOST, 'i-0fffffffffffffff0'] }] }),
+    );
+    expect(described.Reservations?.[0]?.Instances?.map((i) => [i.InstanceId, i.State?.Name])).toEqual([
+      [WIN_HOST, 'terminated'],
+    ]);
+  });
+});
+
+describe('ECS', () => {
+  it('registers the container instance 90 s after the agent, advertising gMSA only once the agent saw the join', async () => {
+    account.launch(LINUX_HOST);
+    await runUntil(150);
+    const listed = await ecs.send(
+      new ListContainerInstancesCommand({ cluster: 'payments', filter: `ec2InstanceId == '${LINUX_HOST}'` }),
+    );
+    expect(listed.containerInstanceArns).toHaveLength(1);
+    const arn = listed.containerInstanceArns?.[0] ?? '';
+    const attributes = async () =>
+      (
+        await ecs.send(new DescribeContainerInstancesCommand({ cluster: 'payments', containerInstances: [arn] }))
+      ).containerInstances?.[0]?.attributes?.map((a) => a.name);
+    expect(await attributes()).not.toContain('ecs.capability.gmsa');
+    await ssm.send(
+      new SendCommandCommand({
+        DocumentName: 'AWS-JoinDirectoryServiceDomain',
+        InstanceIds: [LINUX_HOST],
+        Parameters: { directoryId: ['d-1234567890'], directoryName: ['corp.example.com'] },
+      }),
+    );
+    await runUntil(300);
+    expect(await attributes()).not.toContain('ecs.capability.gmsa'); // joined, but the agent started before
+    await ssm.send(new SendCommandCommand({ DocumentName: names.documents.refreshLinux, InstanceIds: [LINUX_HOST] }));
+    await runUntil(400);
+    expect(await attributes()).toContain('ecs.capability.gmsa');
+  });
+
+  it('answers PutAttributes on an unknown container instance with TargetNotFoundException', async () => {
+    const error = await ecs
+      .send(
+        new PutAttributesCommand({
+          cluster: 'orders',
+          attributes: [
+            {
+              name: 'gmsa-ready',
+              value: 'true',
+              targetId: 'arn:aws:ecs:us-east-1:123456789012:container-instance/orders/nope',
+            },
+          ],
+        }),
+      )
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'TargetNotFoundException', $fault: 'client' });
+  });
+});
+
+describe('credential specs and queues', () => {
+  it('serves object credspecs as JSON and absent ARNs as ParameterNotFound', async () => {
+    const arn = 'arn:aws:ssm:us-east-1:123456789012:parameter/gmsa/orders-api';
+    const found = await ssm.send(new GetParameterCommand({ Name: arn, WithDecryption: true }));
+    expect(JSON.parse(found.Parameter?.Value ?? '')).toMatchObject({ CmsPlugins: ['ActiveDirectory'] });
+    await expect(ssm.send(new GetParameterCommand({ Name: `${arn}-missing` }))).rejects.toMatchObject({
+      name: 'ParameterNotFound',
+    });
+  });
+
+  it('batches directory-queue messages for 5 s and delivers wake messages after their delay', async () => {
+    for (let i = 0; i < 3; i++)
+      await sqs.send(new SendMessageCommand({ QueueUrl: names.queueUrls.directory, MessageBody: `{"n":${i}}` }));
+    await sqs.send(
+      new SendMessageCommand({ QueueUrl: names.queueUrls.wake, MessageBody: '{"instanceId":"i-1"}', DelaySeconds: 30 }),
+    );
+    await runUntil(4);
+    expect(delivered.directory).toHaveLength(0);
+    await runUntil(5);
+    expect(delivered.directory.map((e) => e.Records.map((r) => r.body))).toEqual([['{"n":0}', '{"n":1}', '{"n":2}']]);
+    expect(delivered.wake).toHaveLength(0);
+    await runUntil(30);
+    expect(delivered.wake[0]?.Records[0]?.body).toBe('{"instanceId":"i-1"}');
+    await expect(
+      sqs.send(new SendMessageCommand({ QueueUrl: 'https://sqs.us-east-1.amazonaws.com/1/nope', MessageBody: '{}' })),
+    ).rejects.toMatchObject({
+      name: 'QueueDoesNotExist',
+    });
+  });
+});

@@ -1,0 +1,163 @@
+// The real handlers against the simulated account, end to end: the demo, every fault, a host that
+// vanishes without an event. Slow-ish (dynalite), but all virtual time: no sleeping.
+import { describe, expect, it } from 'vitest';
+import { DEMO_WORLD } from '../../lib/cli/run-world';
+import type { Report } from '../../lib/sandbox/report';
+import { Sandbox } from '../../lib/sandbox/sandbox';
+import { loadWorldFile, type World } from '../../lib/sandbox/world';
+import { LINUX, WIN, world } from './fixtures';
+
+async function run(w: World): Promise<Report> {
+  const sandbox = await Sandbox.create({ world: w, seed: 1 });
+  try {
+    sandbox.scheduleScenario();
+    await sandbox.runUntilQuiet();
+    return await sandbox.report();
+  } finally {
+    await sandbox.stop();
+  }
+}
+
+const byId = (report: Report, id: string) => {
+  const found = report.instances.find((i) => i.instanceId === id);
+  if (!found) throw new Error(`${id} not in the report`);
+  return found;
+};
+
+describe('the demo world', () => {
+  const demo = loadWorldFile(DEMO_WORLD);
+  const ids = demo.instances.map((i) => i.instanceId);
+  const failing = 'i-0a1b2c3d4e5f60003';
+
+  it('scales out: every healthy host READY, joined, in its group, ECS-ready, its action completed CONTINUE', async () => {
+    const report = await run({ ...demo, scenario: [{ at: 0, launch: ids }] });
+    expect(report.sandbox.quiet).toBe(true);
+    expect(report.rejected).toEqual([]);
+    for (const id of ids.filter((i) => i !== failing))
+      expect(byId(report, id)).toMatchObject({
+        status: 'READY',
+        lifecycleResult: 'CONTINUE',
+        inHostGroup: true,
+        computerAccount: 'present',
+        ecsReady: true,
+        reason: null,
+      });
+    const linux = byId(report, 'i-0b1c2d3e4f5a60001');
+    expect(linux.computerName).toMatch(/^EC2AMAZ-[A-Z0-9]{6}$/);
+    expect(report.directory.groups.PaymentsApiHosts).toContain(`${linux.computerName}$`);
+    // The failed join: the fleet's onLaunchFailure, nothing left in the directory.
+    expect(byId(report, failing)).toMatchObject({
+      lifecycleResult: 'ABANDON',
+      inHostGroup: false,
+      computerAccount: 'absent',
+    });
+    expect(
+      byId(report, failing)
+        .history.map((h) => h.detail)
+        .join('\n'),
+    ).toMatch(/failed: command .* ended Failed/);
+    // Two fleets reached authorize together: one group change each, not one per host.
+    const groupChanges = report.commands.filter((c) => c.documentName.endsWith('-GroupChange'));
+    expect(groupChanges.map((c) => c.parameters.ComputerNames?.[0]?.split(',').length)).toEqual([2, 2]);
+  });
+
+  it('scales in: every served host TERMINATED, the failed one still FAILED, the directory as it was before', async () => {
+    const report = await run(demo);
+    expect(report.sandbox.quiet).toBe(true);
+    expect(report.instances.map((i) => [i.instanceId, i.status])).toEqual(
+      ids.map((id) => [id, id === failing ? 'FAILED' : 'TERMINATED']),
+    );
+    expect(byId(report, failing).reason).toMatch(/^join: command [0-9a-f-]{36} ended Failed$/);
+    expect(report.instances.map((i) => i.lifecycleResult)).toEqual([
+      'CONTINUE',
+      'CONTINUE',
+      'ABANDON',
+      'CONTINUE',
+      'CONTINUE',
+    ]);
+    expect(report.directory).toEqual({
+      groups: { OrdersApiHosts: ['BUILD01$'], PaymentsApiHosts: [] },
+      computers: ['BUILD01$', 'MGMT01$'],
+    });
+    expect(report.sandbox.failedInvocations).toEqual([]);
+    expect(report.clock.virtualSeconds).toBeGreaterThan(45 * 60);
+  });
+});
+
+describe('faults', () => {
+  // onLaunchFailure CONTINUE keeps a failed host alive, so its FAILED record and reason stay to be read.
+  const cases = [
+    { fault: 'join-fails', group: WIN, reason: /^join: command .* ended Failed$/, account: 'absent' },
+    { fault: 'join-times-out', group: LINUX, reason: /^join: command .* ended DeliveryTimedOut$/, account: 'absent' },
+    { fault: 'agent-never-online', group: WIN, reason: /^agent: SSM agent not online$/, account: 'absent' },
+    { fault: 'authorize-fails', group: LINUX, reason: /^authorize: Insufficient access rights/, account: 'present' },
+    { fault: 'refresh-fails', group: WIN, reason: /^refresh: command .* ended Failed$/, account: 'present' },
+    {
+      fault: 'ecs-never-registers',
+      group: LINUX,
+      reason: /^verify: no ECS container instance registered/,
+      account: 'present',
+    },
+  ] as const;
+  const instanceId = (i: number) => `i-0f00000000000000${i}`;
+
+  it('each fault fails its host at the step it breaks, completes onLaunchFailure and undoes the group change', async () => {
+    const report = await run(
+      world({
+        fleet: { onLaunchFailure: 'CONTINUE' },
+        instances: cases.map((c, i) => ({
+          instanceId: instanceId(i),
+          autoScalingGroupName: c.group,
+          faults: [c.fault],
+        })),
+        scenario: [{ at: '0m', launch: cases.map((_, i) => instanceId(i)) }],
+      }),
+    );
+    expect(report.sandbox.quiet).toBe(true);
+    cases.forEach((c, i) => {
+      const host = byId(report, instanceId(i));
+      expect({
+        fault: c.fault,
+        status: host.status,
+        result: host.lifecycleResult,
+        inHostGroup: host.inHostGroup,
+      }).toEqual({
+        fault: c.fault,
+        status: 'FAILED',
+        result: 'CONTINUE',
+        inHostGroup: false,
+      });
+      expect(host.reason, c.fault).toMatch(c.reason);
+      expect(host.computerAccount, c.fault).toBe(c.account);
+      expect(host.ecsReady, c.fault).toBe(false);
+    });
+    expect(report.directory.groups).toEqual({ OrdersApiHosts: ['BUILD01$'], PaymentsApiHosts: [] });
+  });
+});
+
+describe('a host killed without a lifecycle event', () => {
+  it('is cleaned up by the reconciler within two ticks', async () => {
+    const id = 'i-0e00000000000001';
+    const killedAt = 30 * 60;
+    const report = await run(
+      world({
+        instances: [{ instanceId: id, autoScalingGroupName: WIN, hostname: 'EC2AMAZ-KILLED1' }],
+        scenario: [
+          { at: 0, launch: [id] },
+          { at: killedAt, kill: [id] },
+        ],
+      }),
+    );
+    const host = byId(report, id);
+    expect(host).toMatchObject({
+      status: 'TERMINATED',
+      inHostGroup: false,
+      computerAccount: 'absent',
+      lifecycleResult: 'CONTINUE',
+    });
+    const noticed = host.history.find((h) => h.detail.includes('without a terminate event'));
+    expect(noticed?.at).toBeGreaterThanOrEqual(killedAt);
+    expect(noticed?.at).toBeLessThanOrEqual(killedAt + 120);
+    expect(report.directory.computers).toEqual(['BUILD01$', 'MGMT01$']);
+  });
+});
