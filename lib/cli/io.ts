@@ -11,7 +11,13 @@ export class UsageError extends Error {
 
 export const EXIT = { ok: 0, usage: 2, rejected: 3 } as const;
 
-/** The first line of an error's message: what a CLI prints for it. */
+/**
+ * An error's message as one printable line: control characters (newlines, terminal escapes), bidi overrides
+ * and zero-width characters become visible escapes, since messages can quote hostile input files.
+ */
 export function oneLineReason(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/[\p{Cc}\u200b-\u200f\u202a-\u202e\u2066-\u2069]/gu, (c) =>
+    c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

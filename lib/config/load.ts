@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { type Config, configSchema, type Fleet } from './schema';
 
@@ -11,13 +11,24 @@ export class ConfigError extends Error {
 export function describeIssues(error: z.ZodError, prefix = ''): string {
   return error.issues
     .map((issue) => {
-      const path = issue.path.reduce<string>(
-        (acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)),
-        prefix,
-      );
+      const path = issue.path.reduce<string>((acc, part) => {
+        if (typeof part === 'number') return `${acc}[${part}]`;
+        const name = String(part);
+        // Keys come from the input: anything but a plain identifier is quoted, escapes and all.
+        if (!/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/.test(name)) return `${acc}[${asciiJson(name)}]`;
+        return acc ? `${acc}.${name}` : name;
+      }, prefix);
       return `${path || '(root)'}: ${issue.message}`;
     })
     .join('; ');
+}
+
+/** JSON string literal with every non-printable-ASCII character escaped. */
+export function asciiJson(text: string): string {
+  return JSON.stringify(text.length > 64 ? `${text.slice(0, 64)}…` : text).replace(
+    /[^\x20-\x7e]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 export function parseConfig(value: unknown, source = 'config'): Config {
@@ -33,11 +44,15 @@ export function loadConfigFile(path: string): Config {
   } catch (error) {
     throw new ConfigError(`cannot read ${path}: ${(error as Error).message}`);
   }
+  // Warnings (an unknown tag such as !!js/function) are errors here: a config means exactly what it says.
+  const doc = parseDocument(text, { maxAliasCount: 10, logLevel: 'silent' });
+  const problem = doc.errors[0] ?? doc.warnings[0];
+  if (problem) throw new ConfigError(`${path} is not valid YAML: ${problem.message.split('\n')[0]}`);
   let value: unknown;
   try {
-    value = parse(text, { maxAliasCount: 10 });
+    value = doc.toJS({ maxAliasCount: 10 });
   } catch (error) {
-    throw new ConfigError(`${path} is not valid YAML: ${(error as Error).message}`);
+    throw new ConfigError(`${path} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
   return parseConfig(value, path);
 }

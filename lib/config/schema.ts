@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { likelyTypo } from './near-miss';
 import { patterns } from './patterns';
 
 const credentialSpecArn = z.string().refine((s) => patterns.ssmParameterArn.test(s) || patterns.s3ObjectArn.test(s), {
@@ -15,71 +16,84 @@ export const directorySchema = z.strictObject({
   dnsIpAddresses: z.array(z.string().regex(patterns.ipv4, 'must be a dotted IPv4 address')).min(1).max(4).optional(),
 });
 
-export const fleetSchema = z
-  .looseObject({
-    name: z.string().regex(patterns.fleetName, 'must match [a-z0-9-]{1,32}'),
-    autoScalingGroups: z
-      .array(
-        z.string().regex(patterns.autoScalingGroupName, 'must be an Auto Scaling group name ([A-Za-z0-9._-/], 1-255)'),
-      )
-      .min(1),
-    platform: z.enum(['windows', 'linux']),
-    mode: z.enum(['domain-joined', 'domainless']),
-    cluster: z.string().regex(patterns.clusterName, 'must be an ECS cluster name'),
-    directory: directorySchema,
-    hostGroup: z
-      .string()
-      .regex(patterns.adGroupName, 'must be an AD group name of letters, digits, space, . _ -')
-      .optional(),
-    managementInstanceId: z.string().regex(patterns.instanceId, 'must be an EC2 instance id').optional(),
-    credentialSpecs: z.array(credentialSpecArn).default([]),
-    readyAttribute: z.string().regex(patterns.ecsAttributeName, 'must be an ECS attribute name').default('gmsa-ready'),
-    onLaunchFailure: z.enum(['ABANDON', 'CONTINUE']).default('ABANDON'),
-    deleteComputerAccount: z.boolean().default(true),
-    /** The launch hook's HeartbeatTimeout; heartbeats are sent before half of it has passed. */
-    heartbeatTimeoutSeconds: z.number().int().min(300).max(7200).default(3600),
-    /** How long terminate waits for running tasks to leave before it deauthorizes anyway. */
-    drainTimeoutSeconds: z.number().int().min(0).max(7200).default(900),
-    discoverCredentialSpecs: z.boolean().default(false),
-    taskExecutionRoleArn: z.string().regex(patterns.iamRoleArn, 'must be an IAM role ARN').optional(),
-  })
-  .superRefine((fleet, ctx) => {
-    if (fleet.mode === 'domain-joined') {
-      if (!fleet.hostGroup)
-        ctx.addIssue({ code: 'custom', path: ['hostGroup'], message: 'is required for mode domain-joined' });
-      if (!fleet.managementInstanceId)
-        ctx.addIssue({ code: 'custom', path: ['managementInstanceId'], message: 'is required for mode domain-joined' });
-    }
-  });
+const fleetShape = {
+  name: z.string().regex(patterns.fleetName, 'must match [a-z0-9-]{1,32}'),
+  autoScalingGroups: z
+    .array(
+      z.string().regex(patterns.autoScalingGroupName, 'must be an Auto Scaling group name ([A-Za-z0-9._-/], 1-255)'),
+    )
+    .min(1),
+  platform: z.enum(['windows', 'linux']),
+  mode: z.enum(['domain-joined', 'domainless']),
+  cluster: z.string().regex(patterns.clusterName, 'must be an ECS cluster name'),
+  directory: directorySchema,
+  hostGroup: z
+    .string()
+    .regex(patterns.adGroupName, 'must be an AD group name of letters, digits, space, . _ -')
+    .optional(),
+  managementInstanceId: z.string().regex(patterns.instanceId, 'must be an EC2 instance id').optional(),
+  credentialSpecs: z.array(credentialSpecArn).default([]),
+  readyAttribute: z.string().regex(patterns.ecsAttributeName, 'must be an ECS attribute name').default('gmsa-ready'),
+  onLaunchFailure: z.enum(['ABANDON', 'CONTINUE']).default('ABANDON'),
+  deleteComputerAccount: z.boolean().default(true),
+  /** The launch hook's HeartbeatTimeout; heartbeats are sent before half of it has passed. */
+  heartbeatTimeoutSeconds: z.number().int().min(300).max(7200).default(3600),
+  /** How long terminate waits for running tasks to leave before it deauthorizes anyway. */
+  drainTimeoutSeconds: z.number().int().min(0).max(7200).default(900),
+  discoverCredentialSpecs: z.boolean().default(false),
+  taskExecutionRoleArn: z.string().regex(patterns.iamRoleArn, 'must be an IAM role ARN').optional(),
+};
 
-export const configSchema = z
-  .looseObject({
-    fleets: z.array(fleetSchema).min(1),
-    alarmTopicArn: z.string().regex(patterns.snsTopicArn, 'must be an SNS topic ARN').optional(),
-  })
-  .superRefine((config, ctx) => {
-    const names = new Map<string, number>();
-    const groups = new Map<string, string>();
-    config.fleets.forEach((fleet, i) => {
-      if (names.has(fleet.name))
+/** Extra fields are allowed; a near-miss of a known one is an error naming the intended field. */
+function rejectTypos(value: Record<string, unknown>, known: readonly string[], ctx: z.RefinementCtx): void {
+  for (const key of Object.keys(value)) {
+    if (known.includes(key)) continue;
+    const intended = likelyTypo(key, known);
+    if (intended)
+      ctx.addIssue({ code: 'custom', path: [key], message: `is not a known field; did you mean '${intended}'?` });
+  }
+}
+
+export const fleetSchema = z.looseObject(fleetShape).superRefine((fleet, ctx) => {
+  rejectTypos(fleet, Object.keys(fleetShape), ctx);
+  if (fleet.mode === 'domain-joined') {
+    if (!fleet.hostGroup)
+      ctx.addIssue({ code: 'custom', path: ['hostGroup'], message: 'is required for mode domain-joined' });
+    if (!fleet.managementInstanceId)
+      ctx.addIssue({ code: 'custom', path: ['managementInstanceId'], message: 'is required for mode domain-joined' });
+  }
+});
+
+const configShape = {
+  fleets: z.array(fleetSchema).min(1),
+  alarmTopicArn: z.string().regex(patterns.snsTopicArn, 'must be an SNS topic ARN').optional(),
+};
+
+export const configSchema = z.looseObject(configShape).superRefine((config, ctx) => {
+  rejectTypos(config, Object.keys(configShape), ctx);
+  const names = new Map<string, number>();
+  const groups = new Map<string, string>();
+  config.fleets.forEach((fleet, i) => {
+    if (names.has(fleet.name))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fleets', i, 'name'],
+        message: `duplicates fleet ${names.get(fleet.name)}`,
+      });
+    names.set(fleet.name, i);
+    fleet.autoScalingGroups.forEach((asg, j) => {
+      if (!patterns.autoScalingGroupName.test(asg)) return;
+      const owner = groups.get(asg);
+      if (owner)
         ctx.addIssue({
           code: 'custom',
-          path: ['fleets', i, 'name'],
-          message: `duplicates fleet ${names.get(fleet.name)}`,
+          path: ['fleets', i, 'autoScalingGroups', j],
+          message: `Auto Scaling group '${asg}' already belongs to fleet '${owner}'`,
         });
-      names.set(fleet.name, i);
-      fleet.autoScalingGroups.forEach((asg, j) => {
-        const owner = groups.get(asg);
-        if (owner)
-          ctx.addIssue({
-            code: 'custom',
-            path: ['fleets', i, 'autoScalingGroups', j],
-            message: `Auto Scaling group '${asg}' already belongs to fleet '${owner}'`,
-          });
-        groups.set(asg, fleet.name);
-      });
+      groups.set(asg, fleet.name);
     });
   });
+});
 
 export type Fleet = z.output<typeof fleetSchema>;
 export type Config = z.output<typeof configSchema>;

@@ -2,6 +2,7 @@
 // say it should be: whoever can write to the queue still cannot steer a change onto another group,
 // another management host or another account.
 import { fleetByName } from '../config/load';
+import { patterns } from '../config/patterns';
 import type { Config } from '../config/schema';
 import type { GroupChange, HostRecord } from '../workflow/types';
 
@@ -19,6 +20,8 @@ export function checkChange(config: Config, record: HostRecord | undefined, chan
   if (change.deleteComputerAccount && !fleet.deleteComputerAccount)
     return { ok: false, reason: 'fleet does not allow deleting computer accounts' };
   if (!record || record.fleet !== fleet.name) return { ok: false, reason: 'no record of this host in the fleet' };
+  if (!patterns.netbiosName.test(record.computerName ?? ''))
+    return { ok: false, reason: 'the recorded computer name is not a NetBIOS name' };
   if (`${record.computerName}$`.toUpperCase() !== change.computerAccount.toUpperCase())
     return { ok: false, reason: 'computerAccount differs from the recorded computer name' };
   if (record.pending?.purpose !== change.purpose)

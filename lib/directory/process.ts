@@ -17,7 +17,7 @@ export interface DirectoryDeps extends EngineDeps {
 
 export async function handleGroupChanges(deps: DirectoryDeps, event: SQSEvent): Promise<BatchResult> {
   const accepted: { change: GroupChange; ref: string }[] = [];
-  for (const { message, body } of parseMessages(event, groupChangeSchema, deps.telemetry)) {
+  for (const { message, body } of parseMessages(event, groupChangeSchema, deps.telemetry, 'directory')) {
     const verdict = checkChange(deps.config, await deps.store.get(body.instanceId), body);
     if (verdict.ok) accepted.push({ change: body, ref: message.messageId });
     else if (verdict.stale)

@@ -270,7 +270,7 @@ function onAgent(d: Decision, signal: Signal): void {
   }
   // identify: the name the join produced, once SSM reports the domain suffix.
   if (!inDomain) {
-    record.reason = `waiting: SSM still reports computer name '${signal.computerName ?? ''}' outside ${fleet.directory.name}`;
+    record.reason = `waiting: SSM still reports computer name '${printable(signal.computerName)}' outside ${fleet.directory.name}`;
     return;
   }
   if (!adoptName(d, fqdn)) return;
@@ -278,11 +278,20 @@ function onAgent(d: Decision, signal: Signal): void {
   advance(d, 'identify', `computer account ${record.computerName}$`);
 }
 
+/** A name the host reported, fit to quote in a reason: the host may be hostile, so only DNS characters survive. */
+function printable(name: string | undefined): string {
+  const text = (name ?? '').slice(0, 64).replace(/[^A-Za-z0-9.-]/g, '?');
+  return (name ?? '').length > 64 ? `${text}…` : text;
+}
+
 /** Stores the NetBIOS name from an FQDN; a name AD cannot hold fails the launch. Returns false when it failed. */
 function adoptName(d: Decision, fqdn: string): boolean {
   const name = fqdn.split('.')[0]?.toUpperCase() ?? '';
   if (!patterns.netbiosName.test(name)) {
-    failLaunch(d, `computer name '${name}' is not a valid NetBIOS name (15 characters, letters, digits, hyphens)`);
+    failLaunch(
+      d,
+      `computer name '${printable(name)}' is not a valid NetBIOS name (15 characters, letters, digits, hyphens)`,
+    );
     return false;
   }
   d.record.computerName = name;

@@ -95,7 +95,11 @@ describe('handleGroupChanges over the queue corpus', () => {
     } else if (entry.fields) {
       expect(log?.message).toMatch(/^queue message dropped: /);
       expect(namedFields(log?.message.replace(/^queue message dropped: /, '') ?? '')).toEqual(entry.fields);
-    } else expect(log?.message).toBe('queue message is not JSON; dropped');
+    } else expect(log?.message).toBe('queue message dropped: not JSON');
+    // Every drop counts as a rejected event, so hostile writes to the queue show on the dashboard and alarm.
+    expect(intake.telemetry.metrics).toEqual([
+      { name: 'EventRejected', unit: 'Count', value: 1, dimensions: { Source: 'directory' } },
+    ]);
   });
 
   it('sends only the genuine change from a batch full of hostile ones, with none of their text', async () => {

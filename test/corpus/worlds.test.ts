@@ -1,6 +1,6 @@
-// Hostile and malformed sandbox world files through the real CLI (`gmsa-ready sandbox --world FILE --json`):
-// each exits 2 with one printable line on stderr naming the field, and nothing on stdout. The same files
-// through parseWorld in-process show the prototype stays clean.
+// Hostile and malformed sandbox world files through `gmsa-ready sandbox --world FILE --json`: each exits 2
+// with one printable line on stderr naming the field, and nothing on stdout. Every file runs through the
+// command in-process; a few, and the control, also through the real binary in a child process.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -110,7 +110,7 @@ describe('gmsa-ready sandbox --world over the world corpus', () => {
     expectRefused(await runSandbox(join(ROOT, worldPath(file))), join(ROOT, worldPath(file)), expected);
   });
 
-  it('refuses a world with each of the corpus faults and prototype keys without touching Object.prototype', () => {
+  it('throws a WorldError for every JSON world in the corpus, leaving Object.prototype clean', () => {
     for (const [file] of CASES.filter(([name]) => !name.startsWith('not-json'))) {
       const value = JSON.parse(readFileSync(join(DIR, file), 'utf8'));
       expect(() => parseWorld(value), file).toThrow(WorldError);

@@ -99,7 +99,13 @@ describe('checkChange', () => {
     const hostile = waitingHost(1, { computerName: "x';Remove-ADGroup -Identity 'Domain Admins" });
     expect(checkChange(exampleConfig, hostile, change(1))).toEqual({
       ok: false,
-      reason: 'computerAccount differs from the recorded computer name',
+      reason: 'the recorded computer name is not a NetBIOS name',
+    });
+    // Even a change carrying the very same hostile name is refused: the record itself is not trusted.
+    const same = { ...change(1), computerAccount: "x';Remove-ADGroup -Identity 'Domain Admins$" };
+    expect(checkChange(exampleConfig, hostile, same)).toEqual({
+      ok: false,
+      reason: 'the recorded computer name is not a NetBIOS name',
     });
   });
 });

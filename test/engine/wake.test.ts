@@ -64,7 +64,7 @@ describe('handleWakeMessages', () => {
     );
     expect(result).toEqual({ batchItemFailures: [] });
     expect(h.telemetry.logs).toEqual([
-      { level: 'error', message: 'queue message is not JSON; dropped', fields: { messageId: 'm-0' } },
+      { level: 'error', message: 'queue message dropped: not JSON', fields: { messageId: 'm-0' } },
       {
         level: 'error',
         message: 'queue message dropped: instanceId: must be an EC2 instance id',
