@@ -1,6 +1,6 @@
 // Event files for replay: each holds one EventBridge event or an array of them. Anything unreadable
 // is a usage error naming the file; what the events say is for the intake functions to judge.
-import { readFileSync } from 'node:fs';
+import { readInputJson } from '../files';
 import { UsageError } from './io';
 
 export interface RecordedEvent {
@@ -12,20 +12,7 @@ export interface RecordedEvent {
 export function readEventFiles(paths: string[]): RecordedEvent[] {
   if (paths.length === 0) throw new UsageError('no EVENT_FILE given');
   return paths.flatMap((path) => {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (error) {
-      throw new UsageError(
-        `cannot read event file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-      );
-    }
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      throw new UsageError(`${path} is not valid JSON: ${(error as Error).message}`);
-    }
+    const value = readInputJson(path, 'event file', (m) => new UsageError(m));
     const events = Array.isArray(value) ? value : [value];
     if (events.length === 0) throw new UsageError(`${path} holds no events`);
     events.forEach((event, i) => {

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { readInputText } from '../files';
 import { type Config, configSchema, type Fleet } from './schema';
 
 export class ConfigError extends Error {
@@ -38,14 +38,9 @@ export function parseConfig(value: unknown, source = 'config'): Config {
 }
 
 export function loadConfigFile(path: string): Config {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`cannot read ${path}: ${(error as Error).message}`);
-  }
+  const text = readInputText(path, 'config file', (m) => new ConfigError(m));
   // Warnings (an unknown tag such as !!js/function) are errors here: a config means exactly what it says.
-  const doc = parseDocument(text, { maxAliasCount: 10, logLevel: 'silent' });
+  const doc = parseDocument(text, { logLevel: 'silent' });
   const problem = doc.errors[0] ?? doc.warnings[0];
   if (problem) throw new ConfigError(`${path} is not valid YAML: ${problem.message.split('\n')[0]}`);
   let value: unknown;

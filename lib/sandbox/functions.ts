@@ -41,10 +41,14 @@ export interface InvocationStats {
   busyMs: number;
 }
 
+/** Runs one invocation; an instrumentation hook (the benchmark's sleep watch) may wrap it. */
+export type InvocationWrapper = <R>(name: FunctionName, run: () => Promise<R>) => Promise<R>;
+
 export class Functions {
   readonly stats = {} as Record<FunctionName, InvocationStats>;
   private readonly handlers = new Map<FunctionName, Handler>();
   private requests = 0;
+  private wrap: InvocationWrapper = (_name, run) => run();
 
   constructor(
     private readonly account: string,
@@ -86,6 +90,14 @@ export class Functions {
     (await import('../runtime')).resetRuntime();
   }
 
+  /**
+   * Instrumentation hook: every later invocation runs inside `wrap` (the benchmark counts timers created
+   * inside handlers with it). Handlers and their inputs are untouched.
+   */
+  wrapInvocations(wrap: InvocationWrapper): void {
+    this.wrap = wrap;
+  }
+
   /** Invokes a function; throws what the handler throws (the caller models the trigger's retries). */
   async invoke<R>(name: FunctionName, event: unknown): Promise<R> {
     const handler = await this.load(name);
@@ -94,7 +106,7 @@ export class Functions {
     stats.invocations++;
     const started = performance.now();
     try {
-      return (await handler(event, this.context(name))) as R;
+      return (await this.wrap(name, () => handler(event, this.context(name)))) as R;
     } catch (error) {
       stats.errors++;
       throw error;

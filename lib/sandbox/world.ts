@@ -1,11 +1,12 @@
 // The world file: the account, directory, fleets, instances and scenario a sandbox run simulates.
 // Fleets use the deployable config schema so a world is also a valid config; unknown faults and
 // actions are rejected naming the field.
-import { readFileSync } from 'node:fs';
+
 import { z } from 'zod';
 import { describeIssues } from '../config/load';
 import { patterns } from '../config/patterns';
 import { configSchema } from '../config/schema';
+import { readInputJson } from '../files';
 
 export const FAULTS = [
   'join-fails',
@@ -139,19 +140,8 @@ export function parseWorld(value: unknown, source = 'world'): World {
 }
 
 export function loadWorldFile(path: string): World {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new WorldError(
-      `cannot read world file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-    );
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new WorldError(`${path} is not valid JSON: ${(error as Error).message}`);
-  }
-  return parseWorld(value, path);
+  return parseWorld(
+    readInputJson(path, 'world file', (m) => new WorldError(m)),
+    path,
+  );
 }

@@ -13,6 +13,7 @@ import { Directory } from './directory';
 import { Ec2 } from './ec2';
 import { Ecs } from './ecs';
 import { Hooks } from './hooks';
+import { Journal } from './journal';
 import { Queues } from './queues';
 import { Ssm } from './ssm';
 import { Storage } from './storage';
@@ -64,6 +65,8 @@ export class Account {
   readonly calls: Record<string, number> = {};
   /** Instances that vanished without a lifecycle event: gmsa-ready has yet to notice (the sandbox checks). */
   readonly killed = new Set<string>();
+  /** What happened, in order, for the invariants. */
+  readonly journal = new Journal();
   readonly ssm: Ssm;
   readonly ecs: Ecs;
   readonly hooks: Hooks;

@@ -64,6 +64,7 @@ export function execute(account: Account, command: SimCommand, instance: SimInst
     case documents.groupChange:
       return groupChange(
         account,
+        command.commandId,
         p('Action'),
         p('GroupName'),
         p('ComputerNames').split(','),
@@ -127,6 +128,7 @@ function refresh(account: Account, instance: SimInstance, documentPlatform: 'win
 
 function groupChange(
   account: Account,
+  commandId: string,
   action: string,
   group: string,
   names: string[],
@@ -137,13 +139,29 @@ function groupChange(
     duration: timings.groupChangeBase + timings.groupChangePerName * names.length,
     finish: () => {
       const lines = names.map((name) => {
+        const host = account.instanceByComputerAccount(name);
+        const wasMember = directory.isMember(group, name);
+        const hadComputer = directory.hasComputer(name);
         const error =
           action === 'add'
-            ? account.instanceByComputerAccount(name)?.faults.has('authorize-fails')
+            ? host?.faults.has('authorize-fails')
               ? 'Insufficient access rights to perform the operation'
               : directory.addMember(group, name)
             : directory.removeMember(group, name);
         if (!error && action === 'remove' && deleteComputerAccount === 'true') directory.removeComputer(name);
+        account.journal.membership.push({
+          at: account.now(),
+          commandId,
+          group,
+          account: name,
+          action: action === 'add' ? 'add' : 'remove',
+          ok: !error,
+          changed: wasMember !== directory.isMember(group, name),
+          computerDeleted: hadComputer && !directory.hasComputer(name),
+          instanceId: host?.instanceId,
+          hostState: host?.state,
+          hostJoined: host?.joined,
+        });
         if (!error)
           account.observe(
             account.instanceByComputerAccount(name)?.instanceId,

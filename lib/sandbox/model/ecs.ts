@@ -109,6 +109,7 @@ export class Ecs {
           'You can have at most 10 custom attributes per resource.',
         );
       container.attributes.set(attribute.name ?? '', attribute.value ?? undefined);
+      this.journalAttribute(container, attribute.name ?? '', 'put');
       this.account.observe(container.instanceId, 'ready', `attribute ${attribute.name} set`);
     });
     return { attributes };
@@ -120,6 +121,7 @@ export class Ecs {
     for (const attribute of attributes) {
       const container = this.target(attribute.targetId);
       container.attributes.delete(attribute.name ?? '');
+      this.journalAttribute(container, attribute.name ?? '', 'delete');
       this.account.observe(container.instanceId, 'drain', `attribute ${attribute.name} removed`);
     }
     return { attributes };
@@ -136,6 +138,12 @@ export class Ecs {
         continue;
       }
       container.status = input.status === 'DRAINING' ? 'DRAINING' : 'ACTIVE';
+      this.account.journal.containerStates.push({
+        at: this.account.now(),
+        instanceId: container.instanceId,
+        status: container.status,
+        attributes: [...container.attributes.keys()].filter((name) => !name.startsWith('ecs.')),
+      });
       this.account.observe(container.instanceId, 'drain', `container instance ${container.status}`);
       updated.push(
         ...this.describeContainerInstances({ cluster: container.cluster, containerInstances: [container.arn] })
@@ -154,6 +162,27 @@ export class Ecs {
       !!instance.fleet &&
       container.attributes.has(instance.fleet.readyAttribute)
     );
+  }
+
+  /** Logs an attribute change with the host as verification would have seen it at that moment. */
+  private journalAttribute(container: SimContainer, name: string, change: 'put' | 'delete'): void {
+    const { account } = this;
+    const host = account.instances.get(container.instanceId);
+    const group = host?.fleet?.hostGroup;
+    account.journal.attributes.push({
+      at: account.now(),
+      instanceId: container.instanceId,
+      name,
+      change,
+      host: {
+        state: host?.state ?? 'terminated',
+        joined: host?.joined ?? false,
+        inHostGroup: !!group && !!host?.accountName && account.directory.isMember(group, host.accountName),
+        containerStatus: container.status,
+        agentConnected: container.agentConnected,
+        capabilities: [...container.attributes.keys()].filter((n) => n.startsWith('ecs.capability.gmsa')),
+      },
+    });
   }
 
   private clusterName(ref: string | undefined): string {

@@ -82,8 +82,26 @@ export class Hooks {
   }
 
   complete(input: LifecycleCallInput): Record<string, never> {
-    const action = this.find(input);
     const result = input.LifecycleActionResult;
+    const call = {
+      at: this.account.now(),
+      instanceId: input.InstanceId ?? '',
+      token: input.LifecycleActionToken ?? '',
+      result: String(result),
+    };
+    let action: SimLifecycleAction;
+    try {
+      action = this.find(input);
+    } catch (error) {
+      this.account.journal.completions.push({ ...call, accepted: false });
+      throw error;
+    }
+    this.account.journal.completions.push({
+      ...call,
+      instanceId: action.instanceId,
+      token: action.token,
+      accepted: result === 'CONTINUE' || result === 'ABANDON',
+    });
     if (result !== 'CONTINUE' && result !== 'ABANDON')
       throw awsError(AutoScalingServiceException, 'ValidationError', `Invalid LifecycleActionResult: ${result}`);
     this.finish(action, result, 'CompleteLifecycleAction');

@@ -185,8 +185,21 @@ export class Ssm {
       `${command.documentName} sent (${command.commandId.slice(0, 8)})`,
     );
     account.scheduler.at(endAt, `command ${command.commandId} on ${instance.instanceId}`, () => {
-      const outcome = execution.duration === undefined ? timedOut : execution.finish();
+      // A host that died meanwhile never reports and its document's effects never land.
+      const gone = instance.state === 'terminated';
+      const outcome = execution.duration === undefined || gone ? timedOut : execution.finish();
       Object.assign(invocation, { ...outcome, error: outcome.error ?? '' });
+      account.journal.executions.push({
+        at: account.now(),
+        commandId: command.commandId,
+        documentName: command.documentName,
+        targetInstanceId: instance.instanceId,
+        parameters: command.parameters,
+        status: outcome.status,
+        statusDetails: outcome.statusDetails,
+        ran: outcome !== timedOut,
+        output: outcome.output,
+      });
       account.observe(
         instance.management ? undefined : instance.instanceId,
         'command',

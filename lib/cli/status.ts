@@ -1,0 +1,162 @@
+// `gmsa-ready status`: the hosts' join status as a table (or one instance's history), read through the
+// Store from a deployed stage's table, or from a sandbox run of a world when no stage is given.
+import { parseArgs } from 'node:util';
+import { clientConfig } from '../aws/client-config';
+import { patterns } from '../config/patterns';
+import type { Store } from '../engine/ports';
+import { Sandbox } from '../sandbox/sandbox';
+import type { World } from '../sandbox/world';
+import { statusRows } from '../status/rows';
+import { STATUSES } from '../status/statuses';
+import { formatHistory, formatStatusTable } from '../status/table';
+import { createDocumentClient, createDynamoStore } from '../store/dynamo';
+import type { HostRecord, Status } from '../workflow/types';
+import { type CliIo, EXIT, oneLineReason, UsageError } from './io';
+import { loadWorld } from './run-world';
+
+export const STATUS_USAGE = `usage: gmsa-ready status [--stage STAGE | --world FILE] [--fleet NAME] [--instance ID] [--json]
+  --stage STAGE   read the deployed stage's table (gmsa-ready-STAGE-hosts) with your AWS credentials
+                  (region from AWS_REGION or your profile)
+  (no --stage)    run a sandbox world (the built-in demo, or --world FILE) until it is quiet and show
+                  the same view from the sandbox's records
+  --fleet NAME    only this fleet's hosts
+  --instance ID   one instance's full history instead of the table
+  --json          {"hosts":[{instanceId,fleet,computerName,status,step,ageSeconds,reason}]}, or with
+                  --instance {"host":RECORD}
+exit status: 0 ok, 1 no record for --instance or the stage could not be read, 2 bad usage`;
+
+/** Exit status when the command ran but found nothing to show for --instance, or could not read the stage. */
+export const EXIT_NOT_FOUND = 1;
+
+/** Per status, up to PAGE_SIZE × MAX_PAGES most recently updated records: a long TERMINATED tail stays cheap. */
+export const PAGE_SIZE = 100;
+export const MAX_PAGES = 10;
+
+// The same shape replay's --stage accepts (lib/cli/args.ts).
+const STAGE = /^[a-z][a-z0-9-]{0,31}$/;
+
+export const stageTableName = (stage: string) => `gmsa-ready-${stage}-hosts`;
+
+interface StatusArgs {
+  stage?: string;
+  world?: string;
+  fleet?: string;
+  instance?: string;
+  json: boolean;
+  help: boolean;
+}
+
+function parseStatusArgs(argv: string[]): StatusArgs {
+  let values: ReturnType<typeof parse>['values'];
+  try {
+    values = parse(argv).values;
+  } catch (error) {
+    throw new UsageError(oneLineReason(error));
+  }
+  const { stage, world, fleet, instance } = values;
+  if (stage !== undefined && !STAGE.test(stage))
+    throw new UsageError(`--stage must be a stage name such as dev or prod, got '${stage}'`);
+  if (stage !== undefined && world !== undefined)
+    throw new UsageError('--world runs a sandbox; it cannot be combined with --stage');
+  if (fleet !== undefined && !patterns.fleetName.test(fleet))
+    throw new UsageError(`--fleet must be a fleet name (a-z, 0-9, -; up to 32 characters), got '${fleet}'`);
+  if (instance !== undefined && !patterns.instanceId.test(instance))
+    throw new UsageError(`--instance must be an EC2 instance id like i-0123456789abcdef0, got '${instance}'`);
+  if (instance !== undefined && fleet !== undefined)
+    throw new UsageError('--instance shows one host and --fleet filters the table: give one of them');
+  return { stage, world, fleet, instance, json: values.json ?? false, help: values.help ?? false };
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      stage: { type: 'string' },
+      world: { type: 'string' },
+      fleet: { type: 'string' },
+      instance: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+export async function runStatus(argv: string[], io: CliIo): Promise<number> {
+  try {
+    const args = parseStatusArgs(argv);
+    if (args.help) {
+      io.stdout(`${STATUS_USAGE}\n`);
+      return EXIT.ok;
+    }
+    if (args.stage !== undefined) return await showStage(args.stage, args, io);
+    return await showSandbox(loadWorld(args.world), args, io);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`status: ${oneLineReason(error)}\n`);
+    return EXIT.usage;
+  }
+}
+
+/** The world's scenario run to quiet; ages are measured on the sandbox's virtual clock. */
+async function showSandbox(world: World, args: StatusArgs, io: CliIo): Promise<number> {
+  const sandbox = await Sandbox.create({ world });
+  try {
+    sandbox.scheduleScenario();
+    await sandbox.runUntilQuiet();
+    return await showStatus(sandbox.store, sandbox.scheduler.now(), args, io);
+  } finally {
+    await sandbox.stop();
+  }
+}
+
+async function showStage(stage: string, args: StatusArgs, io: CliIo): Promise<number> {
+  const tableName = stageTableName(stage);
+  const client = createDocumentClient(undefined, clientConfig);
+  try {
+    return await showStatus(createDynamoStore({ client, tableName }), Math.floor(Date.now() / 1000), args, io);
+  } catch (error) {
+    const name = error instanceof Error ? error.name : 'Error';
+    const hint = name === 'ResourceNotFoundException' ? ` (is stage '${stage}' deployed in this region?)` : '';
+    io.stderr(`status: cannot read table ${tableName}: ${name}: ${oneLineReason(error)}${hint}\n`);
+    return EXIT_NOT_FOUND;
+  } finally {
+    client.destroy();
+  }
+}
+
+async function showStatus(store: Store, now: number, args: StatusArgs, io: CliIo): Promise<number> {
+  if (args.instance !== undefined) {
+    const record = await store.get(args.instance);
+    if (!record) {
+      io.stderr(`status: no record for instance ${args.instance}\n`);
+      return EXIT_NOT_FOUND;
+    }
+    io.stdout(args.json ? `${JSON.stringify({ host: record }, null, 2)}\n` : `${formatHistory(record)}\n`);
+    return EXIT.ok;
+  }
+  const { records, truncated } = await readRecords(store);
+  const rows = statusRows(records, now).filter((row) => args.fleet === undefined || row.fleet === args.fleet);
+  io.stdout(args.json ? `${JSON.stringify({ hosts: rows }, null, 2)}\n` : `${formatStatusTable(rows)}\n`);
+  for (const status of truncated)
+    io.stderr(`status: only the ${PAGE_SIZE * MAX_PAGES} most recently updated ${status} hosts were read\n`);
+  return EXIT.ok;
+}
+
+/** Every status through the byStatus index, newest first, bounded per status; says which were cut short. */
+async function readRecords(store: Store): Promise<{ records: HostRecord[]; truncated: Status[] }> {
+  const records: HostRecord[] = [];
+  const truncated: Status[] = [];
+  for (const status of STATUSES) {
+    let cursor: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const result = await store.listByStatus(status, { limit: PAGE_SIZE, cursor });
+      records.push(...result.items);
+      cursor = result.cursor;
+      if (!cursor) break;
+    }
+    if (cursor) truncated.push(status);
+  }
+  return { records, truncated };
+}
