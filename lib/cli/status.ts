@@ -105,7 +105,7 @@ async function showSandbox(world: World, args: StatusArgs, io: CliIo): Promise<n
   try {
     sandbox.scheduleScenario();
     await sandbox.runUntilQuiet();
-    return await showStatus(sandbox.store, sandbox.scheduler.now(), args, io);
+    return await showStatus(sandbox.store, Math.floor(sandbox.scheduler.now()), args, io);
   } finally {
     await sandbox.stop();
   }

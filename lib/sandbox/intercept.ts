@@ -1,6 +1,7 @@
 // Routes every SDK call the shell makes into the simulated account. Clients are mocked at class
 // level, so every instance the handlers build (at any cold start) is covered; DynamoDB is left alone
-// (it talks to dynalite). A call the model does not know fails loudly instead of returning nothing.
+// (it talks to dynalite; its host record writes are only journaled). A call the model does not know fails
+// loudly instead of returning nothing.
 import {
   AutoScalingClient,
   AutoScalingServiceException,
@@ -46,6 +47,7 @@ import {
 import { type AwsStub, mockClient } from 'aws-sdk-client-mock';
 import { awsError, type SdkErrorOptions } from './aws-errors';
 import type { Account } from './model/account';
+import { journalRecordWrites } from './record-writes';
 
 type Base = new (options: SdkErrorOptions) => Error;
 // biome-ignore lint/suspicious/noExplicitAny: the mock library's stub types are generic over each client.
@@ -121,7 +123,9 @@ export function interceptAws(account: Account): () => void {
     EvaluationResults: [{ EvalActionName: 's3:GetObject', EvalDecision: 'allowed' }],
   }));
 
+  const unwatch = journalRecordWrites(account.journal, () => account.now());
   return () => {
+    unwatch();
     for (const stub of stubs) stub.restore();
   };
 }

@@ -82,6 +82,7 @@ export interface RecordWrite {
   token?: string;
   lifecycleResult?: LifecycleResult | 'EXPIRED';
   failedStep?: string;
+  computerName?: string;
 }
 
 export class Journal {
