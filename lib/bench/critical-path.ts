@@ -26,10 +26,10 @@ export function hostTimings(account: Account): HostTiming[] {
   const commands = commandsByHost(account);
   return [...account.instances.values()]
     .filter((host) => !host.management && host.launchedAt !== undefined)
-    .map((host) => timing(account, host, commands));
+    .map((host) => timing(host, commands));
 }
 
-function timing(account: Account, host: SimInstance, commands: Map<string, Command[]>): HostTiming {
+function timing(host: SimInstance, commands: Map<string, Command[]>): HostTiming {
   const launch = completed(host, 'launch');
   const terminate = completed(host, 'terminate');
   const result: HostTiming = {
@@ -50,7 +50,6 @@ function timing(account: Account, host: SimInstance, commands: Map<string, Comma
   // registers on its own: whichever ends later bounds the launch.
   const awsWork = timings.agentOnline + Math.max(commandWork, timings.ecsRegister);
   const timeToReady = readyAt - launch.startedAt;
-  void account;
   return { ...result, readyAt, timeToReady, awsWork, overhead: timeToReady - awsWork };
 }
 

@@ -1,6 +1,7 @@
 // The sandbox report: what the store says about each host (status, reason, history) next to what the
 // simulated account saw happen (lifecycle results, directory, ECS, commands). Disagreements show.
 import type { HostRecord } from '../workflow/types';
+import { checkInvariants, type InvariantsReport } from './invariants';
 import type { DirectorySnapshot } from './model/directory';
 import type { SimInstance } from './model/types';
 import type { Sandbox } from './sandbox';
@@ -43,6 +44,8 @@ export interface Report {
   directory: DirectorySnapshot;
   commands: CommandReport[];
   rejected: { source: string; error: string }[];
+  /** Issue 7's five invariants over what the account observed (lib/sandbox/invariants.ts). */
+  invariants: InvariantsReport;
   /** How the run went, beyond the contract's keys. */
   sandbox: {
     /** False when the virtual-time cap stopped a world that still had work in flight. */
@@ -77,6 +80,7 @@ export async function buildReport(sandbox: Sandbox, run: { quiet: boolean; wallS
       requestedAt: round(c.requestedAt - scheduler.startedAt),
     })),
     rejected: sandbox.rejected,
+    invariants: checkInvariants(account, new Map(hosts.map((host, i) => [host.instanceId, records[i]]))),
     sandbox: {
       quiet: run.quiet,
       failedInvocations: sandbox.failedInvocations,

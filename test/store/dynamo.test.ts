@@ -211,3 +211,23 @@ describe('listByStatus', () => {
     await expect(store.listByStatus('READY', { limit })).rejects.toThrow(/^limit: must be an integer from 1 to 1000/);
   });
 });
+
+describe('markers', () => {
+  it('keeps a named bookmark, overwrites it, and forgets it when cleared', async () => {
+    expect(await store.getMarker('inflight-LAUNCHING')).toBeUndefined();
+    await store.putMarker('inflight-LAUNCHING', 'cursor-1');
+    await store.putMarker('vanish-READY', 'other');
+    expect(await store.getMarker('inflight-LAUNCHING')).toBe('cursor-1');
+    await store.putMarker('inflight-LAUNCHING', 'cursor-2');
+    expect(await store.getMarker('inflight-LAUNCHING')).toBe('cursor-2');
+    await store.putMarker('inflight-LAUNCHING', undefined);
+    expect(await store.getMarker('inflight-LAUNCHING')).toBeUndefined();
+    expect(await store.getMarker('vanish-READY')).toBe('other');
+  });
+
+  it('stores markers apart from host records, out of the status index', async () => {
+    await store.putMarker('scavenge-orders', '1800000000');
+    expect(await rawItem('meta#scavenge-orders')).toEqual({ pk: 'meta#scavenge-orders', value: '1800000000' });
+    expect((await store.listByStatus('READY', { limit: 10 })).items).toEqual([]);
+  });
+});

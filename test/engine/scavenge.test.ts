@@ -1,0 +1,112 @@
+import { SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { finishScavenge, SCAVENGE_INTERVAL, startScavenge } from '../../lib/engine/scavenge';
+import type { HostRecord } from '../../lib/workflow/types';
+import { bareRecord } from '../store/records';
+import { harness, T0 } from './fakes';
+import 'aws-sdk-client-mock-vitest/extend';
+
+const ssmMock = mockClient(SSMClient);
+const ssm = new SSMClient({ region: 'us-east-1' });
+const LIST = 'gmsa-ready-test-ListMembers';
+
+beforeEach(() => {
+  ssmMock.reset();
+  ssmMock.on(SendCommandCommand).resolves({ Command: { CommandId: '11111111-2222-3333-4444-555555555555' } });
+});
+afterEach(() => ssmMock.reset());
+
+function record(
+  instanceId: string,
+  computerName: string,
+  status: HostRecord['status'],
+  extra: Partial<HostRecord> = {},
+): HostRecord {
+  return {
+    ...bareRecord(),
+    instanceId,
+    fleet: 'orders',
+    computerName,
+    status,
+    joined: false,
+    inGroup: false,
+    ...extra,
+  };
+}
+
+describe('startScavenge', () => {
+  it('lists each domain-joined fleet group on its management host, once per interval', async () => {
+    const h = harness();
+    expect(await startScavenge(h.deps, ssm, LIST)).toEqual(['orders', 'payments-linux']);
+    expect(ssmMock).toHaveReceivedCommandTimes(SendCommandCommand, 2);
+    expect(ssmMock).toHaveReceivedNthCommandWith(SendCommandCommand, 1, {
+      DocumentName: LIST,
+      InstanceIds: ['i-0123456789abcdef0'],
+      Parameters: { GroupName: ['OrdersApiHosts'], DomainName: ['corp.example.com'] },
+      TimeoutSeconds: 600,
+      Comment: 'gmsa-ready list-members orders',
+    });
+    expect(h.store.commands.get('11111111-2222-3333-4444-555555555555')).toMatchObject({
+      purpose: 'list-members',
+      fleet: 'payments-linux',
+      targetInstanceId: 'i-0123456789abcdef0',
+      instanceIds: [],
+    });
+
+    h.clock.now = T0 + SCAVENGE_INTERVAL - 1;
+    expect(await startScavenge(h.deps, ssm, LIST)).toEqual([]);
+    h.clock.now = T0 + SCAVENGE_INTERVAL;
+    expect(await startScavenge(h.deps, ssm, LIST)).toEqual(['orders', 'payments-linux']);
+  });
+
+  it('never stops the reconciler when the listing cannot be sent', async () => {
+    ssmMock
+      .on(SendCommandCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: {} }));
+    const h = harness();
+    expect(await startScavenge(h.deps, ssm, LIST)).toEqual([]);
+    expect(h.telemetry.logs.map((l) => l.message)).toEqual([
+      'could not list host group members',
+      'could not list host group members',
+    ]);
+    // Not marked as done: the next run tries again.
+    expect(await h.store.getMarker('scavenge-orders')).toBeUndefined();
+  });
+});
+
+describe('finishScavenge', () => {
+  it('sends terminated hosts still in the group back through deauthorize and only reports unknown members', async () => {
+    const h = harness();
+    await h.store.put(
+      record('i-00000000000000001', 'EC2AMAZ-GONE01', 'TERMINATED', { terminatedAt: T0 - 60, version: 1 }),
+      undefined,
+    );
+    await h.store.put(record('i-00000000000000002', 'EC2AMAZ-LIVE01', 'READY', { version: 1 }), undefined);
+    const output = [
+      'GMSA-READY-MEMBER EC2AMAZ-GONE01$',
+      'GMSA-READY-MEMBER EC2AMAZ-LIVE01$',
+      'GMSA-READY-MEMBER BUILD01$',
+    ].join('\n');
+
+    expect(await finishScavenge(h.deps, 'orders', output)).toEqual({
+      stray: ['i-00000000000000001'],
+      unknown: ['BUILD01$'],
+    });
+    expect(await h.store.get('i-00000000000000001')).toMatchObject({
+      status: 'CLEANUP_PENDING',
+      step: 'deauthorize',
+      inGroup: true,
+    });
+    expect(h.effector.of('enqueueGroupChange').map((e) => e.change)).toEqual([
+      expect.objectContaining({ computerAccount: 'EC2AMAZ-GONE01$', action: 'remove', purpose: 'deauthorize' }),
+    ]);
+    expect((await h.store.get('i-00000000000000002'))?.status).toBe('READY');
+    expect(h.telemetry.metrics).toContainEqual({
+      name: 'UnknownGroupMembers',
+      unit: 'Count',
+      value: 1,
+      dimensions: { Fleet: 'orders' },
+    });
+  });
+});
