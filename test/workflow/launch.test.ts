@@ -370,7 +370,7 @@ describe('launch: authorize', () => {
 });
 
 describe('launch: refresh, verify, ready', () => {
-  function verifying(fleet = windows): Host {
+  function verifying(): Host {
     return authorizing()
       .now(sent('authorize', AUTH_CMD))
       .after(8, status(AUTH_CMD, 'Success', 'GMSA-READY-RESULT EC2AMAZ-7Q2LK9D$ ok'))
