@@ -1,8 +1,9 @@
 // Per-host timings read from the simulated account (what Auto Scaling and SSM saw, not what gmsa-ready
 // believes): time to ready, the modelled AWS work on the host's critical path, and the rest, which is
 // gmsa-ready's own overhead. docs/performance.md defines each term.
-import { JOIN_DOCUMENT } from '../sandbox/model/documents';
+
 import type { Account } from '../sandbox/model/account';
+import { JOIN_DOCUMENT } from '../sandbox/model/documents';
 import type { SimCommand, SimInstance, SimLifecycleAction } from '../sandbox/model/types';
 import { timings } from '../sandbox/timings';
 
@@ -37,7 +38,7 @@ function timing(host: SimInstance, commands: Map<string, Command[]>): HostTiming
     launchStartedAt: (host.actions[0]?.startedAt ?? host.launchedAt) as number,
     timeToTerminate: terminate && (terminate.completedAt as number) - terminate.startedAt,
   };
-  if (!launch || launch.result !== 'CONTINUE') return result;
+  if (launch?.result !== 'CONTINUE') return result;
   const readyAt = launch.completedAt as number;
   // The last command of each kind sent during the launch is the one that carried the host on.
   const launchCommands = (commands.get(host.instanceId) ?? []).filter(

@@ -6,7 +6,10 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 const KB = 1024;
 
-type Send = (command: { input?: Record<string, unknown>; constructor: { name: string } }, ...rest: unknown[]) => unknown;
+type Send = (
+  command: { input?: Record<string, unknown>; constructor: { name: string } },
+  ...rest: unknown[]
+) => unknown;
 
 export class DynamoMeter {
   readonly calls: Record<string, number> = {};

@@ -45,11 +45,7 @@ export class InvocationProbe {
   /** What the sandbox's Functions.wrapInvocations takes. */
   readonly wrap: InvocationWrapper = async (name, run) => {
     this.invocations++;
-    try {
-      return await this.context.run(name, run);
-    } finally {
-      this.sampleMemory();
-    }
+    return this.context.run(name, run);
   };
 
   /** The function whose invocation the caller runs in, if any. */
@@ -78,7 +74,8 @@ export class InvocationProbe {
         const handle = original.call(
           this,
           (...callArgs: unknown[]) => {
-            if (probe.pending.delete(entry) || api === 'setInterval') probe.fired.push({ ...sleepOf(entry), how: 'fired' });
+            if (probe.pending.delete(entry) || api === 'setInterval')
+              probe.fired.push({ ...sleepOf(entry), how: 'fired' });
             callback(...callArgs);
           },
           delay,

@@ -1,4 +1,5 @@
 // `gmsa-ready COMMAND ...`: dispatches to one module per command. Each returns its exit status.
+import { runBench } from './bench';
 import { runCheckCredspec } from './check-credspec';
 import { type CliIo, EXIT } from './io';
 import { runReplay } from './replay';
@@ -12,7 +13,7 @@ const COMMANDS: Record<string, Command> = {
   replay: runReplay,
   'check-credspec': runCheckCredspec,
   status: runStatus,
-  // bench: (lib/cli/bench.ts, another engineer)
+  bench: runBench,
 };
 
 export const USAGE = `usage: gmsa-ready <command> [options]
@@ -27,6 +28,8 @@ commands:
                                                          check credential specs
   status [--stage STAGE | --world FILE] [--fleet NAME] [--instance ID] [--json]
                                                          hosts' join status (a stage's table, or a sandbox world's)
+  bench --instances N [--json] [--seed S] [--ramp SECONDS]
+                                                         launch + terminate burst of N hosts in a sandbox, measured
 exit status: 0 ok, 3 an event was rejected, 2 bad usage or unreadable input`;
 
 export async function main(argv: string[], io: CliIo): Promise<number> {

@@ -2,6 +2,7 @@
 // (`--sandbox`: the real handlers, a simulated account) or in a deployed stage (`--stage`: Lambda Invoke).
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { clientConfig } from '../aws/client-config';
+import { functionName } from '../infra/names';
 import { intakeFunctionFor } from '../sandbox/events';
 import { parseRunArgs } from './args';
 import { type RecordedEvent, readEventFiles } from './event-files';
@@ -9,7 +10,9 @@ import { type CliIo, EXIT, oneLineReason, UsageError } from './io';
 import { loadWorld, runWorld } from './run-world';
 
 /** Deployed intake function names (serverless: service-stage-function). */
-export const intakeFunctionName = (stage: string, fn: 'lifecycle' | 'command-status') => `gmsa-ready-${stage}-${fn}`;
+/** The deployed intake function for an event: the same names serverless.yml deploys (lib/infra/names.ts). */
+export const intakeFunctionName = (stage: string, fn: 'lifecycle' | 'command-status') =>
+  functionName({ service: 'gmsa-ready', stage }, fn === 'lifecycle' ? 'lifecycle' : 'commandStatus');
 
 export interface StageResult {
   source: string;

@@ -51,7 +51,9 @@ async function serveStatusPage(sandbox: Sandbox, port: number, io: CliIo, untilS
   const server = await serveFunctionUrl(
     (event) => handleStatusRequest(event, sandbox.store, Math.floor(sandbox.scheduler.now())),
     port,
-  );
+  ).catch((error: unknown) => {
+    throw new UsageError(`--serve: cannot listen on 127.0.0.1:${port}: ${oneLineReason(error)}`);
+  });
   io.stderr(`status page: ${server.url} (serving until Ctrl-C; the report follows)\n`);
   try {
     await untilStopped();

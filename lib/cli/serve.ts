@@ -31,7 +31,7 @@ function joined(values: Record<string, string | string[] | undefined>): Record<s
 export function functionUrlEvent(request: IncomingMessage, requestId: string, now: Date): LambdaFunctionURLEvent {
   const target = new URL(request.url ?? '/', `http://${HOST}`);
   const query: Record<string, string[]> = {};
-  for (const [name, value] of target.searchParams) (query[name] ??= []).push(value);
+  for (const [name, value] of target.searchParams) query[name] = [...(query[name] ?? []), value];
   const headers = joined(request.headers);
   const domainName = headers.host ?? HOST;
   return {
@@ -64,7 +64,8 @@ export function functionUrlEvent(request: IncomingMessage, requestId: string, no
 }
 
 function respond(response: ServerResponse, result: APIGatewayProxyStructuredResultV2, head: boolean): void {
-  const body = result.body === undefined ? Buffer.alloc(0) : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
+  const body =
+    result.body === undefined ? Buffer.alloc(0) : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
   response.writeHead(result.statusCode ?? 200, {
     ...result.headers,
     ...(result.cookies?.length ? { 'set-cookie': result.cookies } : {}),

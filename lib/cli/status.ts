@@ -137,7 +137,10 @@ async function showStatus(store: Store, now: number, args: StatusArgs, io: CliIo
     return EXIT.ok;
   }
   const { records, truncated } = await readRecords(store);
-  const rows = statusRows(records, now).filter((row) => args.fleet === undefined || row.fleet === args.fleet);
+  const rows = statusRows(records, now)
+    .filter((row) => args.fleet === undefined || row.fleet === args.fleet)
+    // Records carry fractional epoch seconds; scripts want whole ones.
+    .map((row) => ({ ...row, ageSeconds: Math.floor(row.ageSeconds) }));
   io.stdout(args.json ? `${JSON.stringify({ hosts: rows }, null, 2)}\n` : `${formatStatusTable(rows)}\n`);
   for (const status of truncated)
     io.stderr(`status: only the ${PAGE_SIZE * MAX_PAGES} most recently updated ${status} hosts were read\n`);

@@ -1,14 +1,25 @@
 // Names that serverless.yml, the IAM, alarm and dashboard builders and the tests must agree on.
 // serverless.yml spells the same logical ids literally; the template tests check both sides match.
 
-/** Function keys in serverless.yml, with the explicit role each one runs as. */
+/**
+ * Function keys in serverless.yml, with the explicit role each one runs as and the name it is deployed
+ * under (service-stage-name; serverless.yml spells each `name:` the same way, a template test checks).
+ */
 export const FUNCTIONS = {
-  lifecycle: { role: 'LifecycleRole', description: 'Auto Scaling lifecycle events (EventBridge)' },
-  commandStatus: { role: 'CommandStatusRole', description: 'Run Command invocation status events (EventBridge)' },
-  continue: { role: 'ContinueRole', description: 'Delayed continuations (SQS wake queue)' },
-  directory: { role: 'DirectoryRole', description: 'Batched AD group changes (SQS directory queue)' },
-  reconciler: { role: 'ReconcilerRole', description: 'Scheduled reconciler' },
-  statusPage: { role: 'StatusPageRole', description: 'Status page (function URL, AWS_IAM)' },
+  lifecycle: { role: 'LifecycleRole', name: 'lifecycle', description: 'Auto Scaling lifecycle events (EventBridge)' },
+  commandStatus: {
+    role: 'CommandStatusRole',
+    name: 'command-status',
+    description: 'Run Command invocation status events (EventBridge)',
+  },
+  continue: { role: 'ContinueRole', name: 'continue', description: 'Delayed continuations (SQS wake queue)' },
+  directory: {
+    role: 'DirectoryRole',
+    name: 'directory',
+    description: 'Batched AD group changes (SQS directory queue)',
+  },
+  reconciler: { role: 'ReconcilerRole', name: 'reconciler', description: 'Scheduled reconciler' },
+  statusPage: { role: 'StatusPageRole', name: 'status-page', description: 'Status page (function URL, AWS_IAM)' },
 } as const;
 
 export type FunctionKey = keyof typeof FUNCTIONS;
@@ -52,7 +63,7 @@ export interface StageNames {
 }
 
 export function functionName(names: StageNames, key: FunctionKey): string {
-  return `${names.service}-${names.stage}-${key}`;
+  return `${names.service}-${names.stage}-${FUNCTIONS[key].name}`;
 }
 
 export function logGroupName(names: StageNames, key: FunctionKey): string {

@@ -32,6 +32,7 @@ import {
 import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import {
   DescribeSecretCommand,
+  GetSecretValueCommand,
   SecretsManagerClient,
   SecretsManagerServiceException,
 } from '@aws-sdk/client-secrets-manager';
@@ -117,6 +118,7 @@ export function interceptAws(account: Account): () => void {
   s3Call(GetObjectCommand, 'GetObject', (i) => storage.getObject(i));
   const secretsCall = service(SecretsManagerClient, SecretsManagerServiceException, 'secretsmanager');
   secretsCall(DescribeSecretCommand, 'DescribeSecret', (i) => storage.describeSecret(i));
+  secretsCall(GetSecretValueCommand, 'GetSecretValue', (i) => storage.getSecretValue(i));
   // The task execution role may read what the world lists; the sandbox has no IAM policies to evaluate.
   const iamCall = service(IAMClient, IAMServiceException, 'iam');
   iamCall(SimulatePrincipalPolicyCommand, 'SimulatePrincipalPolicy', () => ({

@@ -66,7 +66,10 @@ function lifecycleActionsEndOnce(account: Account, { instance, fleet }: Host, re
       continue;
     }
     if (action.completedBy === 'HeartbeatTimeout') {
-      report(1, `${action.transition} action ${action.token} timed out (DefaultResult ABANDON) instead of being completed`);
+      report(
+        1,
+        `${action.transition} action ${action.token} timed out (DefaultResult ABANDON) instead of being completed`,
+      );
       continue;
     }
     if ((action.completedAt ?? 0) > action.globalDeadline)
@@ -269,7 +272,8 @@ function noRecordLost(account: Account, { instance, fleet, record }: Host, repor
     (!!instance.accountName && account.directory.isMember(fleet.hostGroup ?? '', instance.accountName));
   if (record.status === 'READY' && !(ready && member))
     report(5, `record READY, but the host is ${ready ? '' : 'not ready in ECS'}${member ? '' : ' not in its group'}`);
-  if (record.status !== 'READY' && ready) report(5, `${fleet.readyAttribute} is set, but the record is ${record.status}`);
+  if (record.status !== 'READY' && ready)
+    report(5, `${fleet.readyAttribute} is set, but the record is ${record.status}`);
 }
 
 function membershipOf(account: Account, instance: SimInstance): MembershipChange[] {

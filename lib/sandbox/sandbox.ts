@@ -225,11 +225,11 @@ export class Sandbox {
     );
   }
 
-  /** A killed host counts as work until its record settles: the reconciler must notice it. */
+  /** A killed host counts as work until its record settles and knows it is gone: the reconciler must notice it. */
   private async anyUnnoticedKill(): Promise<boolean> {
     for (const id of this.account.killed) {
       const record = await this.store.get(id);
-      if (record && !SETTLED_AFTER_KILL.has(record.status)) return true;
+      if (record && (!SETTLED_AFTER_KILL.has(record.status) || record.terminatedAt === undefined)) return true;
       this.account.killed.delete(id);
     }
     return false;

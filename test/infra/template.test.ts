@@ -3,7 +3,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../lib/config/load';
-import { DOCUMENTS, FUNCTIONS, type FunctionKey, IDS, JOIN_DOCUMENT } from '../../lib/infra/names';
+import {
+  DOCUMENTS,
+  FUNCTIONS,
+  type FunctionKey,
+  functionName,
+  IDS,
+  JOIN_DOCUMENT,
+  logGroupName,
+} from '../../lib/infra/names';
 import { tableDefinition } from '../../lib/store/dynamo';
 import { matchesPattern } from './event-pattern';
 import { iamViolations } from './iam-rules';
@@ -36,6 +44,17 @@ describe('functions', () => {
       expect(fn.Properties.Role).toEqual({ 'Fn::GetAtt': [FUNCTIONS[key].role, 'Arn'] });
     }
     expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
+  });
+
+  it('deploys every function under the name lib/infra/names.ts gives it, logging where IAM and the dashboard look', () => {
+    const names = { service: 'gmsa-ready', stage: STAGE };
+    for (const key of Object.keys(FUNCTIONS) as FunctionKey[]) {
+      expect(resource(lambdaId(key)).Properties.FunctionName).toBe(functionName(names, key));
+      expect(resource(lambdaId(key, 'LogGroup').replace('LambdaLogGroup', 'LogGroup')).Properties.LogGroupName).toBe(
+        logGroupName(names, key),
+      );
+    }
+    expect(functionName(names, 'commandStatus')).toBe(`gmsa-ready-${STAGE}-command-status`);
   });
 
   it('gives every function the environment contract, with the config validated and embedded', () => {
@@ -369,7 +388,7 @@ describe('dashboard and alarms', () => {
     expect(logs).toHaveLength(1);
     expect(logs[0].properties.region).toBe('us-east-1');
     const query: string = logs[0].properties.query;
-    for (const fn of ['lifecycle', 'commandStatus', 'continue', 'directory', 'reconciler'])
+    for (const fn of ['lifecycle', 'command-status', 'continue', 'directory', 'reconciler'])
       expect(query).toContain(`SOURCE '/aws/lambda/gmsa-ready-${STAGE}-${fn}'`);
     expect(query).toContain("filter level = 'ERROR' or message like /failed/");
   });

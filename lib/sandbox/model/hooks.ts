@@ -152,7 +152,11 @@ export class Hooks {
     if (!instance || by === 'InstanceGone') return;
     if (action.transition === 'launch' && result === 'CONTINUE') instance.inService = true;
     // A launch ABANDON terminates the instance (Auto Scaling replaces it); a terminate of either result ends it.
-    else this.account.shutDown(instance);
+    else {
+      // No terminate event follows a launch ABANDON: like a kill, gmsa-ready must notice it on its own.
+      if (action.transition === 'launch') this.account.killed.add(instance.instanceId);
+      this.account.shutDown(instance);
+    }
   }
 
   /** The hook's timer: (re)armed on start and on every heartbeat, cancelled when the action ends. */

@@ -1,6 +1,7 @@
 // Amazon SQS and its Lambda event source mappings: the wake queue delivers each message after its
-// DelaySeconds; the directory queue gathers messages for a batching window and hands the function
-// batches of up to 50. Failed messages come back after the visibility timeout, then go to a DLQ.
+// DelaySeconds; the directory queue gathers messages until a batch of 50 is full or the batching window
+// elapses, whichever comes first (as the event source mapping does). Failed messages come back after the
+// visibility timeout, then go to a DLQ.
 import {
   QueueDoesNotExist,
   type SendMessageBatchCommandInput,
@@ -17,7 +18,8 @@ export class Queues {
   /** Messages that exhausted their receives, by queue. */
   readonly deadLetters: Record<QueueName, QueuedMessage[]> = { wake: [], directory: [] };
   private readonly directoryVisible: QueuedMessage[] = [];
-  private directoryFlushPending = false;
+  /** Cancels the open batching window; undefined while none is open. */
+  private closeWindow?: () => void;
   private readonly byUrl: Map<string, QueueName>;
 
   constructor(
@@ -67,15 +69,21 @@ export class Queues {
   private visible(queue: QueueName, message: QueuedMessage): Promise<void> | undefined {
     if (queue === 'wake') return this.deliver('wake', [message]);
     this.directoryVisible.push(message);
-    if (!this.directoryFlushPending) {
-      this.directoryFlushPending = true;
-      this.account.scheduler.after(timings.directoryBatchWindow, 'directory batch', () => this.flushDirectory());
+    // A full batch is delivered at once, without waiting out the window (found by the burst benchmark:
+    // waiting made 1000 hosts cost 24 GroupChange commands each way instead of 20).
+    if (this.directoryVisible.length >= timings.directoryBatchSize) {
+      this.closeWindow?.();
+      this.closeWindow = undefined;
+      return this.deliver('directory', this.directoryVisible.splice(0, timings.directoryBatchSize));
     }
+    this.closeWindow ??= this.account.scheduler.after(timings.directoryBatchWindow, 'directory batch', () =>
+      this.flushDirectory(),
+    );
     return undefined;
   }
 
   private async flushDirectory(): Promise<void> {
-    this.directoryFlushPending = false;
+    this.closeWindow = undefined;
     while (this.directoryVisible.length > 0)
       await this.deliver('directory', this.directoryVisible.splice(0, timings.directoryBatchSize));
   }

@@ -2,7 +2,11 @@
 // world lists what exists; anything else is NoSuchKey / ResourceNotFoundException.
 import { Readable } from 'node:stream';
 import { type GetObjectCommandInput, NoSuchKey } from '@aws-sdk/client-s3';
-import { type DescribeSecretCommandInput, ResourceNotFoundException } from '@aws-sdk/client-secrets-manager';
+import {
+  type DescribeSecretCommandInput,
+  type GetSecretValueCommandInput,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-secrets-manager';
 import { awsError } from '../aws-errors';
 import type { Account } from './account';
 
@@ -17,6 +21,9 @@ function body(text: string) {
 }
 
 export class Storage {
+  /** SecretString of secrets, by ARN, when a test gives them one: gmsa-ready must never read it. */
+  readonly secretValues = new Map<string, string>();
+
   constructor(private readonly account: Account) {}
 
   getObject(input: GetObjectCommandInput) {
@@ -28,7 +35,17 @@ export class Storage {
   }
 
   describeSecret(input: DescribeSecretCommandInput) {
-    const id = input.SecretId ?? '';
+    const arn = this.secretArn(input.SecretId);
+    return { ARN: arn, Name: arn.split(':secret:')[1]?.replace(/-[A-Za-z0-9]{6}$/, '') };
+  }
+
+  /** Answered as AWS would, so a call shows in the report's awsCalls (and a test can catch the value leaking). */
+  getSecretValue(input: GetSecretValueCommandInput) {
+    const arn = this.secretArn(input.SecretId);
+    return { ARN: arn, SecretString: this.secretValues.get(arn) ?? '{}', VersionId: 'sandbox' };
+  }
+
+  private secretArn(id = ''): string {
     const arn = this.account.world.secrets.find((s) => s === id || s.split(':secret:')[1]?.startsWith(id));
     if (!arn)
       throw awsError(
@@ -36,6 +53,6 @@ export class Storage {
         'ResourceNotFoundException',
         "Secrets Manager can't find the specified secret.",
       );
-    return { ARN: arn, Name: arn.split(':secret:')[1]?.replace(/-[A-Za-z0-9]{6}$/, '') };
+    return arn;
   }
 }

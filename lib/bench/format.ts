@@ -1,0 +1,60 @@
+// The benchmark's text report and the results.md table row.
+import type { BenchReport } from './run';
+import type { Spread } from './stats';
+
+const s = (x: Spread) => `p50 ${x.p50} s  p90 ${x.p90} s  max ${x.max} s`;
+
+export function formatBench(r: BenchReport): string {
+  const calls = Object.entries(r.awsCalls)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([api, n]) => `    ${api.padEnd(46)} ${n}`);
+  const functions = Object.entries(r.lambda.byFunction).map(
+    ([name, f]) => `    ${name.padEnd(16)} ${String(f.invocations).padStart(7)} invocations  ${f.busySeconds} s busy`,
+  );
+  return [
+    `gmsa-ready bench: ${r.instances} Windows hosts of fleet '${r.fleet}', launches and terminations spread over ${r.rampSeconds} s (seed ${r.seed})`,
+    `  ready ${r.ready}/${r.instances}, terminated ${r.terminated}/${r.instances}, world quiet: ${r.quiet}, failed invocations: ${r.failedInvocations}`,
+    `  virtual time, first launch to last host ready: ${r.firstToLastReadySeconds} s`,
+    `  time to ready        ${s(r.timeToReady)}`,
+    `  overhead (no AWS)    ${s(r.overhead)}`,
+    `  time to terminate    ${s(r.timeToTerminate)}`,
+    `  sleeps in handlers   ${r.sleeps}   (timers created and cleared unfired: ${r.guardTimers})`,
+    `  management commands  ${r.managementCommands}   (GroupChange add ${r.commands.groupChangeAdd}, remove ${r.commands.groupChangeRemove}; ListMembers ${r.commands.listMembers})`,
+    `  Lambda per host      ${r.lambda.invocationsPerHost} invocations, ${r.lambda.busySecondsPerHost} busy-seconds (in-process sandbox execution)`,
+    ...functions,
+    `  DynamoDB per host    ${r.dynamodb.readRequestUnitsPerHost} RRU, ${r.dynamodb.writeRequestUnitsPerHost} WRU (estimated)`,
+    '  AWS calls per host (launch + terminate):',
+    ...calls,
+    `  wall ${r.wallSeconds} s, peak RSS ${r.peakMemoryMB} MB, virtual ${r.virtualSeconds} s`,
+    '',
+  ].join('\n');
+}
+
+/** The results.md table: one row per burst size, the targets checked against the smallest run. */
+export function burstTable(reports: BenchReport[]): string {
+  const head =
+    '| hosts | ready | sleeps | mgmt commands (add/remove/list) | time to ready p50/p90/max (s) | overhead p50/p90/max (s) | first launch to last ready (s) | Lambda invocations / host | busy-s / host | AWS calls / host | wall (s) | peak RSS (MB) |';
+  const rule = `|${head
+    .split('|')
+    .slice(1, -1)
+    .map(() => '---')
+    .join('|')}|`;
+  const rows = reports.map((r) => {
+    const calls = Object.values(r.awsCalls).reduce((sum, n) => sum + n, 0);
+    const c = r.commands;
+    return `| ${r.instances} | ${r.ready} | ${r.sleeps} | ${r.managementCommands} (${c.groupChangeAdd}/${c.groupChangeRemove}/${c.listMembers}) | ${r.timeToReady.p50} / ${r.timeToReady.p90} / ${r.timeToReady.max} | ${r.overhead.p50} / ${r.overhead.p90} / ${r.overhead.max} | ${r.firstToLastReadySeconds} | ${r.lambda.invocationsPerHost} | ${r.lambda.busySecondsPerHost} | ${calls.toFixed(1)} | ${r.wallSeconds} | ${r.peakMemoryMB} |`;
+  });
+  return [head, rule, ...rows].join('\n');
+}
+
+/** AWS calls per host by API, one column per burst size. */
+export function callsTable(reports: BenchReport[]): string {
+  const apis = [...new Set(reports.flatMap((r) => Object.keys(r.awsCalls)))].sort();
+  const head = `| API | ${reports.map((r) => `${r.instances} hosts`).join(' | ')} |`;
+  const rule = `|---|${reports.map(() => '---').join('|')}|`;
+  return [
+    head,
+    rule,
+    ...apis.map((api) => `| ${api} | ${reports.map((r) => r.awsCalls[api] ?? 0).join(' | ')} |`),
+  ].join('\n');
+}
