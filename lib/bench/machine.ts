@@ -1,6 +1,6 @@
 // The machine a benchmark ran on, for the results file.
 import { readFileSync } from 'node:fs';
-import { availableParallelism, totalmem } from 'node:os';
+import { availableParallelism, loadavg, totalmem } from 'node:os';
 
 export function describeMachine(now = new Date()): string {
   let cpu = 'unknown CPU';
@@ -10,5 +10,7 @@ export function describeMachine(now = new Date()): string {
     // not Linux: keep 'unknown CPU'
   }
   const memory = `${(totalmem() / 2 ** 30).toFixed(1)} GiB`;
-  return `${availableParallelism()} CPUs (nproc), ${memory} memory, ${cpu}, node ${process.version}, ${now.toISOString().slice(0, 10)}`;
+  // Wall-clock figures depend on what else runs: the 1-minute load average says how busy the machine was.
+  const load = loadavg()[0]?.toFixed(1);
+  return `${availableParallelism()} CPUs (nproc), ${memory} memory, ${cpu}, node ${process.version}, ${now.toISOString().slice(0, 10)}, load average ${load} when written`;
 }

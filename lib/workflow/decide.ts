@@ -98,10 +98,8 @@ function onLifecycle(d: Decision, signal: LifecycleSignal, fresh: boolean): void
         : signal.origin === 'WarmPool'
           ? 'from the warm pool'
           : '';
-    d.note(
-      `launch lifecycle action ${signal.token}${from ? ` (${from})` : ''}${signal.replay ? ' (archive replay)' : ''}`,
-    );
-    return advance(d, undefined, 'launch started');
+    const detail = `launch lifecycle action ${signal.token}${from ? ` (${from})` : ''}${signal.replay ? ' (archive replay)' : ''}`;
+    return advance(d, undefined, detail);
   }
 
   if (
@@ -118,8 +116,10 @@ function onLifecycle(d: Decision, signal: LifecycleSignal, fresh: boolean): void
   }
   record.lifecycle = action;
   d.setStatus('TERMINATING', null);
-  d.note(`terminate lifecycle action ${signal.token}${signal.destination === 'WarmPool' ? ' (to the warm pool)' : ''}`);
-  startDrain(d, 'draining');
+  startDrain(
+    d,
+    `terminate lifecycle action ${signal.token}${signal.destination === 'WarmPool' ? ' (to the warm pool)' : ''}`,
+  );
 }
 
 /** The reconciler found the instance terminated or gone without a terminate event. */
