@@ -53,5 +53,5 @@ const body = [
   '',
   callsTable(reports),
 ].join('\n');
-writeSection(`${root}bench/results.md`, 'burst', body);
+writeSection(root, 'burst', body);
 process.stdout.write(`${body}\n`);

@@ -49,7 +49,7 @@ try {
     '',
     coldTable(nodeStartupMs, results, 'BASELINE'),
   ].join('\n');
-  writeSection(join(root, 'bench/results.md'), 'cold', body);
+  writeSection(root, 'cold', body);
   process.stdout.write(`${body}\n`);
 } finally {
   rmSync(outDir, { recursive: true, force: true });

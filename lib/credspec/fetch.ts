@@ -7,7 +7,7 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import { describeError, errorName } from '../aws/errors';
+import { classify, describeError, errorName } from '../aws/errors';
 import type { CredSpecFinding } from '../workflow/types';
 import { error, ROOT, warning } from './findings';
 
@@ -44,6 +44,9 @@ function fetchFailure(e: unknown, what: string, permission: string, notFoundCode
   }
   if (isThrottle(e)) {
     return error('throttled', ROOT, `Reading ${what} was throttled (${cause}): check again later.`);
+  }
+  if (classify(e) === 'retryable') {
+    return error('unavailable', ROOT, `Reading ${what} failed for now (${cause}): check again later.`);
   }
   return error('fetch-failed', ROOT, `Reading ${what} failed (${cause}).`);
 }

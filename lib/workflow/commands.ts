@@ -2,7 +2,7 @@
 // host commands (join, refresh) and the batched group changes (authorize, deauthorize, undo).
 import type { Decision } from './context';
 import { groupResultFor } from './group-output';
-import { COMMAND_CHECK_AFTER, COMMAND_LOST_AFTER, COMMAND_MAX_ATTEMPTS } from './timing';
+import { COMMAND_CHECK_AFTER, COMMAND_LOST_AFTER, COMMAND_MAX_ATTEMPTS, POLL_SECONDS } from './timing';
 import type { CommandPurpose, CommandStatus, Effect, GroupChange, Signal } from './types';
 
 export type CommandOutcome =
@@ -78,6 +78,11 @@ export function follow(d: Decision, signal: Signal, resend: () => void): Command
     }
 
     case 'failed':
+      if (signal.effect === 'getCommandInvocation') {
+        // Reading the result was throttled or failed: ask again soon, not a whole check interval later.
+        d.wakeIn(POLL_SECONDS.retry);
+        return { kind: 'waiting' };
+      }
       if (signal.effect !== 'sendCommand' && signal.effect !== 'enqueueGroupChange') return { kind: 'waiting' };
       if (signal.kind === 'denied' || signal.kind === 'invalid') return { kind: 'failure', message: signal.message };
       // Throttled, or the host's agent not reachable yet (InvalidInstanceId): try again shortly.

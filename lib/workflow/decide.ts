@@ -112,6 +112,7 @@ function onLifecycle(d: Decision, signal: LifecycleSignal, fresh: boolean): void
   if (record.status === 'LAUNCHING' && record.lifecycle && !fresh) {
     // Never complete the stale launch action afterwards.
     record.cancelledTokens = [...(record.cancelledTokens ?? []), record.lifecycle.token];
+    if (record.pending?.purpose === 'join') record.openJoin = record.pending;
     d.note(`launch cancelled by terminate (action ${record.lifecycle.token} left to Auto Scaling)`);
   }
   record.lifecycle = action;
@@ -130,6 +131,7 @@ function onInstanceGone(d: Decision, state: string): void {
   if (record.status === 'TERMINATING' && record.step !== 'drain') return;
   if (record.status === 'LAUNCHING' && record.lifecycle)
     record.cancelledTokens = [...(record.cancelledTokens ?? []), record.lifecycle.token];
+  if (record.status === 'LAUNCHING' && record.pending?.purpose === 'join') record.openJoin = record.pending;
   if (record.lifecycle && record.lifecycle.result === undefined && record.status === 'LAUNCHING') {
     record.lifecycle.result = 'EXPIRED';
   }

@@ -7,6 +7,9 @@ import type { Decision } from './context';
 import { POLL_SECONDS, STEP_DEADLINE } from './timing';
 import type { Signal, Step } from './types';
 
+/** Findings that say "not now" rather than "broken": verify looks again instead of failing the host. */
+const TRANSIENT_FINDINGS = new Set(['throttled', 'unavailable']);
+
 const PLAN: Step[] = ['agent', 'join', 'identify', 'authorize', 'refresh', 'verify', 'ready', 'complete'];
 
 /** True when this launch only prepares the host for a warm pool: it will not serve until it launches again. */
@@ -326,10 +329,10 @@ function onVerify(d: Decision, signal: Signal): void {
   if (signal.type !== 'inspected') return;
   for (const check of signal.credentialSpecs) {
     const errors = check.findings.filter((f) => f.severity === 'error');
-    const hard = errors.find((f) => f.code !== 'throttled');
+    const hard = errors.find((f) => !TRANSIENT_FINDINGS.has(f.code));
     if (hard) return failLaunch(d, `credential spec ${check.source}: ${hard.message} (${hard.code} at ${hard.path})`);
     if (errors.length > 0) {
-      record.reason = `waiting: credential spec ${check.source} throttled`;
+      record.reason = `waiting: credential spec ${check.source} could not be read for now (${errors[0]?.code})`;
       return d.wakeIn(POLL_SECONDS.verify);
     }
   }

@@ -103,6 +103,13 @@ export interface HostRecord {
   /** UpdateContainerInstancesState DRAINING was accepted. */
   draining?: boolean;
   pending?: PendingCommand;
+  /**
+   * A join a cancelled launch had started: it may still create a computer account, so terminate waits for
+   * its result (and the name it produced) before deciding what to clean up.
+   */
+  openJoin?: PendingCommand;
+  /** A deauthorize whose outcome was never learned: asked about before a new one is sent (no second removal). */
+  unconfirmed?: PendingCommand;
   /** The launch step that failed for good; the action completes with the fleet's onLaunchFailure. */
   failedStep?: Step;
   /** Standalone tasks seen while draining: ECS does not drain them. */

@@ -468,7 +468,7 @@ describe('launch: refresh, verify, ready', () => {
       }),
     );
     expect(h.r.step).toBe('verify');
-    expect(h.r.reason).toBe('waiting: credential spec x throttled');
+    expect(h.r.reason).toBe('waiting: credential spec x could not be read for now (throttled)');
   });
 
   it('puts the ready attribute on the verified container instance, then completes CONTINUE', () => {
