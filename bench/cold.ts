@@ -39,13 +39,16 @@ const lambdaEnv = {
 
 const outDir = mkdtempSync(join(tmpdir(), 'gmsa-ready-bundles-'));
 try {
-  const bundles = await buildBundles(root, outDir, { BASELINE: 'bench/baseline.ts' });
+  const bundles = await buildBundles(root, outDir, {
+    BASELINE: 'bench/baseline.ts',
+    'NAIVE lifecycle': 'bench/naive.ts',
+  });
   const { nodeStartupMs, results } = measureCold(bundles, runs, lambdaEnv);
   const body = [
     '## Cold start: bundle size and import time (`npm run bench:cold`)',
     '',
     `Machine: ${describeMachine()}.`,
-    `Bundles built with esbuild and serverless.yml's custom.esbuild options; BASELINE imports every AWS client the project uses. Median of ${runs} fresh \`node\` processes per bundle, each importing the bundle with a Lambda-like environment (so the handler's cold-start init runs); node's own start-up (an empty module): ${nodeStartupMs} ms.`,
+    `Bundles built with esbuild and serverless.yml's custom.esbuild options; BASELINE imports every AWS client the project uses and nothing else; NAIVE lifecycle is the lifecycle function plus every client (what it would be without per-function client sets). Median of ${runs} fresh \`node\` processes per bundle, each importing the bundle with a Lambda-like environment (so the handler's cold-start init runs); node's own start-up (an empty module): ${nodeStartupMs} ms.`,
     '',
     coldTable(nodeStartupMs, results, 'BASELINE'),
   ].join('\n');

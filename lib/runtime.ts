@@ -2,10 +2,7 @@
 // the store, the AWS effector with its clients, telemetry. A bad config fails here, loudly, with its path.
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { ECSClient } from '@aws-sdk/client-ecs';
-import { IAMClient } from '@aws-sdk/client-iam';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { clientConfig } from './aws/client-config';
@@ -13,10 +10,11 @@ import { createAwsEffector } from './aws/effector';
 import { JOIN_DOCUMENT } from './aws/ssm';
 import { now } from './clock';
 import { ConfigError, parseConfig } from './config/load';
-import { credSpecCheckerFor } from './credspec';
+import type { InspectEffect } from './credspec';
 import type { EngineDeps } from './engine/engine';
 import { createDocumentClient, createDynamoStore } from './store/dynamo';
 import { logger, powertoolsTelemetry } from './telemetry';
+import type { CredSpecCheck } from './workflow/types';
 
 export interface WorkflowRuntime extends EngineDeps {
   ssm: SSMClient;
@@ -66,6 +64,32 @@ export function readConfig() {
   return parseConfig(value, 'GMSA_READY_CONFIG');
 }
 
+/**
+ * The credential spec checker and the clients only it uses (S3, Secrets Manager, IAM) load on the first
+ * verify, not at cold start: most invocations never verify, and these modules cost import time.
+ */
+function lazyCredSpecChecker(ssm: SSMClient, ecs: ECSClient): (effect: InspectEffect) => Promise<CredSpecCheck[]> {
+  let checker: Promise<(effect: InspectEffect) => Promise<CredSpecCheck[]>> | undefined;
+  return async (effect) => {
+    checker ??= Promise.all([
+      import('./credspec'),
+      import('@aws-sdk/client-s3'),
+      import('@aws-sdk/client-secrets-manager'),
+      import('@aws-sdk/client-iam'),
+    ]).then(([{ credSpecCheckerFor }, { S3Client }, { SecretsManagerClient }, { IAMClient }]) =>
+      credSpecCheckerFor({
+        ssm,
+        ecs,
+        // An S3 ARN names no Region: follow the bucket's.
+        s3: new S3Client({ ...clientConfig, followRegionRedirects: true }),
+        secrets: new SecretsManagerClient(clientConfig),
+        iam: new IAMClient(clientConfig),
+      }),
+    );
+    return (await checker)(effect);
+  };
+}
+
 let cached: WorkflowRuntime | undefined;
 
 export function workflowRuntime(): WorkflowRuntime {
@@ -74,13 +98,7 @@ export function workflowRuntime(): WorkflowRuntime {
   const config = readConfig();
   const ssm = new SSMClient(clientConfig);
   const ecs = new ECSClient(clientConfig);
-  const credSpecs = credSpecCheckerFor({
-    ssm,
-    ecs,
-    s3: new S3Client(clientConfig),
-    secrets: new SecretsManagerClient(clientConfig),
-    iam: new IAMClient(clientConfig),
-  });
+  const credSpecs = lazyCredSpecChecker(ssm, ecs);
   const effector = createAwsEffector({
     ssm,
     ecs,

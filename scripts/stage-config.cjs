@@ -5,7 +5,7 @@
 const path = require('node:path');
 const { require: tsxRequire } = require('tsx/cjs/api');
 
-const { loadConfigFile } = tsxRequire('../lib/config/load.ts', __filename);
+const { loadConfigFile } = tsxRequire('../lib/config/file.ts', __filename);
 const { buildStage } = tsxRequire('../lib/infra/stage.ts', __filename);
 
 // osls calls this once per variable reference; build each stage once.

@@ -1,7 +1,7 @@
 // Plans the management host's work: group changes from many hosts become one Run Command per
 // (management host, domain, group, action, delete flag, purpose), at most MAX_NAMES names each.
 // Pure; the directory handler sends what this plans.
-import { z } from 'zod';
+import * as z from 'zod';
 import { patterns } from '../config/patterns';
 import type { GroupChange } from '../workflow/types';
 

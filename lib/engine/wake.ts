@@ -1,7 +1,7 @@
 // Delayed continuation: a wake message (SQS DelaySeconds) becomes a tick for one host. This is how a
 // step waits without sleeping in Lambda.
 import type { SQSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { patterns } from '../config/patterns';
 import { deliver, type EngineDeps } from './engine';
 import { type BatchResult, parseMessages } from './queue';

@@ -1,13 +1,30 @@
 // The events gmsa-ready accepts, validated at the edge. Everything that later reaches a Run Command
 // parameter or a key is constrained to its AWS shape here, so hostile text never gets further.
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
-import { z } from 'zod';
+import * as z from 'zod';
 import { patterns } from '../config/patterns';
 
 /** EventBridge refuses events over 256 KB; anything larger did not come from EventBridge. */
 export const MAX_EVENT_BYTES = 256 * 1024;
 
 const place = z.enum(['EC2', 'AutoScalingGroup', 'WarmPool']);
+
+/**
+ * The EventBridge envelope, field for field as Powertools' EventBridgeSchema. Ours because that module imports
+ * zod's whole `z` namespace object (locales, JSON-schema tooling: ~370 KB more in every bundle); a
+ * namespace import lets the bundler keep only what is used.
+ */
+export const eventBridgeEnvelope = z.object({
+  version: z.string(),
+  id: z.string(),
+  source: z.string(),
+  account: z.string(),
+  time: z.iso.datetime(),
+  region: z.string(),
+  resources: z.array(z.string()),
+  'detail-type': z.string(),
+  detail: z.unknown(),
+  'replay-name': z.string().optional(),
+});
 
 export const lifecycleDetailSchema = z.object({
   LifecycleActionToken: z
@@ -24,19 +41,21 @@ export const lifecycleDetailSchema = z.object({
   Destination: place.optional(),
 });
 
-export const lifecycleEventSchema = EventBridgeSchema.extend({
-  source: z.literal('aws.autoscaling', { error: 'must be aws.autoscaling' }),
-  'detail-type': z.enum(['EC2 Instance-launch Lifecycle Action', 'EC2 Instance-terminate Lifecycle Action'], {
-    error: 'must be an EC2 Instance-launch/terminate Lifecycle Action',
-  }),
-  detail: lifecycleDetailSchema,
-}).superRefine((event, ctx) => {
-  const launch = event['detail-type'] === 'EC2 Instance-launch Lifecycle Action';
-  if (launch !== (event.detail.LifecycleTransition === 'autoscaling:EC2_INSTANCE_LAUNCHING'))
-    ctx.addIssue({ code: 'custom', path: ['detail', 'LifecycleTransition'], message: 'does not match detail-type' });
-});
+export const lifecycleEventSchema = eventBridgeEnvelope
+  .extend({
+    source: z.literal('aws.autoscaling', { error: 'must be aws.autoscaling' }),
+    'detail-type': z.enum(['EC2 Instance-launch Lifecycle Action', 'EC2 Instance-terminate Lifecycle Action'], {
+      error: 'must be an EC2 Instance-launch/terminate Lifecycle Action',
+    }),
+    detail: lifecycleDetailSchema,
+  })
+  .superRefine((event, ctx) => {
+    const launch = event['detail-type'] === 'EC2 Instance-launch Lifecycle Action';
+    if (launch !== (event.detail.LifecycleTransition === 'autoscaling:EC2_INSTANCE_LAUNCHING'))
+      ctx.addIssue({ code: 'custom', path: ['detail', 'LifecycleTransition'], message: 'does not match detail-type' });
+  });
 
-export const commandStatusEventSchema = EventBridgeSchema.extend({
+export const commandStatusEventSchema = eventBridgeEnvelope.extend({
   source: z.literal('aws.ssm', { error: 'must be aws.ssm' }),
   'detail-type': z.literal('EC2 Command Invocation Status-change Notification', {
     error: 'must be EC2 Command Invocation Status-change Notification',

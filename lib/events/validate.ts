@@ -1,5 +1,6 @@
+import { parse } from '@aws-lambda-powertools/parser';
 import type { z } from 'zod';
-import { describeIssues } from '../config/load';
+import { describeIssues, type Issue } from '../config/load';
 import { MAX_EVENT_BYTES } from './schemas';
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -14,7 +15,10 @@ export function validateEvent<S extends z.ZodType>(schema: S, event: unknown): V
   }
   if (size > MAX_EVENT_BYTES)
     return { ok: false, error: `event is ${size} bytes, over EventBridge's ${MAX_EVENT_BYTES}-byte limit` };
-  const result = schema.safeParse(event);
-  if (!result.success) return { ok: false, error: `invalid event: ${describeIssues(result.error)}` };
-  return { ok: true, value: result.data };
+  const result = parse(event, undefined, schema, true);
+  if (!result.success) {
+    const issues = (result.error.cause ?? []) as readonly Issue[];
+    return { ok: false, error: `invalid event: ${describeIssues({ issues })}` };
+  }
+  return { ok: true, value: result.data as z.output<S> };
 }

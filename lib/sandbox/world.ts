@@ -2,7 +2,7 @@
 // Fleets use the deployable config schema so a world is also a valid config; unknown faults and
 // actions are rejected naming the field.
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeIssues } from '../config/load';
 import { patterns } from '../config/patterns';
 import { configSchema } from '../config/schema';

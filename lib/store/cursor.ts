@@ -1,6 +1,6 @@
 // listByStatus page cursors: the GSI's LastEvaluatedKey as base64url JSON. A cursor comes back from a
 // caller (CLI flag, query string), so it is validated before it reaches DynamoDB as ExclusiveStartKey.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Status } from '../workflow/types';
 
 export class InvalidCursorError extends Error {

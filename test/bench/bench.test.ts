@@ -50,11 +50,12 @@ describe('gmsa-ready bench', () => {
 
   it('counts management commands that match the SendCommand calls the account answered', () => {
     const { commands } = report;
-    expect(report.managementCommands).toBe(commands.groupChangeAdd + commands.groupChangeRemove + commands.listMembers);
+    expect(report.managementCommands).toBe(commands.groupChangeAdd + commands.groupChangeRemove);
+    expect(commands.total).toBe(report.managementCommands + commands.listMembers);
     expect(commands.groupChangeAdd).toBeGreaterThanOrEqual(1);
     expect(commands.groupChangeRemove).toBeGreaterThanOrEqual(1);
     // Each host gets its own join and refresh; everything else SendCommand did ran on the management host.
-    expect(report.awsCallsTotal['ssm:SendCommand']).toBe(2 * N + report.managementCommands);
+    expect(report.awsCallsTotal['ssm:SendCommand']).toBe(2 * N + commands.total);
   });
 
   it('gives AWS calls per host that add back up to the account totals', () => {

@@ -89,7 +89,16 @@ describe('sandbox', () => {
     expect(code).toBe(0);
     expect(stderr).toBe('');
     const report = JSON.parse(stdout) as Report;
-    expect(Object.keys(report)).toEqual(['clock', 'instances', 'directory', 'commands', 'rejected', 'sandbox']);
+    expect(Object.keys(report)).toEqual([
+      'clock',
+      'instances',
+      'directory',
+      'commands',
+      'rejected',
+      'invariants',
+      'sandbox',
+    ]);
+    expect(report.invariants).toEqual({ held: true, violations: [] });
     expect(report.instances).toHaveLength(5);
     expect(report.clock.virtualSeconds).toBeGreaterThan(report.clock.wallSeconds);
   });

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ConfigError, loadConfigFile, parseConfig } from '../../lib/config/load';
+import { loadConfigFile } from '../../lib/config/file';
+import { ConfigError, parseConfig } from '../../lib/config/load';
 import { CORPUS, expectPrintableLine, expectPrototypeClean } from './support';
 
 const DIR = join(CORPUS, 'configs');

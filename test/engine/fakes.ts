@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { SQSEvent } from 'aws-lambda';
 import type { Outcome } from '../../lib/aws/outcome';
-import { loadConfigFile } from '../../lib/config/load';
+import { loadConfigFile } from '../../lib/config/file';
 import type { Config } from '../../lib/config/schema';
 import type { EngineDeps, Telemetry } from '../../lib/engine/engine';
 import type { Effector } from '../../lib/engine/ports';

@@ -2,7 +2,7 @@
 // tests and `sls invoke local` runs exercise real shapes.
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadConfigFile } from '../../lib/config/load';
+import { loadConfigFile } from '../../lib/config/file';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const INSTANCE = /^i-[0-9a-f]{17}$/;

@@ -2,7 +2,8 @@
 // config-shaped resources; and the osls variable source that serves them.
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { loadConfigFile, parseConfig } from '../../lib/config/load';
+import { loadConfigFile } from '../../lib/config/file';
+import { parseConfig } from '../../lib/config/load';
 import { buildAlarms } from '../../lib/infra/alarms';
 import { buildDashboardBody } from '../../lib/infra/dashboard';
 import { buildStage, MAX_CONFIG_ENV_BYTES } from '../../lib/infra/stage';

@@ -2,7 +2,7 @@
 // IAM, and the dashboard and alarms against the metric catalog. See template.ts for when it is packaged.
 import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadConfigFile } from '../../lib/config/load';
+import { loadConfigFile } from '../../lib/config/file';
 import {
   DOCUMENTS,
   FUNCTIONS,

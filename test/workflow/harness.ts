@@ -1,5 +1,6 @@
 // Drives the pure core with plain values: fleets from config/example.yml, signals built by hand.
-import { loadConfigFile, parseConfig } from '../../lib/config/load';
+import { loadConfigFile } from '../../lib/config/file';
+import { parseConfig } from '../../lib/config/load';
 import type { Fleet } from '../../lib/config/schema';
 import { decide } from '../../lib/workflow/decide';
 import type { Effect, EffectType, HostRecord, Signal } from '../../lib/workflow/types';
