@@ -45,7 +45,9 @@ describe('fetchParameter', () => {
     ['ParameterNotFound', new ParameterNotFound({ $metadata: {}, message: 'not found' }), 'not-found'],
     ['AccessDeniedException', ssmError('AccessDeniedException', 400), 'access-denied'],
     ['ThrottlingException', ssmError('ThrottlingException', 400), 'throttled'],
-    ['InternalServerError', ssmError('InternalServerError', 500), 'fetch-failed'],
+    // A server fault is "not now", not "broken": the launch's verify step waits on it.
+    ['InternalServerError', ssmError('InternalServerError', 500), 'unavailable'],
+    ['ValidationException', ssmError('ValidationException', 400), 'fetch-failed'],
   ])('reports %s as %s', async (_name, thrown, code) => {
     ssmMock.on(GetParameterCommand).rejects(thrown);
     const outcome = await fetchParameter(ssm, PARAM);
