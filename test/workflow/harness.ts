@@ -146,6 +146,16 @@ export function inspected(
   });
 }
 
+/** A Windows host launched, its SSM agent online outside the domain: the join has just been requested. */
+export function booted(): Host {
+  return new Host().send(lifecycle('launch')).after(60, agent(true, 'EC2AMAZ-7Q2LK9D.WORKGROUP'));
+}
+
+/** As booted(), with SendCommand's answer for the join recorded. */
+export function joinSent(): Host {
+  return booted().now(sent('join', JOIN_CMD));
+}
+
 /** Drives a Windows domain-joined launch to READY; returns the host. */
 export function readyHost(fleet: Fleet = windows): Host {
   const h = new Host(fleet);

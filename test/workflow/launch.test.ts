@@ -4,6 +4,7 @@ import {
   ARN,
   AUTH_CMD,
   agent,
+  booted,
   domainless,
   done,
   fleetWith,
@@ -11,6 +12,7 @@ import {
   ID,
   inspected,
   JOIN_CMD,
+  joinSent,
   lifecycle,
   linux,
   REFRESH_CMD,
@@ -29,12 +31,7 @@ const joinedName = 'EC2AMAZ-7Q2LK9D.corp.example.com';
 
 /** A Windows host through join and identify, sitting in authorize with the change queued. */
 function authorizing(): Host {
-  return new Host()
-    .send(lifecycle('launch'))
-    .after(60, agent(true, 'EC2AMAZ-7Q2LK9D.WORKGROUP'))
-    .now(sent('join', JOIN_CMD))
-    .after(240, status(JOIN_CMD, 'Success'))
-    .now(agent(true, joinedName));
+  return joinSent().after(240, status(JOIN_CMD, 'Success')).now(agent(true, joinedName));
 }
 
 describe('launch: intake', () => {
@@ -128,7 +125,7 @@ describe('launch: waiting for the SSM agent', () => {
 
 describe('launch: domain join', () => {
   it('sends AWS-JoinDirectoryServiceDomain with the fleet directory', () => {
-    const h = new Host().send(lifecycle('launch')).after(60, agent(true, 'EC2AMAZ-7Q2LK9D.WORKGROUP'));
+    const h = booted();
     expect(h.r.step).toBe('join');
     expect(h.actions()).toEqual([
       {
@@ -163,7 +160,7 @@ describe('launch: domain join', () => {
   });
 
   it('remembers the command id, waits while it runs and moves on when it succeeds', () => {
-    const h = new Host().send(lifecycle('launch')).after(60, agent(true, 'EC2AMAZ-7Q2LK9D.WORKGROUP'));
+    const h = booted();
     h.now(sent('join', JOIN_CMD));
     expect(h.r.pending?.commandId).toBe(JOIN_CMD);
     h.after(30, status(JOIN_CMD, 'InProgress'));
@@ -175,39 +172,27 @@ describe('launch: domain join', () => {
   });
 
   it('ignores a status for another command', () => {
-    const h = new Host()
-      .send(lifecycle('launch'))
-      .after(60, agent(true, 'EC2AMAZ-7Q2LK9D.WORKGROUP'))
-      .now(sent('join', JOIN_CMD))
-      .after(5, status('bbbbbbbb-0000-0000-0000-000000000009', 'Failed'));
+    const h = joinSent().after(5, status('bbbbbbbb-0000-0000-0000-000000000009', 'Failed'));
     expect(h.changed).toBe(false);
     expect(h.r.step).toBe('join');
   });
 
   it('adopts the command when SendCommand answered but the record never saw it', () => {
-    const h = new Host().send(lifecycle('launch')).after(60, agent(true, 'EC2AMAZ-7Q2LK9D.WORKGROUP'));
+    const h = booted();
     h.after(240, (at) => ({ type: 'commandStatus', at, commandId: JOIN_CMD, purpose: 'join', status: 'Success' }));
     expect(h.r.joined).toBe(true);
     expect(h.r.step).toBe('identify');
   });
 
   it('fails the launch when the join fails, with the command in the reason', () => {
-    const h = new Host()
-      .send(lifecycle('launch'))
-      .after(60, agent(true, 'EC2AMAZ-7Q2LK9D.WORKGROUP'))
-      .now(sent('join', JOIN_CMD))
-      .after(100, status(JOIN_CMD, 'Failed'));
+    const h = joinSent().after(100, status(JOIN_CMD, 'Failed'));
     expect(h.r.reason).toBe(`join: command ${JOIN_CMD} ended Failed`);
     expect(h.r.failedStep).toBe('join');
     expect(h.actions()).toEqual([expect.objectContaining({ type: 'completeLifecycleAction', result: 'ABANDON' })]);
   });
 
   it('waits through InvocationDoesNotExist right after SendCommand, then resends a lost command', () => {
-    const h = new Host()
-      .send(lifecycle('launch'))
-      .after(60, agent(true, 'EC2AMAZ-7Q2LK9D.WORKGROUP'))
-      .now(sent('join', JOIN_CMD))
-      .after(3, status(JOIN_CMD, 'NotFound'));
+    const h = joinSent().after(3, status(JOIN_CMD, 'NotFound'));
     expect(h.actions()).toEqual([]);
     expect(h.r.step).toBe('join');
     h.after(200, status(JOIN_CMD, 'NotFound'));
@@ -217,7 +202,7 @@ describe('launch: domain join', () => {
   });
 
   it('gives up after the command was lost three times', () => {
-    const h = new Host().send(lifecycle('launch')).after(60, agent(true, 'EC2AMAZ-7Q2LK9D.WORKGROUP'));
+    const h = booted();
     for (let i = 0; i < 2; i++) h.after(200, tick);
     expect(h.r.pending?.attempt).toBe(3);
     h.after(200, tick);
@@ -225,42 +210,32 @@ describe('launch: domain join', () => {
   });
 
   it('asks GetCommandInvocation when no status event came in time', () => {
-    const h = new Host()
-      .send(lifecycle('launch'))
-      .after(60, agent(true, 'EC2AMAZ-7Q2LK9D.WORKGROUP'))
-      .now(sent('join', JOIN_CMD))
-      .after(100, tick);
+    const h = joinSent().after(100, tick);
     expect(h.actions()).toEqual([]);
     h.after(250, tick);
     expect(h.actions()).toEqual([{ type: 'getCommandInvocation', commandId: JOIN_CMD, instanceId: ID }]);
   });
 
   it('retries a throttled send and fails a denied one', () => {
-    const throttled = new Host()
-      .send(lifecycle('launch'))
-      .after(60, agent(true, 'EC2AMAZ-7Q2LK9D.WORKGROUP'))
-      .now((at) => ({
-        type: 'failed',
-        at,
-        effect: 'sendCommand',
-        kind: 'retryable',
-        message: 'ThrottlingException: Rate exceeded',
-      }));
+    const throttled = booted().now((at) => ({
+      type: 'failed',
+      at,
+      effect: 'sendCommand',
+      kind: 'retryable',
+      message: 'ThrottlingException: Rate exceeded',
+    }));
     expect(throttled.r.pending).toBeUndefined();
     expect(throttled.one('wake').delaySeconds).toBe(30);
     throttled.after(30, tick);
     expect(throttled.actions().map((e) => e.type)).toEqual(['sendCommand']);
 
-    const denied = new Host()
-      .send(lifecycle('launch'))
-      .after(60, agent(true, 'EC2AMAZ-7Q2LK9D.WORKGROUP'))
-      .now((at) => ({
-        type: 'failed',
-        at,
-        effect: 'sendCommand',
-        kind: 'denied',
-        message: 'AccessDeniedException: no',
-      }));
+    const denied = booted().now((at) => ({
+      type: 'failed',
+      at,
+      effect: 'sendCommand',
+      kind: 'denied',
+      message: 'AccessDeniedException: no',
+    }));
     expect(denied.r.reason).toBe('join: AccessDeniedException: no');
   });
 });
@@ -575,19 +550,12 @@ describe('launch: lifecycle heartbeats', () => {
   const half = windows.heartbeatTimeoutSeconds / 2;
 
   it('keeps the reconciler due before half the heartbeat timeout', () => {
-    const h = new Host()
-      .send(lifecycle('launch'))
-      .after(60, agent(true, 'EC2AMAZ-7Q2LK9D.WORKGROUP'))
-      .now(sent('join', JOIN_CMD));
+    const h = joinSent();
     expect(h.r.nextCheckAt).toBeLessThanOrEqual(T0 + half);
   });
 
   it('records a heartbeat once half the timeout has passed, and counts it', () => {
-    const h = new Host()
-      .send(lifecycle('launch'))
-      .after(60, agent(true, 'EC2AMAZ-7Q2LK9D.WORKGROUP'))
-      .now(sent('join', JOIN_CMD))
-      .after(half - 60, tick);
+    const h = joinSent().after(half - 60, tick);
     expect(h.of('recordHeartbeat')).toEqual([
       {
         type: 'recordHeartbeat',

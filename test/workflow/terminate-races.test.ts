@@ -8,6 +8,7 @@ import {
   fleetWith,
   Host,
   JOIN_CMD,
+  joinSent,
   lifecycle,
   readyHost,
   sent,
@@ -24,12 +25,7 @@ const drained = (at: number) => ({ type: 'drainStatus', at, standaloneTasks: 0 }
 
 describe('terminate while the join is still running', () => {
   function joining(): Host {
-    return new Host()
-      .send(lifecycle('launch'))
-      .after(60, agent(true, 'EC2AMAZ-7Q2LK9D.WORKGROUP'))
-      .now(sent('join', JOIN_CMD))
-      .after(100, terminate)
-      .now(drained);
+    return joinSent().after(100, terminate).now(drained);
   }
 
   it('waits for the join, learns the name it produced, and removes the account it created', () => {

@@ -11,6 +11,7 @@ import {
   Host,
   ID,
   JOIN_CMD,
+  joinSent,
   lifecycle,
   readyHost,
   sent,
@@ -238,10 +239,7 @@ describe('terminate: deauthorize and complete', () => {
 
 describe('terminate: special cases', () => {
   it('cancels a launch still in flight and never completes the stale launch action', () => {
-    const h = new Host()
-      .send(lifecycle('launch'))
-      .after(60, agent(true, 'EC2AMAZ-7Q2LK9D.WORKGROUP'))
-      .now(sent('join', JOIN_CMD))
+    const h = joinSent()
       .after(240, status(JOIN_CMD, 'Success'))
       .now(agent(true, 'EC2AMAZ-7Q2LK9D.corp.example.com'))
       .now(sent('authorize', AUTH_CMD))
