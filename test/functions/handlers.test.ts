@@ -147,6 +147,36 @@ describe('lifecycle handler', () => {
     });
   });
 
+  it('treats a duplicate delivery of the same lifecycle action as a no-op, in the real table', async () => {
+    await lifecycle(eventFixture('lifecycle-launch-windows'), context('lifecycle'));
+    const first = await store.get(ID);
+    for (const mock of [ssm, sqs, tagging]) mock.resetHistory();
+
+    const again = await lifecycle(eventFixture('lifecycle-launch-windows'), context('lifecycle'));
+    expect(again).toEqual({ accepted: true, instanceId: ID, status: 'LAUNCHING', step: 'agent' });
+    expect(sent(ssm)).toEqual([]);
+    expect(sent(sqs)).toEqual([]);
+    expect(sent(tagging)).toEqual([]);
+    expect(await store.get(ID)).toEqual(first); // same version: nothing written
+  });
+
+  it('lets exactly one of two concurrent deliveries start the launch', async () => {
+    const [a, b] = await Promise.all([
+      lifecycle(eventFixture('lifecycle-launch-windows'), context('lifecycle')),
+      lifecycle(eventFixture('lifecycle-launch-windows'), context('lifecycle')),
+    ]);
+    expect([a, b]).toEqual([
+      { accepted: true, instanceId: ID, status: 'LAUNCHING', step: 'agent' },
+      { accepted: true, instanceId: ID, status: 'LAUNCHING', step: 'agent' },
+    ]);
+    // One record, one start: the loser of the conditional write re-read it and found the token already served.
+    expect(ssm).toHaveReceivedCommandTimes(DescribeInstanceInformationCommand, 1);
+    expect(tagging).toHaveReceivedCommandTimes(TagResourcesCommand, 1);
+    expect((await store.get(ID))?.history.filter((e) => e.detail.startsWith('launch lifecycle action'))).toHaveLength(
+      1,
+    );
+  });
+
   it('rejects an event for an unconfigured group without touching AWS or the table', async () => {
     const result = await lifecycle(eventFixture('lifecycle-launch-unconfigured-group'), context('lifecycle'));
     expect(result).toEqual({
