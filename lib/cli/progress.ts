@@ -38,6 +38,9 @@ export function reportTable(report: Report): string {
     `virtual time ${clock(report.clock.virtualSeconds).slice(1)} in ${report.clock.wallSeconds.toFixed(1)} s of wall time; ${report.commands.length} Run Commands`,
     `directory groups: ${groups.join('; ') || '(none)'}`,
     `computer accounts: ${report.directory.computers.join(', ') || '(none)'}`,
+    report.invariants.held
+      ? 'invariants: all five held'
+      : `INVARIANTS VIOLATED: ${report.invariants.violations.map((v) => `#${v.invariant} ${v.instanceId}: ${v.message}`).join('; ')}`,
     ...(report.sandbox.quiet ? [] : ['WARNING: the world was still busy when the virtual-time cap stopped it']),
     ...report.rejected.map((r) => `rejected ${r.source}: ${r.error}`),
     ...report.sandbox.failedInvocations.map((f) => `failed invocation ${f.source}: ${f.error}`),

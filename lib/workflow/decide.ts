@@ -137,8 +137,7 @@ function onInstanceGone(d: Decision, state: string): void {
   }
   // A failed launch keeps its reason: it is why the instance went away.
   d.setStatus('TERMINATING', record.failedStep ? record.reason : null);
-  d.note(`instance ${state} without a terminate event`);
-  startDeauthorize(d, `instance ${state}`);
+  startDeauthorize(d, `instance ${state} without a terminate event`);
 }
 
 /** A terminated host's account is still in the host group (a lost race, a manual re-add): remove it again. */

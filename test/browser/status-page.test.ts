@@ -1,7 +1,8 @@
 // The status page in a real browser: `gmsa-ready sandbox --serve 0` runs the demo world as a child
 // process and serves the deployed handler over its records; Debian's chromium (installed on demand by
-// scripts/ensure-chromium.sh) opens it through playwright-core. The screenshot becomes
-// docs/status-page.png, after checks that it is a real render of this page.
+// scripts/ensure-chromium.sh) opens it through playwright-core. The screenshot is checked to be a real
+// render of this page; `UPDATE_SCREENSHOT=1 npx vitest run test/browser` also saves it as
+// docs/status-page.png for the README (a normal test run never writes into the tree).
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -161,7 +162,7 @@ describe('the status page of the demo world, in chromium', () => {
     expect(someIn(image, badge, (p) => near(p, [0xff, 0xeb, 0xe9]))).toBe(true);
     expect(someIn(image, badge, (p) => near(p, [0xa4, 0x0e, 0x26], 40))).toBe(true);
     expect(distinctColours(image)).toBeGreaterThan(50);
-    writeFileSync(SCREENSHOT, png);
+    if (process.env.UPDATE_SCREENSHOT === '1') writeFileSync(SCREENSHOT, png);
   });
 
   it('stops serving on SIGTERM and then prints the sandbox report', async () => {

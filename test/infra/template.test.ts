@@ -12,6 +12,7 @@ import {
   JOIN_DOCUMENT,
   logGroupName,
 } from '../../lib/infra/names';
+import { timings } from '../../lib/sandbox/timings';
 import { tableDefinition } from '../../lib/store/dynamo';
 import { matchesPattern } from './event-pattern';
 import { iamViolations } from './iam-rules';
@@ -116,7 +117,8 @@ describe('functions', () => {
         EventSourceArn: { 'Fn::GetAtt': [IDS.directoryQueue, 'Arn'] },
         FunctionName: { 'Fn::GetAtt': [lambdaId('directory'), 'Arn'] },
         BatchSize: 50,
-        MaximumBatchingWindowInSeconds: 5,
+        // The sandbox (and so the benchmark) models the window the stack deploys.
+        MaximumBatchingWindowInSeconds: timings.directoryBatchWindow,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
       }),
     );
