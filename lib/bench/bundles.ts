@@ -11,6 +11,8 @@ export interface Bundle {
   file: string;
   /** AWS SDK clients the bundle contains (short names: ec2, ssm, lib-dynamodb ...). */
   clients: string[];
+  /** Every source file esbuild put in the bundle, relative to the repository root. */
+  inputs: string[];
 }
 
 const CLIENT = /node_modules\/@aws-sdk\/(?:client-)?((?<=client-)[a-z0-9-]+|lib-dynamodb)\//;
@@ -69,7 +71,7 @@ export async function buildBundles(root: string, outDir: string, extra: Record<s
       metafile: true,
     });
     const clients = new Set(Object.keys(metafile.inputs).flatMap((input) => CLIENT.exec(input)?.[1] ?? []));
-    bundles.push({ name, entry, file, clients: [...clients].sort() });
+    bundles.push({ name, entry, file, clients: [...clients].sort(), inputs: Object.keys(metafile.inputs) });
   }
   return bundles;
 }

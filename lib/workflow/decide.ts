@@ -54,8 +54,20 @@ export function decide(previous: HostRecord | undefined, signal: Signal, fleet: 
   return { record: draft, effects: d.effects, changed: true };
 }
 
+/** Slack for clock differences between Lambda hosts when judging whether a wake is due. */
+const WAKE_SLACK_SECONDS = 2;
+
 function route(d: Decision, signal: Signal): void {
   const { record } = d;
+  // A wake that is no longer due (a newer wake or a reconciler tick moved the record on) must not start a
+  // second polling chain: each polling step asks for its next wake itself.
+  if (
+    signal.type === 'tick' &&
+    signal.wake &&
+    record.nextCheckAt !== undefined &&
+    record.nextCheckAt > d.at + WAKE_SLACK_SECONDS
+  )
+    return;
   if (signal.type === 'instanceGone') return onInstanceGone(d, signal.state);
   if (signal.type === 'strayMember') return onStrayMember(d);
   if (signal.type === 'tick') heartbeatIfDue(d);

@@ -183,8 +183,8 @@ export type Signal =
       destination?: Place;
       replay: boolean;
     }
-  /** Time passed: reconciler tick or a delayed wake message. */
-  | { type: 'tick'; at: number }
+  /** Time passed: a reconciler tick, or (wake) a delayed wake message the record asked for. */
+  | { type: 'tick'; at: number; wake?: boolean }
   /** DescribeInstanceInformation for the host. */
   | { type: 'agent'; at: number; online: boolean; computerName?: string; platformType?: string }
   /** SendCommand returned (for batched group changes: the batch function sends it). */

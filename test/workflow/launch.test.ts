@@ -85,6 +85,15 @@ describe('launch: waiting for the SSM agent', () => {
     expect(h.one('wake').delaySeconds).toBe(15);
   });
 
+  it('ignores a wake that is no longer due, so duplicate wakes never fork a second polling chain', () => {
+    const h = new Host().send(lifecycle('launch'));
+    expect(h.r.nextCheckAt).toBe(T0 + 15);
+    h.after(5, (at) => ({ type: 'tick', at, wake: true }));
+    expect(h.changed).toBe(false);
+    h.after(8, (at) => ({ type: 'tick', at, wake: true })); // within the 2 s clock slack: due
+    expect(h.actions()).toEqual([{ type: 'describeAgent', instanceId: ID }]);
+  });
+
   it('fails the launch when the agent never comes online, completing with onLaunchFailure', () => {
     const h = new Host().send(lifecycle('launch')).after(15, agent(false)).after(STEP_DEADLINE.agent, tick);
     expect(h.r.failedStep).toBe('agent');
