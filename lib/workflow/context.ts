@@ -78,3 +78,9 @@ export class Decision {
     return this.at - this.record.stepStartedAt;
   }
 }
+
+/** The record's lifecycle action is still waiting for a result (ours or Auto Scaling's). */
+export function lifecycleOpen(d: Decision): boolean {
+  const lifecycle = d.record.lifecycle;
+  return lifecycle !== undefined && lifecycle.result === undefined;
+}

@@ -1,9 +1,9 @@
 // The workflow core's single entry: (record, signal) → (record', effects). Pure and synchronous:
 // no SDK, no clock, no I/O. Every rule about a host's life is reachable from here.
 import type { Fleet } from '../config/schema';
-import { Decision } from './context';
+import { Decision, lifecycleOpen } from './context';
 import { act, advance, onLaunchSignal } from './launch';
-import { lifecycleOpen, onTerminateSignal, startDeauthorize, startDrain } from './terminate';
+import { onTerminateSignal, startDeauthorize, startDrain } from './terminate';
 import type { Effect, HostRecord, Signal } from './types';
 
 export interface Outcome {

@@ -17,25 +17,17 @@ export function toWarmPool(d: Decision): boolean {
   return d.record.lifecycle?.destination === 'WarmPool';
 }
 
+/** Steps with nothing to do: domainless hosts need no directory steps, warm-pool launches don't serve yet, and a host from the pool keeps its join and membership. */
 function skipped(d: Decision, step: Step): boolean {
   const { record, fleet } = d;
-  const domainless = fleet.mode === 'domainless';
-  switch (step) {
-    case 'agent':
-    case 'identify':
-      return domainless || (step === 'identify' && record.computerName !== undefined);
-    case 'join':
-      return domainless || record.joined;
-    case 'authorize':
-      return domainless || record.inGroup;
-    case 'refresh':
-      return domainless || toWarmPool(d);
-    case 'verify':
-    case 'ready':
-      return toWarmPool(d);
-    default:
-      return false;
-  }
+  if (step === 'verify' || step === 'ready') return toWarmPool(d);
+  if (step === 'complete') return false;
+  if (fleet.mode === 'domainless') return true;
+  if (step === 'join') return record.joined;
+  if (step === 'identify') return record.computerName !== undefined;
+  if (step === 'authorize') return record.inGroup;
+  if (step === 'refresh') return toWarmPool(d);
+  return false;
 }
 
 /** Moves to the first step after `from` that still has work, and starts it. */
@@ -104,6 +96,7 @@ export function act(d: Decision): void {
         discover: fleet.discoverCredentialSpecs,
         taskExecutionRoleArn: fleet.taskExecutionRoleArn,
       });
+      d.checkAt(POLL_SECONDS.verify * 3); // the answer feeds straight back; this only covers a lost invocation
       return;
     case 'ready':
       d.emit({

@@ -2,10 +2,10 @@
 // a cleanup that fails still completes the action on time and keeps retrying as CLEANUP_PENDING.
 // A terminate action is never ABANDONed: that would stop the other hooks (ECS managed draining).
 
-import { patterns } from '../config/patterns';
+import { joinUnsettled, settleJoin } from './cancelled-join';
 import { follow, groupChangeEffect, request } from './commands';
-import type { Decision } from './context';
-import { COMMAND_CHECK_AFTER, COMMAND_LOST_AFTER, cleanupBackoff, POLL_SECONDS, STEP_DEADLINE } from './timing';
+import { type Decision, lifecycleOpen } from './context';
+import { COMMAND_CHECK_AFTER, cleanupBackoff, POLL_SECONDS, STEP_DEADLINE } from './timing';
 import type { Signal } from './types';
 
 function returningToPool(d: Decision): boolean {
@@ -13,22 +13,11 @@ function returningToPool(d: Decision): boolean {
   return lifecycle?.transition === 'terminate' && lifecycle.destination === 'WarmPool';
 }
 
-export function lifecycleOpen(d: Decision): boolean {
-  const lifecycle = d.record.lifecycle;
-  return lifecycle !== undefined && lifecycle.result === undefined;
-}
-
 /** The directory still holds something of this host that terminate must remove. */
 function needsCleanup(d: Decision): boolean {
   const { record, fleet } = d;
   if (fleet.mode !== 'domain-joined' || record.computerName === undefined) return false;
   return record.inGroup || (record.joined && fleet.deleteComputerAccount);
-}
-
-/** A cancelled launch's join may still create an account, or did and its name is not known yet. */
-function joinUnsettled(d: Decision): boolean {
-  const { record, fleet } = d;
-  return fleet.mode === 'domain-joined' && (record.openJoin !== undefined || (record.joined && !record.computerName));
 }
 
 export function startDrain(d: Decision, detail: string): void {
@@ -73,7 +62,7 @@ function drained(d: Decision, detail: string): void {
 export function startDeauthorize(d: Decision, detail: string): void {
   if (joinUnsettled(d)) {
     d.enter('deauthorize', `${detail}; waiting for the cancelled launch's join to settle`);
-    return settleJoin(d, { type: 'tick', at: d.at });
+    return settleJoin(d, { type: 'tick', at: d.at }, (detail) => startDeauthorize(d, detail));
   }
   if (!needsCleanup(d)) {
     const why =
@@ -177,7 +166,7 @@ export function onTerminateSignal(d: Decision, signal: Signal): void {
     case 'drain':
       return onDrain(d, signal);
     case 'deauthorize': {
-      if (joinUnsettled(d)) return settleJoin(d, signal);
+      if (joinUnsettled(d)) return settleJoin(d, signal, (detail) => startDeauthorize(d, detail));
       if (record.status === 'CLEANUP_PENDING' && record.pending === undefined) {
         if (signal.type === 'tick' && d.at >= (record.nextCheckAt ?? 0)) retryCleanup(d);
         return;
@@ -259,64 +248,4 @@ function onDrain(d: Decision, signal: Signal): void {
     return drained(d, `drain deadline passed with ${serviceTasks} service task(s) still running`);
   record.reason = `waiting: ${serviceTasks} service task(s) still running`;
   d.wakeIn(POLL_SECONDS.drain);
-}
-
-/**
- * Follows the join a cancelled launch left running, then learns the name it produced, so the account it may
- * have created is cleaned up too. Bounded by the join's own deadline: scale-in is never held longer.
- */
-function settleJoin(d: Decision, signal: Signal): void {
-  const { record, fleet } = d;
-  const join = record.openJoin;
-  const proceed = (detail: string) => {
-    record.openJoin = undefined;
-    startDeauthorize(d, detail);
-  };
-  if (join) {
-    const ours =
-      signal.type === 'commandStatus' &&
-      (signal.commandId === join.commandId || (!join.commandId && signal.purpose === 'join'));
-    if (signal.type === 'commandSent' && signal.purpose === 'join' && !join.commandId)
-      join.commandId = signal.commandId;
-    if (ours && signal.status === 'Success') {
-      record.openJoin = undefined;
-      record.joined = true;
-      d.note(`the cancelled launch's join ${signal.commandId} succeeded; reading the name it produced`);
-      d.emit({ type: 'describeAgent', instanceId: record.instanceId });
-      return d.wakeIn(POLL_SECONDS.identify);
-    }
-    if (ours && !['Pending', 'InProgress', 'Delayed', 'Cancelling', 'NotFound'].includes(signal.status))
-      return proceed(`the cancelled launch's join ended ${signal.status}: no account to remove`);
-    if (signal.type !== 'tick') return;
-    const age = d.at - join.requestedAt;
-    if (age > STEP_DEADLINE.join) return giveUp(d, "the cancelled launch's join never reported");
-    if (!join.commandId && age > COMMAND_LOST_AFTER) return proceed('the cancelled launch never sent its join');
-    if (join.commandId && age >= COMMAND_CHECK_AFTER)
-      d.emit({ type: 'getCommandInvocation', commandId: join.commandId, instanceId: join.targetInstanceId });
-    return d.checkAt(COMMAND_CHECK_AFTER / 5);
-  }
-  // Joined, name unknown: ask SSM while the host still exists.
-  if (signal.type === 'agent') {
-    const fqdn = (signal.computerName ?? '').toLowerCase();
-    const name = fqdn.split('.')[0]?.toUpperCase() ?? '';
-    if (fqdn.endsWith(`.${fleet.directory.name.toLowerCase()}`) && patterns.netbiosName.test(name)) {
-      record.computerName = name;
-      return startDeauthorize(d, `the join produced ${name}$`);
-    }
-    return;
-  }
-  if (signal.type !== 'tick') return;
-  if (d.elapsedInStep() > STEP_DEADLINE.identify) return giveUp(d, 'the joined name could not be read');
-  d.emit({ type: 'describeAgent', instanceId: record.instanceId });
-  d.wakeIn(POLL_SECONDS.identify);
-}
-
-/** The account (if any) cannot be identified: say so loudly and let the action complete. */
-function giveUp(d: Decision, why: string): void {
-  const { record } = d;
-  record.openJoin = undefined;
-  record.joined = false;
-  d.log('error', `${why}: a computer account may be left in the directory for this host`, { reason: why });
-  record.reason = `deauthorize: ${why}; a computer account may be left`;
-  startDeauthorize(d, why);
 }

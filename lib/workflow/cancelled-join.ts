@@ -1,0 +1,69 @@
+// A terminate that overtook a launch mid-join: the join may still create a computer account, or did and
+// its name is not known yet. Terminate follows that join to its result and reads the name it produced,
+// so the account is cleaned up too; bounded by the join's own deadline, so scale-in is never held longer.
+import { patterns } from '../config/patterns';
+import type { Decision } from './context';
+import { COMMAND_CHECK_AFTER, COMMAND_LOST_AFTER, POLL_SECONDS, STEP_DEADLINE } from './timing';
+import type { Signal } from './types';
+
+export function joinUnsettled(d: Decision): boolean {
+  const { record, fleet } = d;
+  return fleet.mode === 'domain-joined' && (record.openJoin !== undefined || (record.joined && !record.computerName));
+}
+
+/** Advances the wait; `proceed` resumes terminate once nothing is unsettled any more. */
+export function settleJoin(d: Decision, signal: Signal, proceed: (detail: string) => void): void {
+  const { record, fleet } = d;
+  const join = record.openJoin;
+  const settled = (detail: string) => {
+    record.openJoin = undefined;
+    proceed(detail);
+  };
+  if (join) {
+    const ours =
+      signal.type === 'commandStatus' &&
+      (signal.commandId === join.commandId || (!join.commandId && signal.purpose === 'join'));
+    if (signal.type === 'commandSent' && signal.purpose === 'join' && !join.commandId)
+      join.commandId = signal.commandId;
+    if (ours && signal.status === 'Success') {
+      record.openJoin = undefined;
+      record.joined = true;
+      d.note(`the cancelled launch's join ${signal.commandId} succeeded; reading the name it produced`);
+      d.emit({ type: 'describeAgent', instanceId: record.instanceId });
+      return d.wakeIn(POLL_SECONDS.identify);
+    }
+    if (ours && !['Pending', 'InProgress', 'Delayed', 'Cancelling', 'NotFound'].includes(signal.status))
+      return settled(`the cancelled launch's join ended ${signal.status}: no account to remove`);
+    if (signal.type !== 'tick') return;
+    const age = d.at - join.requestedAt;
+    if (age > STEP_DEADLINE.join) return giveUp(d, "the cancelled launch's join never reported", proceed);
+    if (!join.commandId && age > COMMAND_LOST_AFTER) return settled('the cancelled launch never sent its join');
+    if (join.commandId && age >= COMMAND_CHECK_AFTER)
+      d.emit({ type: 'getCommandInvocation', commandId: join.commandId, instanceId: join.targetInstanceId });
+    return d.checkAt(COMMAND_CHECK_AFTER / 5);
+  }
+  // Joined, name unknown: ask SSM while the host still exists.
+  if (signal.type === 'agent') {
+    const fqdn = (signal.computerName ?? '').toLowerCase();
+    const name = fqdn.split('.')[0]?.toUpperCase() ?? '';
+    if (fqdn.endsWith(`.${fleet.directory.name.toLowerCase()}`) && patterns.netbiosName.test(name)) {
+      record.computerName = name;
+      return proceed(`the join produced ${name}$`);
+    }
+    return;
+  }
+  if (signal.type !== 'tick') return;
+  if (d.elapsedInStep() > STEP_DEADLINE.identify) return giveUp(d, 'the joined name could not be read', proceed);
+  d.emit({ type: 'describeAgent', instanceId: record.instanceId });
+  d.wakeIn(POLL_SECONDS.identify);
+}
+
+/** The account (if any) cannot be identified: say so loudly and let the action complete. */
+function giveUp(d: Decision, why: string, proceed: (detail: string) => void): void {
+  const { record } = d;
+  record.openJoin = undefined;
+  record.joined = false;
+  d.log('error', `${why}: a computer account may be left in the directory for this host`, { reason: why });
+  record.reason = `deauthorize: ${why}; a computer account may be left`;
+  proceed(why);
+}
