@@ -1,8 +1,8 @@
 // A terminate that overtook a launch mid-join: the join may still create a computer account, or did and
 // its name is not known yet. Terminate follows that join to its result and reads the name it produced,
 // so the account is cleaned up too; bounded by the join's own deadline, so scale-in is never held longer.
-import { patterns } from '../config/patterns';
 import type { Decision } from './context';
+import { joinedName } from './names';
 import { COMMAND_CHECK_AFTER, COMMAND_LOST_AFTER, POLL_SECONDS, STEP_DEADLINE } from './timing';
 import type { Signal } from './types';
 
@@ -44,11 +44,10 @@ export function settleJoin(d: Decision, signal: Signal, proceed: (detail: string
   }
   // Joined, name unknown: ask SSM while the host still exists.
   if (signal.type === 'agent') {
-    const fqdn = (signal.computerName ?? '').toLowerCase();
-    const name = fqdn.split('.')[0]?.toUpperCase() ?? '';
-    if (fqdn.endsWith(`.${fleet.directory.name.toLowerCase()}`) && patterns.netbiosName.test(name)) {
-      record.computerName = name;
-      return proceed(`the join produced ${name}$`);
+    const name = joinedName(signal.computerName, fleet.directory.name);
+    if (name.inDomain && name.valid) {
+      record.computerName = name.netbios;
+      return proceed(`the join produced ${name.netbios}$`);
     }
     return;
   }

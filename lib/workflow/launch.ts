@@ -1,9 +1,9 @@
 // The launch workflow: agent → join → identify → authorize → refresh → verify → ready → complete.
 // Each step is entered once, acts, and moves on when a signal proves it done; a step that fails for
 // good undoes the group change and completes the action with the fleet's onLaunchFailure.
-import { patterns } from '../config/patterns';
 import { follow, groupChangeEffect, request } from './commands';
 import type { Decision } from './context';
+import { type JoinedName, joinedBefore, joinedName, printable } from './names';
 import { POLL_SECONDS, STEP_DEADLINE } from './timing';
 import type { Signal, Step } from './types';
 
@@ -253,44 +253,36 @@ function onAgent(d: Decision, signal: Signal): void {
   const expected = fleet.platform === 'windows' ? 'Windows' : 'Linux';
   if (signal.platformType && signal.platformType !== expected)
     return failLaunch(d, `SSM reports platform ${signal.platformType}, fleet ${fleet.name} is ${fleet.platform}`);
-  const fqdn = (signal.computerName ?? '').toLowerCase();
-  const inDomain = fqdn.endsWith(`.${fleet.directory.name.toLowerCase()}`);
+  const name = joinedName(signal.computerName, fleet.directory.name);
   if (record.step === 'agent') {
     record.reason = null;
-    if (inDomain && !record.joined) {
+    if (name.inDomain && !record.joined && joinedBefore(name, record.platform)) {
       record.joined = true;
-      d.note(`already joined to ${fleet.directory.name} as ${signal.computerName}`);
+      d.note(`already joined to ${fleet.directory.name} as ${printable(signal.computerName)}`);
+      if (!record.computerName && !adoptName(d, name)) return;
     }
-    if (inDomain && !record.computerName && !adoptName(d, fqdn)) return;
     return advance(d, 'agent', `SSM agent online (${signal.platformType ?? 'unknown platform'})`);
   }
   // identify: the name the join produced, once SSM reports the domain suffix.
-  if (!inDomain) {
+  if (!name.inDomain) {
     record.reason = `waiting: SSM still reports computer name '${printable(signal.computerName)}' outside ${fleet.directory.name}`;
     return;
   }
-  if (!adoptName(d, fqdn)) return;
+  if (!adoptName(d, name)) return;
   record.reason = null;
   advance(d, 'identify', `computer account ${record.computerName}$`);
 }
 
-/** A name the host reported, fit to quote in a reason: the host may be hostile, so only DNS characters survive. */
-function printable(name: string | undefined): string {
-  const text = (name ?? '').slice(0, 64).replace(/[^A-Za-z0-9.-]/g, '?');
-  return (name ?? '').length > 64 ? `${text}…` : text;
-}
-
-/** Stores the NetBIOS name from an FQDN; a name AD cannot hold fails the launch. Returns false when it failed. */
-function adoptName(d: Decision, fqdn: string): boolean {
-  const name = fqdn.split('.')[0]?.toUpperCase() ?? '';
-  if (!patterns.netbiosName.test(name)) {
+/** Stores the NetBIOS name; a name AD cannot hold fails the launch. Returns false when it failed. */
+function adoptName(d: Decision, name: Extract<JoinedName, { inDomain: true }>): boolean {
+  if (!name.valid) {
     failLaunch(
       d,
-      `computer name '${printable(name)}' is not a valid NetBIOS name (15 characters, letters, digits, hyphens)`,
+      `computer name '${printable(name.netbios)}' is not a valid NetBIOS name (15 characters, letters, digits, hyphens)`,
     );
     return false;
   }
-  d.record.computerName = name;
+  d.record.computerName = name.netbios;
   return true;
 }
 

@@ -168,6 +168,22 @@ describe('launch: domain join', () => {
     expect(h.actions().map((e) => e.type)).toEqual(['enqueueGroupChange']);
   });
 
+  it('joins a Linux host whose FQDN carries the domain only through DHCP options', () => {
+    const h = new Host(linux)
+      .send(lifecycle('launch', T0, { autoScalingGroupName: 'prod-ecs-linux-payments' }))
+      .after(60, agent(true, 'ip-10-0-0-1.corp.example.com', 'Linux'));
+    expect(h.r).toMatchObject({ step: 'join', joined: false });
+    expect(h.r.computerName).toBeUndefined();
+  });
+
+  it('never joins a Linux host the join already renamed (a second join would rename it again)', () => {
+    const h = new Host(linux)
+      .send(lifecycle('launch', T0, { autoScalingGroupName: 'prod-ecs-linux-payments' }))
+      .after(60, agent(true, 'ec2amaz-ab12cd.corp.example.com', 'Linux'));
+    expect(h.r).toMatchObject({ step: 'authorize', joined: true, computerName: 'EC2AMAZ-AB12CD' });
+    expect(h.of('sendCommand')).toEqual([]);
+  });
+
   it('remembers the command id, waits while it runs and moves on when it succeeds', () => {
     const h = booted();
     h.now(sent('join', JOIN_CMD));
