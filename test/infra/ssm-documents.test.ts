@@ -131,7 +131,7 @@ describe('GroupChange', () => {
     expect(script).toContain('Add-ADGroupMember -Identity $group -Members $name -Server $domain');
     expect(script).toContain('Remove-ADGroupMember -Identity $group -Members $name -Server $domain -Confirm:$false');
     expect(script).toContain(
-      'Get-ADComputer -Identity $name -Server $domain | Remove-ADObject -Recursive -Confirm:$false',
+      'Get-ADComputer -Identity $name -Server $domain | Remove-ADObject -Recursive -Server $domain -Confirm:$false',
     );
     expect(script).toContain("'GMSA-READY-RESULT {0} {1}'");
     expect(script).toContain('if ($failed -gt 0) { exit 1 }');
