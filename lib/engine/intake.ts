@@ -37,6 +37,7 @@ export function lifecycleSignal(event: LifecycleEvent, at: number): Extract<Sign
   return {
     type: 'lifecycle',
     at,
+    eventAt: Date.parse(event.time) / 1000,
     transition: detail.LifecycleTransition === 'autoscaling:EC2_INSTANCE_LAUNCHING' ? 'launch' : 'terminate',
     token: detail.LifecycleActionToken,
     hookName: detail.LifecycleHookName,

@@ -13,10 +13,10 @@ export type CommandOutcome =
 
 const RUNNING: CommandStatus[] = ['Pending', 'InProgress', 'Delayed', 'Cancelling'];
 
-/** Records the intent to run a command and asks for it. A resend counts as another attempt of the same step. */
+/** Records the intent to run a command and asks for it. Every request in a step counts, resends and retries after a failed send alike. */
 export function request(d: Decision, purpose: CommandPurpose, targetInstanceId: string, effect: Effect): void {
-  const previous = d.record.pending?.purpose === purpose ? d.record.pending.attempt : 0;
-  d.record.pending = { purpose, targetInstanceId, requestedAt: d.at, attempt: previous + 1 };
+  d.record.attempts += 1;
+  d.record.pending = { purpose, targetInstanceId, requestedAt: d.at, attempt: d.record.attempts };
   d.emit(effect);
   d.checkAt(COMMAND_CHECK_AFTER);
 }
@@ -88,8 +88,7 @@ export function follow(d: Decision, signal: Signal, resend: () => void): Command
       // Throttled, or the host's agent not reachable yet (InvalidInstanceId): try again shortly.
       d.note(`${pending.purpose} could not be sent (${signal.kind}): ${signal.message}`);
       d.record.pending = undefined;
-      d.record.attempts += 1;
-      d.wakeIn(30);
+      d.wakeIn(POLL_SECONDS.retry);
       return { kind: 'waiting' };
 
     case 'tick': {
@@ -115,9 +114,4 @@ function lost(d: Decision, resend: () => void): CommandOutcome {
   d.note(`${pending.purpose} command ${pending.commandId ?? '(unsent)'} presumed lost; sending again`);
   resend();
   return { kind: 'waiting' };
-}
-
-/** A step waiting on a command that was never (successfully) requested: after a failed send. */
-export function needsRequest(d: Decision): boolean {
-  return d.record.pending === undefined;
 }

@@ -2,7 +2,7 @@
 // no SDK, no clock, no I/O. Every rule about a host's life is reachable from here.
 import type { Fleet } from '../config/schema';
 import { Decision, lifecycleOpen } from './context';
-import { act, advance, onLaunchSignal } from './launch';
+import { act, advance, keepOpenJoin, onLaunchSignal } from './launch';
 import { onTerminateSignal, startDeauthorize, startDrain } from './terminate';
 import type { Effect, HostRecord, Signal } from './types';
 
@@ -77,7 +77,18 @@ function route(d: Decision, signal: Signal): void {
 
 function onLifecycle(d: Decision, signal: LifecycleSignal, fresh: boolean): void {
   const { record } = d;
-  if (!fresh && (record.lifecycle?.token === signal.token || record.cancelledTokens?.includes(signal.token))) return; // duplicate delivery
+  const known = [record.lifecycle?.token, ...(record.cancelledTokens ?? []), ...(record.seenTokens ?? [])];
+  if (!fresh && known.includes(signal.token)) return; // a duplicate, retried or replayed delivery
+  const served = record.lifecycle?.eventAt;
+  if (!fresh && served !== undefined && signal.eventAt !== undefined && signal.eventAt < served) {
+    d.log('warn', 'lifecycle event older than the action already served: ignored', { token: signal.token });
+    return;
+  }
+  // The hook's clock started at the event's time; a receipt delayed by retries must not push heartbeats late.
+  // An implausible time (clock skew, an archive replay) falls back to the receipt.
+  const age = signal.eventAt === undefined ? undefined : signal.at - signal.eventAt;
+  const startedAt =
+    age !== undefined && age >= 0 && age < d.fleet.heartbeatTimeoutSeconds ? (signal.eventAt as number) : signal.at;
   const action = {
     transition: signal.transition,
     hookName: signal.hookName,
@@ -85,8 +96,9 @@ function onLifecycle(d: Decision, signal: LifecycleSignal, fresh: boolean): void
     autoScalingGroupName: signal.autoScalingGroupName,
     origin: signal.origin,
     destination: signal.destination,
-    startedAt: signal.at,
-    heartbeatAt: signal.at,
+    startedAt,
+    eventAt: signal.eventAt,
+    heartbeatAt: startedAt,
     heartbeats: 0,
     replay: signal.replay || undefined,
   };
@@ -97,7 +109,8 @@ function onLifecycle(d: Decision, signal: LifecycleSignal, fresh: boolean): void
       return;
     }
     record.lifecycle = action;
-    record.launchStartedAt = signal.at;
+    remember(record, signal.token);
+    record.launchStartedAt = startedAt;
     record.failedStep = undefined;
     record.ready = false;
     record.draining = false;
@@ -128,11 +141,18 @@ function onLifecycle(d: Decision, signal: LifecycleSignal, fresh: boolean): void
     d.note(`launch cancelled by terminate (action ${record.lifecycle.token} left to Auto Scaling)`);
   }
   record.lifecycle = action;
+  remember(record, signal.token);
   d.setStatus('TERMINATING', null);
   startDrain(
     d,
     `terminate lifecycle action ${signal.token}${signal.destination === 'WarmPool' ? ' (to the warm pool)' : ''}`,
   );
+}
+
+const SEEN_TOKENS = 20;
+
+function remember(record: HostRecord, token: string): void {
+  record.seenTokens = [...(record.seenTokens ?? []), token].slice(-SEEN_TOKENS);
 }
 
 /** The reconciler found the instance terminated or gone without a terminate event. */
@@ -194,6 +214,7 @@ function onHeartbeat(d: Decision, signal: Signal): boolean {
     d.note('lifecycle action expired before the workflow finished');
     if (d.record.status === 'LAUNCHING' && d.record.step !== 'undo' && d.record.step !== 'complete') {
       d.record.failedStep = d.record.step;
+      keepOpenJoin(d);
       d.metric('StepFailed', 1, d.record.step);
       d.setStatus('LAUNCHING', `${d.record.step}: lifecycle action expired`);
       if (d.record.inGroup && d.record.computerName) {

@@ -131,6 +131,7 @@ export function failLaunch(d: Decision, message: string): void {
   const { record } = d;
   const step = record.step;
   record.failedStep = step;
+  keepOpenJoin(d);
   d.metric('StepFailed', 1, step);
   d.log('error', `launch failed at ${step}: ${message}`, { reason: message });
   d.setStatus('LAUNCHING', `${step}: ${message}`);
@@ -140,6 +141,11 @@ export function failLaunch(d: Decision, message: string): void {
     d.enter('complete', `failed: ${message}`);
   }
   act(d);
+}
+
+/** A join still running when the launch gives up may yet create an account: cleanup must follow it. */
+export function keepOpenJoin(d: Decision): void {
+  if (d.record.pending?.purpose === 'join') d.record.openJoin = d.record.pending;
 }
 
 /** The launch action is finished (by us, or already by Auto Scaling when `result` is EXPIRED). */
@@ -264,8 +270,10 @@ function onAgent(d: Decision, signal: Signal): void {
     return advance(d, 'agent', `SSM agent online (${signal.platformType ?? 'unknown platform'})`);
   }
   // identify: the name the join produced, once SSM reports the domain suffix.
-  if (!name.inDomain) {
-    record.reason = `waiting: SSM still reports computer name '${printable(signal.computerName)}' outside ${fleet.directory.name}`;
+  // SSM refreshes ComputerName lazily, and a Linux FQDN may carry the domain from DHCP before any join:
+  // wait for the name the join gives (joinedBefore), or the account recorded would be another machine's.
+  if (!joinedBefore(name, record.platform)) {
+    record.reason = `waiting: SSM still reports computer name '${printable(signal.computerName)}', not a name ${fleet.directory.name} gave`;
     return;
   }
   if (!adoptName(d, name)) return;
@@ -274,7 +282,8 @@ function onAgent(d: Decision, signal: Signal): void {
 }
 
 /** Stores the NetBIOS name; a name AD cannot hold fails the launch. Returns false when it failed. */
-function adoptName(d: Decision, name: Extract<JoinedName, { inDomain: true }>): boolean {
+function adoptName(d: Decision, name: JoinedName): boolean {
+  if (!name.inDomain) return false;
   if (!name.valid) {
     failLaunch(
       d,

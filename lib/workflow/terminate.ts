@@ -2,7 +2,7 @@
 // a cleanup that fails still completes the action on time and keeps retrying as CLEANUP_PENDING.
 // A terminate action is never ABANDONed: that would stop the other hooks (ECS managed draining).
 
-import { joinUnsettled, settleJoin } from './cancelled-join';
+import { joinUnsettled, settleJoin, trackOpenJoin } from './cancelled-join';
 import { follow, groupChangeEffect, request } from './commands';
 import { type Decision, lifecycleOpen } from './context';
 import { COMMAND_CHECK_AFTER, cleanupBackoff, POLL_SECONDS, STEP_DEADLINE } from './timing';
@@ -162,11 +162,21 @@ function cleanupPending(d: Decision): void {
 /** Everything that can happen to a TERMINATING or CLEANUP_PENDING record, apart from lifecycle events. */
 export function onTerminateSignal(d: Decision, signal: Signal): void {
   const { record, fleet } = d;
+  // News of a cancelled launch's join can come in any step; the deauthorize step acts on it.
+  if (record.step !== 'deauthorize' && trackOpenJoin(d, signal)) return;
   switch (record.step) {
     case 'drain':
       return onDrain(d, signal);
     case 'deauthorize': {
       if (joinUnsettled(d)) return settleJoin(d, signal, (detail) => startDeauthorize(d, detail));
+      // After the action completed, a removal that cannot even be sent (management host stopped, throttled)
+      // backs off like any failed cleanup instead of retrying every 30 s.
+      const unsent =
+        signal.type === 'failed' && (signal.effect === 'enqueueGroupChange' || signal.effect === 'sendCommand');
+      if (record.status === 'CLEANUP_PENDING' && unsent) {
+        record.pending = undefined;
+        return cleanupFailed(d, signal.message);
+      }
       if (record.status === 'CLEANUP_PENDING' && record.pending === undefined) {
         if (signal.type === 'tick' && d.at >= (record.nextCheckAt ?? 0)) retryCleanup(d);
         return;

@@ -43,8 +43,10 @@ export interface LifecycleAction {
   autoScalingGroupName: string;
   origin?: Place;
   destination?: Place;
-  /** Epoch seconds the event says the action began. */
+  /** Epoch seconds the action began: the event's time when it is plausible, else when it was received. */
   startedAt: number;
+  /** The event's own time, for telling a stale event from a newer one. */
+  eventAt?: number;
   /** Epoch seconds of the last heartbeat we recorded (or startedAt). */
   heartbeatAt: number;
   heartbeats: number;
@@ -82,13 +84,15 @@ export interface HostRecord {
   status: Status;
   step: Step;
   stepStartedAt: number;
-  /** Retries of the current step (resets when the step changes). */
+  /** Commands requested in the current step, resends included (resets when the step changes). */
   attempts: number;
   /** When the reconciler (or a wake message) should look at this record next; absent when nothing is awaited. */
   nextCheckAt?: number;
   lifecycle?: LifecycleAction;
   /** Launch actions superseded by a terminate, never to be completed. */
   cancelledTokens?: string[];
+  /** Every lifecycle action this record has served (bounded): a late, retried or replayed event for one is ignored. */
+  seenTokens?: string[];
   /** First lifecycle event time of the current launch, for time-to-ready. */
   launchStartedAt?: number;
   readyAt?: number;
@@ -175,6 +179,8 @@ export type Signal =
   | {
       type: 'lifecycle';
       at: number;
+      /** The event's `time` (epoch seconds). */
+      eventAt?: number;
       transition: Transition;
       token: string;
       hookName: string;

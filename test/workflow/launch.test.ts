@@ -280,6 +280,19 @@ describe('launch: identify', () => {
     expect(h.r.step).toBe('authorize');
   });
 
+  it('on Linux, waits for the name the join gave, not a DHCP-suffixed name SSM has not refreshed yet', () => {
+    const h = new Host(linux)
+      .send(lifecycle('launch', T0, { autoScalingGroupName: 'prod-ecs-linux-payments' }))
+      .after(60, agent(true, 'ip-10-0-1-23.corp.example.com', 'Linux'))
+      .now(sent('join', JOIN_CMD))
+      .after(60, status(JOIN_CMD, 'Success'))
+      .now(agent(true, 'ip-10-0-1-23.corp.example.com', 'Linux'));
+    expect(h.r).toMatchObject({ step: 'identify', joined: true });
+    expect(h.r.computerName).toBeUndefined();
+    h.after(20, agent(true, 'ec2amaz-ab12cd.corp.example.com', 'Linux'));
+    expect(h.r).toMatchObject({ step: 'authorize', computerName: 'EC2AMAZ-AB12CD' });
+  });
+
   it('refuses a name that is not a valid NetBIOS name', () => {
     const h = new Host().send(lifecycle('launch')).after(60, agent(true, 'ip-172-31-255-255.corp.example.com'));
     expect(h.r.reason).toBe(

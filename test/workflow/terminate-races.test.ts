@@ -1,8 +1,9 @@
 // Terminate racing the launch or the network: the cases the sandbox invariants found.
 import { describe, expect, it } from 'vitest';
-import { STEP_DEADLINE } from '../../lib/workflow/timing';
+import { cleanupBackoff, STEP_DEADLINE } from '../../lib/workflow/timing';
 import {
   agent,
+  booted,
   DEAUTH_CMD,
   done,
   fleetWith,
@@ -13,6 +14,7 @@ import {
   readyHost,
   sent,
   status,
+  T0,
   TOKEN,
   TOKEN2,
   tick,
@@ -48,6 +50,21 @@ describe('terminate while the join is still running', () => {
     expect(h.one('completeLifecycleAction')).toMatchObject({ token: TOKEN2, result: 'CONTINUE' });
     h.now(done('completeLifecycleAction'));
     expect(h.r).toMatchObject({ status: 'TERMINATED', joined: false });
+  });
+
+  it('keeps the join SendCommand answer that lands while draining, and cleans up what the join made', () => {
+    const h = booted() // the join is requested, its SendCommand answer not yet recorded
+      .after(1, terminate)
+      .now(sent('join', JOIN_CMD)); // arrives during drain
+    expect(h.r.step).toBe('drain');
+    expect(h.r.openJoin?.commandId).toBe(JOIN_CMD);
+    h.now(drained);
+    expect(h.r.step).toBe('deauthorize');
+    h.after(600, status(JOIN_CMD, 'Success')).now(agent(true, 'EC2AMAZ-7Q2LK9D.corp.example.com'));
+    expect(h.one('enqueueGroupChange').change).toMatchObject({
+      computerAccount: 'EC2AMAZ-7Q2LK9D$',
+      deleteComputerAccount: true,
+    });
   });
 
   it('completes without cleanup when the join failed', () => {
@@ -137,5 +154,79 @@ describe('deauthorize outcomes', () => {
     expect(h.r.terminatedAt).toBe(h.at);
     h.after(600, (at) => ({ type: 'instanceGone', at, state: 'gone' }));
     expect(h.changed).toBe(false);
+  });
+});
+
+describe('review findings', () => {
+  it('ignores a late delivery of an earlier launch action once the host is back in the warm pool', () => {
+    const A = '0aaaaaaa-0000-0000-0000-000000000001';
+    const h = readyHost()
+      .after(600, (at) =>
+        lifecycle('terminate', at, { token: TOKEN2, origin: 'AutoScalingGroup', destination: 'WarmPool' }),
+      )
+      .now(done('deleteReadyAttribute'))
+      .now(done('drain'))
+      .after(5, drained)
+      .now(done('completeLifecycleAction'));
+    expect(h.r.status).toBe('WARMED');
+    h.after(3600, (at) => lifecycle('launch', at)); // the original launch token, retried or replayed
+    expect(h.changed).toBe(false);
+    // A genuinely new launch from the pool still starts.
+    h.after(10, (at) => lifecycle('launch', at, { token: A, origin: 'WarmPool', destination: 'AutoScalingGroup' }));
+    expect(h.r.status).toBe('LAUNCHING');
+  });
+
+  it('ignores a launch event older than the action the record already serves', () => {
+    const h = readyHost().after(600, (at) =>
+      lifecycle('terminate', at, { token: TOKEN2, eventAt: at - 1, destination: 'WarmPool' }),
+    );
+    h.now(done('deleteReadyAttribute')).now(done('drain')).after(5, drained).now(done('completeLifecycleAction'));
+    h.after(10, (at) => lifecycle('launch', at, { token: '0bbbbbbb-0000-0000-0000-000000000001', eventAt: at - 3000 }));
+    expect(h.r.status).toBe('WARMED');
+    expect(h.of('log').map((l) => l.message)).toContain(
+      'lifecycle event older than the action already served: ignored',
+    );
+  });
+
+  it('schedules heartbeats from the action start when the event arrived late', () => {
+    const h = new Host().send(lifecycle('launch', T0 + 2400, { eventAt: T0 }));
+    expect(h.r.lifecycle).toMatchObject({ startedAt: T0, heartbeatAt: T0 });
+    expect(h.r.nextCheckAt).toBeLessThanOrEqual(T0 + windows.heartbeatTimeoutSeconds / 2);
+  });
+
+  it('backs off when a pending cleanup cannot even be sent, instead of retrying every 30 s', () => {
+    const h = readyHost()
+      .after(600, (at) => ({ type: 'instanceGone', at, state: 'terminated' }))
+      .now((at) => ({
+        type: 'failed',
+        at,
+        effect: 'enqueueGroupChange',
+        kind: 'retryable',
+        message: 'ThrottlingException',
+      }))
+      .after(STEP_DEADLINE.deauthorize + 1, tick);
+    expect(h.r.status).toBe('CLEANUP_PENDING');
+    const attempts = h.r.cleanupAttempts;
+    h.after(cleanupBackoff(attempts), tick);
+    expect(h.of('enqueueGroupChange')).toHaveLength(1);
+    h.now((at) => ({ type: 'failed', at, effect: 'enqueueGroupChange', kind: 'gone', message: 'InvalidInstanceId' }));
+    expect(h.r.cleanupAttempts).toBe(attempts + 1);
+    expect(h.r.nextCheckAt).toBe(h.at + cleanupBackoff(attempts + 1));
+    h.after(60, tick);
+    expect(h.of('enqueueGroupChange')).toEqual([]);
+  });
+
+  it('hands a join still running when the launch fails to cleanup, which removes the account it made', () => {
+    const h = joinSent().after(STEP_DEADLINE.join + 1, tick);
+    expect(h.r).toMatchObject({ failedStep: 'join', openJoin: { commandId: JOIN_CMD } });
+    h.now(done('completeLifecycleAction'));
+    expect(h.r.status).toBe('FAILED');
+    h.after(600, (at) => ({ type: 'instanceGone', at, state: 'terminated' }));
+    expect(h.actions()).toEqual([{ type: 'getCommandInvocation', commandId: JOIN_CMD, instanceId: h.instanceId }]);
+    h.now(status(JOIN_CMD, 'Success')).now(agent(true, 'EC2AMAZ-7Q2LK9D.corp.example.com'));
+    expect(h.one('enqueueGroupChange').change).toMatchObject({
+      computerAccount: 'EC2AMAZ-7Q2LK9D$',
+      deleteComputerAccount: true,
+    });
   });
 });
