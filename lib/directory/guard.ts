@@ -17,8 +17,11 @@ export function checkChange(config: Config, record: HostRecord | undefined, chan
     return { ok: false, reason: 'hostGroup differs from the fleet configuration' };
   if (fleet.directory.name.toLowerCase() !== change.domainName.toLowerCase())
     return { ok: false, reason: 'domainName differs from the fleet configuration' };
-  if (change.deleteComputerAccount && !fleet.deleteComputerAccount)
-    return { ok: false, reason: 'fleet does not allow deleting computer accounts' };
+  // What a purpose may do is fixed: only deauthorize removes and (when the fleet allows) deletes.
+  if (change.action !== (change.purpose === 'authorize' ? 'add' : 'remove'))
+    return { ok: false, reason: `action ${change.action} does not fit purpose ${change.purpose}` };
+  if (change.deleteComputerAccount !== (change.purpose === 'deauthorize' && fleet.deleteComputerAccount))
+    return { ok: false, reason: `deleteComputerAccount does not fit purpose ${change.purpose} in this fleet` };
   if (!record || record.fleet !== fleet.name) return { ok: false, reason: 'no record of this host in the fleet' };
   if (!patterns.netbiosName.test(record.computerName ?? ''))
     return { ok: false, reason: 'the recorded computer name is not a NetBIOS name' };

@@ -3,7 +3,7 @@
 // bounded number of pages and remembers where it stopped, so a backlog never outgrows the Lambda timeout.
 
 import { dueRecords, GONE_STATES, gauges, VANISH_GRACE_SECONDS } from '../workflow/gauges';
-import type { HostRecord, Status } from '../workflow/types';
+import { type HostRecord, IN_FLIGHT, type Status } from '../workflow/types';
 import { deliver, type EngineDeps } from './engine';
 
 export interface ReconcileOptions {
@@ -23,7 +23,6 @@ export interface ReconcileSummary {
   errors: number;
 }
 
-const IN_FLIGHT: Status[] = ['LAUNCHING', 'TERMINATING', 'CLEANUP_PENDING'];
 /** Statuses whose hosts may still hold directory state while EC2 has already let them go. */
 const WATCHED: Status[] = ['READY', 'FAILED', 'WARMED', 'LAUNCHING'];
 

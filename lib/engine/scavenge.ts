@@ -55,7 +55,9 @@ export async function finishScavenge(
 ): Promise<{ stray: string[]; unknown: string[] }> {
   const fleet = fleetByName(deps.config, fleetName);
   if (!fleet) return { stray: [], unknown: [] };
-  const plan = planScavenge(parseMembers(output), await readAll(deps));
+  // Only this fleet's hosts: a name another fleet once used says nothing about this group.
+  const records = (await readAll(deps)).filter((r) => r.fleet === fleet.name);
+  const plan = planScavenge(parseMembers(output), records);
   for (const instanceId of plan.stray) await deliver(deps, instanceId, { type: 'strayMember', at: deps.now() });
   deps.telemetry.metric({
     name: 'UnknownGroupMembers',

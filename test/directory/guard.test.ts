@@ -61,7 +61,25 @@ describe('checkChange', () => {
     (keep.fleets[0] as Config['fleets'][0]).deleteComputerAccount = false;
     expect(checkChange(keep, deauthorizing, removal)).toEqual({
       ok: false,
-      reason: 'fleet does not allow deleting computer accounts',
+      reason: 'deleteComputerAccount does not fit purpose deauthorize in this fleet',
+    });
+  });
+
+  it('refuses a change whose action or delete flag does not fit its purpose', () => {
+    // A queued "authorize" that would really remove the host and delete its account.
+    const hostile = { ...change(1), action: 'remove' as const, deleteComputerAccount: true };
+    expect(checkChange(exampleConfig, waitingHost(1), hostile)).toEqual({
+      ok: false,
+      reason: 'action remove does not fit purpose authorize',
+    });
+    expect(checkChange(exampleConfig, waitingHost(1), { ...change(1), deleteComputerAccount: true })).toEqual({
+      ok: false,
+      reason: 'deleteComputerAccount does not fit purpose authorize in this fleet',
+    });
+    // A deauthorize that leaves the account although the fleet deletes them is refused too.
+    expect(checkChange(exampleConfig, deauthorizing, { ...removal, deleteComputerAccount: false })).toEqual({
+      ok: false,
+      reason: 'deleteComputerAccount does not fit purpose deauthorize in this fleet',
     });
   });
 

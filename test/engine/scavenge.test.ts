@@ -109,4 +109,13 @@ describe('finishScavenge', () => {
       dimensions: { Fleet: 'orders' },
     });
   });
+
+  it("never acts on another fleet's host whose old name shows up in this group", async () => {
+    const h = harness();
+    const other = record('i-00000000000000003', 'EC2AMAZ-SHARED', 'TERMINATED', { terminatedAt: T0 - 60, version: 1 });
+    await h.store.put({ ...other, fleet: 'payments-linux' }, undefined);
+    const plan = await finishScavenge(h.deps, 'orders', 'GMSA-READY-MEMBER EC2AMAZ-SHARED$');
+    expect(plan).toEqual({ stray: [], unknown: ['EC2AMAZ-SHARED$'] });
+    expect(h.effector.of('enqueueGroupChange')).toEqual([]);
+  });
 });
