@@ -15,7 +15,7 @@ export const groupChangeSchema = z.object({
   domainName: z.string().regex(patterns.dnsName, 'must be a DNS domain name'),
   hostGroup: z.string().regex(patterns.adGroupName, 'must be an AD group name'),
   computerAccount: z.string().regex(patterns.computerAccount, 'must be a NetBIOS name followed by $'),
-  action: z.enum(['add', 'remove']),
+  action: z.enum(['add', 'remove', 'delete']),
   deleteComputerAccount: z.boolean(),
   purpose: z.enum(['authorize', 'deauthorize', 'undo']),
 }) satisfies z.ZodType<GroupChange>;
@@ -24,7 +24,7 @@ export interface Batch<T> {
   managementInstanceId: string;
   domainName: string;
   hostGroup: string;
-  action: 'add' | 'remove';
+  action: GroupChange['action'];
   deleteComputerAccount: boolean;
   purpose: GroupChange['purpose'];
   /** One item per host; a duplicate delivery of the same host's change rides along without a second name. */

@@ -18,7 +18,8 @@ export function checkChange(config: Config, record: HostRecord | undefined, chan
   if (fleet.directory.name.toLowerCase() !== change.domainName.toLowerCase())
     return { ok: false, reason: 'domainName differs from the fleet configuration' };
   // What a purpose may do is fixed: only deauthorize removes and (when the fleet allows) deletes.
-  if (change.action !== (change.purpose === 'authorize' ? 'add' : 'remove'))
+  const actions = { authorize: ['add'], undo: ['remove'], deauthorize: ['remove', 'delete'] }[change.purpose];
+  if (!actions.includes(change.action))
     return { ok: false, reason: `action ${change.action} does not fit purpose ${change.purpose}` };
   if (change.deleteComputerAccount !== (change.purpose === 'deauthorize' && fleet.deleteComputerAccount))
     return { ok: false, reason: `deleteComputerAccount does not fit purpose ${change.purpose} in this fleet` };

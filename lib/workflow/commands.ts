@@ -23,6 +23,8 @@ export function request(d: Decision, purpose: CommandPurpose, targetInstanceId: 
 
 export function groupChangeEffect(d: Decision, action: 'add' | 'remove', purpose: GroupChange['purpose']): Effect {
   const { record, fleet } = d;
+  // Out of the group already (an undo succeeded): only the account is left to delete, no membership change twice.
+  const kind = purpose === 'deauthorize' && !record.inGroup ? 'delete' : action;
   return {
     type: 'enqueueGroupChange',
     change: {
@@ -32,7 +34,7 @@ export function groupChangeEffect(d: Decision, action: 'add' | 'remove', purpose
       domainName: fleet.directory.name,
       hostGroup: fleet.hostGroup ?? '',
       computerAccount: `${record.computerName}$`,
-      action,
+      action: kind,
       deleteComputerAccount: purpose === 'deauthorize' && fleet.deleteComputerAccount,
       purpose,
     },

@@ -230,7 +230,8 @@ export interface GroupChange {
   hostGroup: string;
   /** sAMAccountName, NAME$ */
   computerAccount: string;
-  action: 'add' | 'remove';
+  /** delete: the account only (the host is already out of the group). */
+  action: 'add' | 'remove' | 'delete';
   deleteComputerAccount: boolean;
   purpose: 'authorize' | 'deauthorize' | 'undo';
 }

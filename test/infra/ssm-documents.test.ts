@@ -105,7 +105,8 @@ describe('GroupChange', () => {
     for (const value of ['Domain Admins;', "O'Brien", 'x\ty', ' lead'])
       expect(accepts(group, value), value).toBe(false);
     const action = parameter('group-change.yml', 'Action');
-    expect(['add', 'remove', 'Add', 'delete', 'add remove'].map((value) => accepts(action, value))).toEqual([
+    expect(['add', 'remove', 'delete', 'Add', 'drop', 'add remove'].map((value) => accepts(action, value))).toEqual([
+      true,
       true,
       true,
       false,

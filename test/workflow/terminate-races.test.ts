@@ -42,7 +42,7 @@ describe('terminate while the join is still running', () => {
     h.now(agent(true, 'EC2AMAZ-7Q2LK9D.corp.example.com'));
     expect(h.r.computerName).toBe('EC2AMAZ-7Q2LK9D');
     expect(h.one('enqueueGroupChange').change).toMatchObject({
-      action: 'remove',
+      action: 'delete', // never added to the group: only the account the join made
       deleteComputerAccount: true,
       purpose: 'deauthorize',
     });
@@ -148,7 +148,8 @@ describe('deauthorize outcomes', () => {
     const reason = 'refresh: command aaaaaaaa-0000-0000-0000-0000000000a2 ended Failed';
     expect(h.r).toMatchObject({ status: 'FAILED', reason, joined: true });
     h.after(600, (at) => ({ type: 'instanceGone', at, state: 'terminated' }));
-    expect(h.one('enqueueGroupChange').change).toMatchObject({ action: 'remove', deleteComputerAccount: true });
+    // The undo already removed the membership: only the account is left to delete.
+    expect(h.one('enqueueGroupChange').change).toMatchObject({ action: 'delete', deleteComputerAccount: true });
     h.now(sent('deauthorize', DEAUTH_CMD)).after(8, status(DEAUTH_CMD, 'Success', ok));
     expect(h.r).toMatchObject({ status: 'FAILED', reason, joined: false });
     expect(h.r.terminatedAt).toBe(h.at);

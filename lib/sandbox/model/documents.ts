@@ -43,7 +43,7 @@ const failure = (output: string, error = output): Outcome => ({
 /** The allowedPattern of each parameter of the project's documents: SendCommand rejects anything else. */
 export const documentPatterns: Record<'groupChange' | 'listMembers', Record<string, RegExp>> = {
   groupChange: {
-    Action: /^(add|remove)$/,
+    Action: /^(add|remove|delete)$/,
     GroupName: patterns.adGroupName,
     ComputerNames: /^[A-Za-z0-9][A-Za-z0-9-]{0,14}\$(,[A-Za-z0-9][A-Za-z0-9-]{0,14}\$){0,49}$/,
     DeleteComputerAccount: /^(true|false)$/,
@@ -147,8 +147,15 @@ function groupChange(
             ? host?.faults.has('authorize-fails')
               ? 'Insufficient access rights to perform the operation'
               : directory.addMember(group, name)
-            : directory.removeMember(group, name);
-        if (!error && action === 'remove' && deleteComputerAccount === 'true') directory.removeComputer(name);
+            : action === 'remove'
+              ? directory.removeMember(group, name)
+              : undefined;
+        if (!error && action !== 'add' && deleteComputerAccount === 'true') directory.removeComputer(name);
+        // A delete changes no membership: it is not a group change for the invariants.
+        if (action === 'delete') {
+          if (!error) account.observe(host?.instanceId, 'deauthorize', `delete ${name}`);
+          return error ? `GMSA-READY-RESULT ${name} error ${error}` : `GMSA-READY-RESULT ${name} ok`;
+        }
         account.journal.membership.push({
           at: account.now(),
           commandId,
