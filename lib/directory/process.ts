@@ -1,5 +1,6 @@
 // The directory function's work: guard each queued change, batch them, send one GroupChange command per
 // batch on the management host, index it, and tell every host in the batch which command carries it.
+import { randomUUID } from 'node:crypto';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { SQSEvent } from 'aws-lambda';
 import { classify, describeError, isAwsError } from '../aws/errors';
@@ -19,7 +20,11 @@ export async function handleGroupChanges(deps: DirectoryDeps, event: SQSEvent): 
   const accepted: { change: GroupChange; ref: string }[] = [];
   for (const { message, body } of parseMessages(event, groupChangeSchema, deps.telemetry, 'directory')) {
     const verdict = checkChange(deps.config, await deps.store.get(body.instanceId), body);
-    if (verdict.ok) accepted.push({ change: body, ref: message.messageId });
+    if (verdict.ok && (await claim(deps, body))) accepted.push({ change: body, ref: message.messageId });
+    else if (verdict.ok)
+      deps.telemetry.log('info', 'group change skipped: claimed by another invocation', {
+        instanceId: body.instanceId,
+      });
     else if (verdict.stale)
       deps.telemetry.log('info', `group change skipped: ${verdict.reason}`, { instanceId: body.instanceId });
     else {
@@ -36,6 +41,18 @@ export async function handleGroupChanges(deps: DirectoryDeps, event: SQSEvent): 
     if (retry) failures.push(...batch.items.map((item) => ({ itemIdentifier: item.ref })));
   }
   return { batchItemFailures: failures };
+}
+
+/** Asks the host's record for the right to send its change: SQS may hand duplicates to two invocations at once. */
+async function claim(deps: DirectoryDeps, change: GroupChange): Promise<boolean> {
+  const claimId = randomUUID();
+  const record = await deliver(deps, change.instanceId, {
+    type: 'claim',
+    at: deps.now(),
+    purpose: change.purpose,
+    claimId,
+  });
+  return record?.pending?.claimId === claimId;
 }
 
 /** Returns true when the batch should come back from SQS (a transient failure). */

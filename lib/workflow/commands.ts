@@ -2,7 +2,7 @@
 // host commands (join, refresh) and the batched group changes (authorize, deauthorize, undo).
 import type { Decision } from './context';
 import { groupResultFor } from './group-output';
-import { COMMAND_CHECK_AFTER, COMMAND_LOST_AFTER, COMMAND_MAX_ATTEMPTS, POLL_SECONDS } from './timing';
+import { CLAIM_SECONDS, COMMAND_CHECK_AFTER, COMMAND_LOST_AFTER, COMMAND_MAX_ATTEMPTS, POLL_SECONDS } from './timing';
 import type { CommandPurpose, CommandStatus, Effect, GroupChange, Signal } from './types';
 
 export type CommandOutcome =
@@ -52,6 +52,17 @@ export function follow(d: Decision, signal: Signal, resend: () => void): Command
     pending.purpose === 'authorize' || pending.purpose === 'deauthorize' || pending.purpose === 'undo';
 
   switch (signal.type) {
+    case 'claim': {
+      // First claimant wins (the write's version check makes that hold across concurrent invocations). A claim
+      // whose sender died or was throttled expires, so SQS's redelivery can take it over.
+      const held = pending.claimId !== undefined && signal.at - (pending.claimedAt ?? 0) < CLAIM_SECONDS;
+      if (signal.purpose === pending.purpose && !pending.commandId && !held) {
+        pending.claimId = signal.claimId;
+        pending.claimedAt = signal.at;
+      }
+      return { kind: 'waiting' };
+    }
+
     case 'commandSent':
       if (signal.purpose !== pending.purpose || pending.commandId) return { kind: 'waiting' };
       pending.commandId = signal.commandId;

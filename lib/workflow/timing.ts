@@ -23,6 +23,8 @@ export const POLL_SECONDS = { agent: 15, identify: 20, verify: 20, drain: 15, re
 export const COMMAND_CHECK_AFTER = 300;
 /** A requested command with no SendCommand answer (or still InvocationDoesNotExist) this long is presumed lost. */
 export const COMMAND_LOST_AFTER = 180;
+/** A directory invocation's claim on a group change lasts its function's timeout (serverless.yml: 120 s). */
+export const CLAIM_SECONDS = 120;
 /** How often a lost command is sent again before the step fails. */
 export const COMMAND_MAX_ATTEMPTS = 3;
 

@@ -65,6 +65,9 @@ export interface PendingCommand {
   targetInstanceId: string;
   requestedAt: number;
   attempt: number;
+  /** The directory invocation that won the right to send this group change (one sender per request). */
+  claimId?: string;
+  claimedAt?: number;
 }
 
 export interface HistoryEntry {
@@ -193,6 +196,8 @@ export type Signal =
   | { type: 'tick'; at: number; wake?: boolean }
   /** DescribeInstanceInformation for the host. */
   | { type: 'agent'; at: number; online: boolean; computerName?: string; platformType?: string }
+  /** A directory invocation asks to be the one that sends this host's queued group change. */
+  | { type: 'claim'; at: number; purpose: CommandPurpose; claimId: string }
   /** SendCommand returned (for batched group changes: the batch function sends it). */
   | { type: 'commandSent'; at: number; purpose: CommandPurpose; commandId: string }
   /** A command invocation's status (from GetCommandInvocation, after a status event or a reconciler poll). */

@@ -63,6 +63,8 @@ describe('handleGroupChanges', () => {
         targetInstanceId: MGMT,
         requestedAt: 1_772_442_847,
         attempt: 1,
+        claimId: expect.any(String),
+        claimedAt: T0 + 5,
       });
   });
 
@@ -83,9 +85,30 @@ describe('handleGroupChanges', () => {
     const result = await handleGroupChanges(deps, sqsEvent([change(1), change(2)]));
 
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-0' }, { itemIdentifier: 'm-1' }] });
-    expect([await h.store.get(hostId(1)), await h.store.get(hostId(2))]).toEqual(before);
+    // Only the claims were written: no command id, nothing else about the hosts changed.
+    const after = [await h.store.get(hostId(1)), await h.store.get(hostId(2))];
+    for (const [i, record] of after.entries()) {
+      const { claimId: _id, claimedAt: _at, ...pending } = record?.pending ?? {};
+      expect(pending).toEqual(before[i]?.pending);
+      expect(record?.pending?.commandId).toBeUndefined();
+    }
     expect(h.store.commands.size).toBe(0);
     expect(h.effector.calls).toEqual([]);
+
+    // SQS redelivers after the visibility timeout: the expired claims are taken over and the batch goes out.
+    ssm.on(SendCommandCommand).resolves({ Command: { CommandId: COMMAND_ID } });
+    h.clock.now += 721;
+    expect(await handleGroupChanges(deps, sqsEvent([change(1), change(2)]))).toEqual({ batchItemFailures: [] });
+    expect(ssm).toHaveReceivedCommandTimes(SendCommandCommand, 2);
+  });
+
+  it('lets only one of two concurrent invocations holding the same change send it', async () => {
+    const [a, b] = await Promise.all([
+      handleGroupChanges(deps, sqsEvent([change(1)])),
+      handleGroupChanges(deps, sqsEvent([change(1)])),
+    ]);
+    expect([a, b]).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }]);
+    expect(ssm).toHaveReceivedCommandTimes(SendCommandCommand, 1);
   });
 
   it('returns only the throttled batch when another batch of the same event went out', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { STEP_DEADLINE } from '../../lib/workflow/timing';
+import { CLAIM_SECONDS, STEP_DEADLINE } from '../../lib/workflow/timing';
 import {
   ARN,
   AUTH_CMD,
@@ -322,6 +322,20 @@ describe('launch: authorize', () => {
         },
       },
     ]);
+  });
+
+  it('grants the right to send a queued change to one directory invocation at a time', () => {
+    const claim = (claimId: string) => (at: number) => ({ type: 'claim', at, purpose: 'authorize', claimId }) as const;
+    const h = authorizing().after(5, claim('first'));
+    expect(h.r.pending).toMatchObject({ claimId: 'first', claimedAt: h.at });
+    h.after(10, claim('second'));
+    expect(h.r.pending?.claimId).toBe('first');
+    // A claimant that died or was throttled does not block the redelivery for ever.
+    h.after(CLAIM_SECONDS, claim('third'));
+    expect(h.r.pending?.claimId).toBe('third');
+    // Once sent, nobody may send it again.
+    h.now(sent('authorize', AUTH_CMD)).after(CLAIM_SECONDS + 1, claim('fourth'));
+    expect(h.r.pending).toMatchObject({ claimId: 'third', commandId: AUTH_CMD });
   });
 
   it('reads its own line of a batch that failed for another host', () => {
