@@ -12,7 +12,7 @@ import { deleteReadyAttribute, drain, findContainerInstance, inspectDrain, putRe
 import { classify, describeError, isAwsError } from './errors';
 import type { EffectOf, Outcome } from './outcome';
 import { enqueueGroupChange, wake } from './sqs';
-import { describeAgent, getCommandInvocation, JOIN_DOCUMENT, sendCommand } from './ssm';
+import { describeAgent, findCommands, getCommandInvocation, JOIN_DOCUMENT, sendCommand } from './ssm';
 import { instanceArn, tagInstance } from './tags';
 
 export interface AwsEnv {
@@ -22,6 +22,7 @@ export interface AwsEnv {
   directoryQueueUrl?: string;
   refreshWindowsDocument?: string;
   refreshLinuxDocument?: string;
+  groupChangeDocument?: string;
 }
 
 export interface AwsEffectorDeps {
@@ -46,11 +47,14 @@ export function createAwsEffector(deps: AwsEffectorDeps): Effector {
     return value;
   }
 
-  function documentFor(effect: EffectOf<'sendCommand'>): string {
+  /** The document a command of this purpose runs: the join, the platform's refresh, or the group change. */
+  function documentFor(effect: EffectOf<'sendCommand'> | EffectOf<'findCommand'>): string {
     if (effect.purpose === 'join') return JOIN_DOCUMENT;
-    return effect.platform === 'windows'
-      ? need(env.refreshWindowsDocument, 'env.refreshWindowsDocument', effect)
-      : need(env.refreshLinuxDocument, 'env.refreshLinuxDocument', effect);
+    if (effect.purpose === 'refresh')
+      return effect.platform === 'windows'
+        ? need(env.refreshWindowsDocument, 'env.refreshWindowsDocument', effect)
+        : need(env.refreshLinuxDocument, 'env.refreshLinuxDocument', effect);
+    return need(env.groupChangeDocument, 'env.groupChangeDocument', effect);
   }
 
   async function inspect(effect: EffectOf<'inspect'>): Promise<Outcome> {
@@ -89,6 +93,8 @@ export function createAwsEffector(deps: AwsEffectorDeps): Effector {
         return sendCommand(need(deps.ssm, 'ssm client', effect), effect, documentFor(effect));
       case 'getCommandInvocation':
         return getCommandInvocation(need(deps.ssm, 'ssm client', effect), effect);
+      case 'findCommand':
+        return findCommands(need(deps.ssm, 'ssm client', effect), effect, documentFor(effect));
       case 'enqueueGroupChange':
         return enqueueGroupChange(
           need(deps.sqs, 'sqs client', effect),

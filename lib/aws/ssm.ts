@@ -2,6 +2,7 @@
 import {
   DescribeInstanceInformationCommand,
   GetCommandInvocationCommand,
+  ListCommandsCommand,
   SendCommandCommand,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
@@ -101,4 +102,31 @@ export async function sendManagementCommand(
   const commandId = out.Command?.CommandId;
   if (!commandId) throw new Error('SendCommand returned no Command.CommandId');
   return commandId;
+}
+
+/**
+ * Commands of one document SSM holds for an instance since a time, newest first; for a group change, only
+ * those whose ComputerNames include the account (a batch carries many hosts).
+ */
+export async function findCommands(
+  ssm: SSMClient,
+  effect: EffectOf<'findCommand'>,
+  documentName: string,
+): Promise<OutcomeOf<'commandsFound'>> {
+  const out = await ssm.send(
+    new ListCommandsCommand({
+      InstanceId: effect.instanceId,
+      Filters: [
+        { key: 'DocumentName', value: documentName },
+        { key: 'InvokedAfter', value: new Date(effect.after * 1000).toISOString() },
+      ],
+      MaxResults: 50,
+    }),
+  );
+  const wanted = effect.computerAccount?.toUpperCase();
+  const commandIds = (out.Commands ?? [])
+    .filter((c) => !wanted || (c.Parameters?.ComputerNames?.[0] ?? '').toUpperCase().split(',').includes(wanted))
+    .sort((a, b) => (b.RequestedDateTime?.getTime() ?? 0) - (a.RequestedDateTime?.getTime() ?? 0))
+    .flatMap((c) => (c.CommandId ? [c.CommandId] : []));
+  return { type: 'commandsFound', purpose: effect.purpose, commandIds };
 }

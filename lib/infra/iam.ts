@@ -101,8 +101,13 @@ function sendCommandToManagementHosts(Sid: string, document: keyof typeof DOCUME
 }
 
 function commandStatus(): Statement[] {
-  // Neither action supports resource-level permissions.
-  return allow('RunCommandStatus', ['ssm:GetCommandInvocation', 'ssm:DescribeInstanceInformation'], '*');
+  // None of these supports resource-level permissions. ListCommands finds a command that went out although
+  // its id never reached the record, before anything is sent again.
+  return allow(
+    'RunCommandStatus',
+    ['ssm:GetCommandInvocation', 'ssm:DescribeInstanceInformation', 'ssm:ListCommands'],
+    '*',
+  );
 }
 
 function credentialSpecs(config: Config): Statement[] {

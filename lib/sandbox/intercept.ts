@@ -41,6 +41,7 @@ import {
   DescribeInstanceInformationCommand,
   GetCommandInvocationCommand,
   GetParameterCommand,
+  ListCommandsCommand,
   SendCommandCommand,
   SSMClient,
   SSMServiceException,
@@ -86,6 +87,7 @@ export function interceptAws(account: Account): () => void {
   );
   ssmCall(SendCommandCommand, 'SendCommand', (i) => ssm.sendCommand(i));
   ssmCall(GetCommandInvocationCommand, 'GetCommandInvocation', (i) => ssm.getCommandInvocation(i));
+  ssmCall(ListCommandsCommand, 'ListCommands', (i) => ssm.listCommands(i ?? {}));
   ssmCall(GetParameterCommand, 'GetParameter', (i) => ssm.getParameter(i));
   const ecsCall = service(ECSClient, ECSServiceException, 'ecs');
   ecsCall(ListContainerInstancesCommand, 'ListContainerInstances', (i) => ecs.listContainerInstances(i ?? {}));

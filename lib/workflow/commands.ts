@@ -70,6 +70,17 @@ export function follow(d: Decision, signal: Signal, resend: () => void): Command
       d.checkAt(COMMAND_CHECK_AFTER);
       return { kind: 'waiting' };
 
+    case 'commandsFound': {
+      if (signal.purpose !== pending.purpose || pending.commandId) return { kind: 'waiting' };
+      const found = signal.commandIds[0];
+      if (!found) return lost(d, resend); // SSM never got it: now a resend is safe
+      pending.commandId = found;
+      d.note(`${pending.purpose} command ${found} found in SSM: it went out although its id was never recorded`);
+      d.emit({ type: 'getCommandInvocation', commandId: found, instanceId: pending.targetInstanceId });
+      d.checkAt(COMMAND_CHECK_AFTER);
+      return { kind: 'waiting' };
+    }
+
     case 'commandStatus': {
       const adopt = !pending.commandId && signal.purpose === pending.purpose;
       if (signal.commandId !== pending.commandId && !adopt) return { kind: 'waiting' };
@@ -91,6 +102,11 @@ export function follow(d: Decision, signal: Signal, resend: () => void): Command
     }
 
     case 'failed':
+      if (signal.effect === 'findCommand') {
+        pending.searched = false; // ask again on the next look rather than resend blind
+        d.wakeIn(POLL_SECONDS.retry);
+        return { kind: 'waiting' };
+      }
       if (signal.effect === 'getCommandInvocation') {
         // Reading the result was throttled or failed: ask again soon, not a whole check interval later.
         d.wakeIn(POLL_SECONDS.retry);
@@ -120,8 +136,26 @@ export function follow(d: Decision, signal: Signal, resend: () => void): Command
 }
 
 function lost(d: Decision, resend: () => void): CommandOutcome {
-  const pending = d.record.pending;
+  const { record } = d;
+  const pending = record.pending;
   if (!pending) return { kind: 'waiting' };
+  // A request without a command id may still have gone out (a crash or a failed write right after
+  // SendCommand): ask SSM first. A second join would rename a joined Linux host (amazon-ssm-agent#349).
+  if (!pending.commandId && !pending.searched) {
+    pending.searched = true;
+    const groupChange =
+      pending.purpose === 'authorize' || pending.purpose === 'deauthorize' || pending.purpose === 'undo';
+    d.emit({
+      type: 'findCommand',
+      purpose: pending.purpose,
+      platform: record.platform,
+      instanceId: pending.targetInstanceId,
+      after: pending.requestedAt,
+      computerAccount: groupChange ? `${record.computerName}$` : undefined,
+    });
+    d.checkAt(COMMAND_LOST_AFTER);
+    return { kind: 'waiting' };
+  }
   if (pending.attempt >= COMMAND_MAX_ATTEMPTS)
     return { kind: 'failure', message: `${pending.purpose} command was lost ${pending.attempt} times` };
   d.note(`${pending.purpose} command ${pending.commandId ?? '(unsent)'} presumed lost; sending again`);

@@ -68,6 +68,8 @@ export interface PendingCommand {
   /** The directory invocation that won the right to send this group change (one sender per request). */
   claimId?: string;
   claimedAt?: number;
+  /** SSM was already asked whether this request went out although its id never reached the record. */
+  searched?: boolean;
 }
 
 export interface HistoryEntry {
@@ -200,6 +202,8 @@ export type Signal =
   | { type: 'claim'; at: number; purpose: CommandPurpose; claimId: string }
   /** SendCommand returned (for batched group changes: the batch function sends it). */
   | { type: 'commandSent'; at: number; purpose: CommandPurpose; commandId: string }
+  /** Commands of this purpose SSM holds for the target since the request, newest first (ListCommands). */
+  | { type: 'commandsFound'; at: number; purpose: CommandPurpose; commandIds: string[] }
   /** A command invocation's status (from GetCommandInvocation, after a status event or a reconciler poll). */
   | {
       type: 'commandStatus';
@@ -263,6 +267,18 @@ export type Effect =
   /** Batched on the management host by the directory function; it answers each record with commandSent. */
   | { type: 'enqueueGroupChange'; change: GroupChange }
   | { type: 'getCommandInvocation'; commandId: string; instanceId: string }
+  /**
+   * Before resending a command whose id never reached the record: did SSM get it? (ListCommands on the target
+   * since the request, this purpose's document; for a group change, one naming this computer account.)
+   */
+  | {
+      type: 'findCommand';
+      purpose: CommandPurpose;
+      platform: Platform;
+      instanceId: string;
+      after: number;
+      computerAccount?: string;
+    }
   | {
       type: 'inspect';
       cluster: string;

@@ -3,6 +3,7 @@ import {
   GetCommandInvocationCommand,
   InvalidInstanceId,
   InvocationDoesNotExist,
+  ListCommandsCommand,
   SendCommandCommand,
   SSMClient,
 } from '@aws-sdk/client-ssm';
@@ -13,7 +14,11 @@ import type { EffectOf } from '../../lib/aws/outcome';
 import { AT, awsError, sent } from './helpers';
 
 const ssm = mockClient(SSMClient);
-const env = { refreshWindowsDocument: 'gmsa-ready-refresh-windows', refreshLinuxDocument: 'gmsa-ready-refresh-linux' };
+const env = {
+  refreshWindowsDocument: 'gmsa-ready-refresh-windows',
+  refreshLinuxDocument: 'gmsa-ready-refresh-linux',
+  groupChangeDocument: 'gmsa-ready-group-change',
+};
 const effector = createAwsEffector({ ssm: new SSMClient({}), env });
 const instanceId = 'i-0123456789abcdef0';
 
@@ -185,6 +190,60 @@ describe('getCommandInvocation', () => {
       effect: 'getCommandInvocation',
       kind: 'retryable',
       message: 'ThrottlingException: Rate exceeded',
+    });
+  });
+});
+
+describe('findCommand', () => {
+  const since = new Date(AT * 1000 - 60_000);
+
+  it('lists the join commands SSM holds for the host since the request', async () => {
+    ssm.on(ListCommandsCommand).resolves({
+      Commands: [
+        { CommandId: 'older', RequestedDateTime: new Date(since.getTime() + 1000) },
+        { CommandId: 'newer', RequestedDateTime: new Date(since.getTime() + 5000) },
+      ],
+    });
+    const effect = { type: 'findCommand', purpose: 'join', platform: 'linux', instanceId, after: AT - 60 } as const;
+    expect(await effector.run(effect, AT)).toEqual({
+      type: 'commandsFound',
+      at: AT,
+      purpose: 'join',
+      commandIds: ['newer', 'older'],
+    });
+    expect(sent(ssm)).toEqual([
+      [
+        ListCommandsCommand,
+        {
+          InstanceId: instanceId,
+          Filters: [
+            { key: 'DocumentName', value: 'AWS-JoinDirectoryServiceDomain' },
+            { key: 'InvokedAfter', value: since.toISOString() },
+          ],
+          MaxResults: 50,
+        },
+      ],
+    ]);
+  });
+
+  it('keeps only the group changes that carry this computer account', async () => {
+    ssm.on(ListCommandsCommand).resolves({
+      Commands: [
+        { CommandId: 'others', Parameters: { ComputerNames: ['EC2AMAZ-OTHER1$,EC2AMAZ-OTHER2$'] } },
+        { CommandId: 'ours', Parameters: { ComputerNames: ['EC2AMAZ-OTHER1$,ec2amaz-ab12cd$'] } },
+      ],
+    });
+    const effect = {
+      type: 'findCommand',
+      purpose: 'authorize',
+      platform: 'windows',
+      instanceId,
+      after: AT - 60,
+      computerAccount: 'EC2AMAZ-AB12CD$',
+    } as const;
+    expect(await effector.run(effect, AT)).toMatchObject({ commandIds: ['ours'] });
+    expect(sent(ssm)[0]?.[1]).toMatchObject({
+      Filters: [{ key: 'DocumentName', value: 'gmsa-ready-group-change' }, expect.anything()],
     });
   });
 });

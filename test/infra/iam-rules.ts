@@ -9,6 +9,7 @@ import { render, resourcesOfType, type Template } from './template';
 export const RESOURCE_STAR_ALLOWED = new Set([
   'ssm:DescribeInstanceInformation',
   'ssm:GetCommandInvocation',
+  'ssm:ListCommands',
   'ec2:DescribeInstances',
   'xray:PutTraceSegments',
   'xray:PutTelemetryRecords',

@@ -17,6 +17,7 @@ import {
   DescribeInstanceInformationCommand,
   GetCommandInvocationCommand,
   GetParameterCommand,
+  ListCommandsCommand,
   SendCommandCommand,
   SSMClient,
 } from '@aws-sdk/client-ssm';
@@ -170,6 +171,28 @@ describe('Run Command', () => {
       new DescribeInstanceInformationCommand({ Filters: [{ Key: 'InstanceIds', Values: [WIN_HOST] }] }),
     );
     expect(info.InstanceInformationList?.[0]?.ComputerName).toBe('EC2AMAZ-7Q2LK9D.corp.example.com');
+  });
+
+  it('lists the commands an instance got, by document and since a time, as ListCommands does', async () => {
+    account.launch(WIN_HOST);
+    await runUntil(60);
+    const commandId = (await join(WIN_HOST)).Command?.CommandId;
+    const list = (document: string, since: number) =>
+      ssm.send(
+        new ListCommandsCommand({
+          InstanceId: WIN_HOST,
+          Filters: [
+            { key: 'DocumentName', value: document },
+            { key: 'InvokedAfter', value: new Date(since * 1000).toISOString() },
+          ],
+        }),
+      );
+    const start = scheduler.now() - 60;
+    expect((await list('AWS-JoinDirectoryServiceDomain', start)).Commands?.map((c) => c.CommandId)).toEqual([
+      commandId,
+    ]);
+    expect((await list('AWS-JoinDirectoryServiceDomain', scheduler.now() + 1)).Commands).toEqual([]);
+    expect((await list(names.documents.refreshWindows, start)).Commands).toEqual([]);
   });
 
   it('renames a Linux host on join to EC2AMAZ- plus 6 characters, the same for the same seed', async () => {

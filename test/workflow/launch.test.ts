@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CLAIM_SECONDS, STEP_DEADLINE } from '../../lib/workflow/timing';
+import type { Signal } from '../../lib/workflow/types';
 import {
   ARN,
   AUTH_CMD,
@@ -226,12 +227,43 @@ describe('launch: domain join', () => {
     expect(h.r.pending?.commandId).toBeUndefined();
   });
 
-  it('gives up after the command was lost three times', () => {
-    const h = booted();
-    for (let i = 0; i < 2; i++) h.after(200, tick);
+  const nothingFound = (at: number): Signal => ({ type: 'commandsFound', at, purpose: 'join', commandIds: [] });
+
+  it('asks SSM before resending a command whose id never reached the record, and adopts it', () => {
+    const h = booted().after(200, tick);
+    expect(h.actions()).toEqual([
+      {
+        type: 'findCommand',
+        purpose: 'join',
+        platform: 'windows',
+        instanceId: ID,
+        after: T0 + 60,
+        computerAccount: undefined,
+      },
+    ]);
+    h.now((at) => ({ type: 'commandsFound', at, purpose: 'join', commandIds: [JOIN_CMD] }));
+    expect(h.r.pending).toMatchObject({ commandId: JOIN_CMD, attempt: 1 });
+    expect(h.actions()).toEqual([{ type: 'getCommandInvocation', commandId: JOIN_CMD, instanceId: ID }]);
+    expect(h.of('sendCommand')).toEqual([]);
+  });
+
+  it('resends only once SSM says it never got the command, and gives up after three', () => {
+    const h = booted().after(200, tick).now(nothingFound);
+    expect(h.actions().map((e) => e.type)).toEqual(['sendCommand']);
+    expect(h.r.pending?.attempt).toBe(2);
+    h.after(200, tick).now(nothingFound);
     expect(h.r.pending?.attempt).toBe(3);
-    h.after(200, tick);
+    h.after(200, tick).now(nothingFound);
     expect(h.r.reason).toBe('join: join command was lost 3 times');
+  });
+
+  it('asks again, rather than resend blind, when the search itself failed', () => {
+    const h = booted()
+      .after(200, tick)
+      .now((at) => ({ type: 'failed', at, effect: 'findCommand', kind: 'retryable', message: 'ThrottlingException' }));
+    expect(h.r.pending?.searched).toBe(false);
+    h.after(30, tick);
+    expect(h.actions().map((e) => e.type)).toEqual(['findCommand']);
   });
 
   it('asks GetCommandInvocation when no status event came in time', () => {

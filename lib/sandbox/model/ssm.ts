@@ -8,6 +8,7 @@ import {
   InvalidInstanceId,
   InvalidParameters,
   InvocationDoesNotExist,
+  type ListCommandsCommandInput,
   ParameterNotFound,
   type SendCommandCommandInput,
 } from '@aws-sdk/client-ssm';
@@ -82,6 +83,29 @@ export class Ssm {
         TimeoutSeconds: command.timeoutSeconds,
         TargetCount: instanceIds.length,
       },
+    };
+  }
+
+  /** ListCommands with the InstanceId and the DocumentName / InvokedAfter filters gmsa-ready uses. */
+  listCommands(input: ListCommandsCommandInput) {
+    const filter = (key: string) => input.Filters?.find((f) => f.key === key)?.value;
+    const document = filter('DocumentName');
+    const after = filter('InvokedAfter');
+    const since = after === undefined ? Number.NEGATIVE_INFINITY : Date.parse(after) / 1000;
+    const commands = [...this.account.commands.values()].filter(
+      (c) =>
+        (!input.InstanceId || c.instanceIds.includes(input.InstanceId)) &&
+        (!document || c.documentName === document) &&
+        c.requestedAt >= since,
+    );
+    return {
+      Commands: commands.map((c) => ({
+        CommandId: c.commandId,
+        DocumentName: c.documentName,
+        InstanceIds: c.instanceIds,
+        Parameters: c.parameters,
+        RequestedDateTime: new Date(c.requestedAt * 1000),
+      })),
     };
   }
 
