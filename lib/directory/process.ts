@@ -74,16 +74,33 @@ async function sendBatch(deps: DirectoryDeps, batch: Batch<string>): Promise<boo
     for (const id of instanceIds) await deliver(deps, id, { ...failed, at: deps.now() });
     return false;
   }
-  const sentAt = deps.now();
-  await deps.store.putCommand({
-    commandId,
-    purpose: batch.purpose,
-    documentName: deps.groupChangeDocument,
-    targetInstanceId: batch.managementInstanceId,
-    instanceIds,
-    sentAt,
-  });
-  for (const id of instanceIds)
-    await deliver(deps, id, { type: 'commandSent', at: deps.now(), purpose: batch.purpose, commandId });
+  // The command went out: never return this batch to SQS now, that would send it again. A host whose record
+  // misses the command id below finds it in SSM (ListCommands) before anything is resent.
+  try {
+    await deps.store.putCommand({
+      commandId,
+      purpose: batch.purpose,
+      documentName: deps.groupChangeDocument,
+      targetInstanceId: batch.managementInstanceId,
+      instanceIds,
+      sentAt: deps.now(),
+    });
+  } catch (error) {
+    deps.telemetry.log('error', 'group change sent but not indexed; hosts will find it in SSM', {
+      commandId,
+      error: String(error),
+    });
+  }
+  for (const id of instanceIds) {
+    try {
+      await deliver(deps, id, { type: 'commandSent', at: deps.now(), purpose: batch.purpose, commandId });
+    } catch (error) {
+      deps.telemetry.log('error', 'group change sent but not recorded; the host will find it in SSM', {
+        instanceId: id,
+        commandId,
+        error: String(error),
+      });
+    }
+  }
   return false;
 }

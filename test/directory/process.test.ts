@@ -102,6 +102,20 @@ describe('handleGroupChanges', () => {
     expect(ssm).toHaveReceivedCommandTimes(SendCommandCommand, 2);
   });
 
+  it('never returns a batch to SQS once its command went out, even when recording it fails', async () => {
+    h.store.putCommand = async () => {
+      throw new Error('ProvisionedThroughputExceededException');
+    };
+    const result = await handleGroupChanges(deps, sqsEvent([change(1), change(2)]));
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(ssm).toHaveReceivedCommandTimes(SendCommandCommand, 1);
+    expect(h.telemetry.logs.map((l) => l.message)).toContain(
+      'group change sent but not indexed; hosts will find it in SSM',
+    );
+    // The hosts still learned their command id.
+    expect((await h.store.get(hostId(1)))?.pending?.commandId).toBe(COMMAND_ID);
+  });
+
   it('lets only one of two concurrent invocations holding the same change send it', async () => {
     const [a, b] = await Promise.all([
       handleGroupChanges(deps, sqsEvent([change(1)])),
