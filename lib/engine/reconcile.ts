@@ -24,7 +24,7 @@ export interface ReconcileSummary {
 }
 
 /** Statuses whose hosts may still hold directory state while EC2 has already let them go. */
-const WATCHED: Status[] = ['READY', 'FAILED', 'WARMED', 'LAUNCHING'];
+const WATCHED: Status[] = ['READY', 'FAILED', 'WARMED', 'LAUNCHING', 'CLEANUP_PENDING'];
 
 export async function reconcile(deps: EngineDeps, options: ReconcileOptions): Promise<ReconcileSummary> {
   const pageSize = options.pageSize ?? 100;

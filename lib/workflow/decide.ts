@@ -158,8 +158,12 @@ function remember(record: HostRecord, token: string): void {
 /** The reconciler found the instance terminated or gone without a terminate event. */
 function onInstanceGone(d: Decision, state: string): void {
   const { record } = d;
-  if (record.terminatedAt !== undefined || record.status === 'TERMINATED' || record.status === 'CLEANUP_PENDING')
-    return;
+  if (record.terminatedAt !== undefined || record.status === 'TERMINATED') return;
+  if (record.status === 'CLEANUP_PENDING') {
+    // A failed launch's membership removal still pending: the host is gone now, so its retry also deletes the account.
+    record.terminatedAt = d.at;
+    return d.note(`instance ${state}: the pending cleanup now deletes the computer account too`);
+  }
   if (record.status === 'TERMINATING' && record.step !== 'drain') return;
   if (record.status === 'LAUNCHING' && record.lifecycle)
     record.cancelledTokens = [...(record.cancelledTokens ?? []), record.lifecycle.token];
@@ -167,6 +171,7 @@ function onInstanceGone(d: Decision, state: string): void {
   if (record.lifecycle && record.lifecycle.result === undefined && record.status === 'LAUNCHING') {
     record.lifecycle.result = 'EXPIRED';
   }
+  record.terminatedAt = d.at;
   // A failed launch keeps its reason: it is why the instance went away.
   d.setStatus('TERMINATING', record.failedStep ? record.reason : null);
   startDeauthorize(d, `instance ${state} without a terminate event`);

@@ -4,7 +4,7 @@
 import { follow, groupChangeEffect, request } from './commands';
 import type { Decision } from './context';
 import { type JoinedName, joinedBefore, joinedName, printable } from './names';
-import { POLL_SECONDS, STEP_DEADLINE } from './timing';
+import { cleanupBackoff, POLL_SECONDS, STEP_DEADLINE } from './timing';
 import type { Signal, Step } from './types';
 
 /** Findings that say "not now" rather than "broken": verify looks again instead of failing the host. */
@@ -163,8 +163,9 @@ function finish(d: Decision, result: 'CONTINUE' | 'ABANDON' | 'EXPIRED' | undefi
       : `lifecycle action completed ${result ?? ''}`.trim(),
   );
   if (record.failedStep) {
-    d.setStatus('FAILED');
     d.metric('LaunchFailed', 1);
+    if (record.inGroup && result === 'CONTINUE') return keepRemovingMembership(d);
+    d.setStatus('FAILED');
     return;
   }
   if (toWarmPool(d)) {
@@ -176,6 +177,16 @@ function finish(d: Decision, result: 'CONTINUE' | 'ABANDON' | 'EXPIRED' | undefi
   d.metric('LaunchReady', 1);
   d.metric('TimeToReady', Math.max(0, at - (record.launchStartedAt ?? at)));
   d.log('info', `host ready in fleet ${fleet.name}`, { computerName: record.computerName });
+}
+
+/** The undo failed but the host stays in service (CONTINUE): the membership removal is retried with backoff. */
+function keepRemovingMembership(d: Decision): void {
+  const { record } = d;
+  record.cleanupAttempts += 1;
+  record.cleanupSince = d.at;
+  d.enter('deauthorize', `membership of ${record.computerName}$ still to remove; the host stays in service`);
+  d.setStatus('CLEANUP_PENDING');
+  d.checkAt(cleanupBackoff(record.cleanupAttempts));
 }
 
 function deadline(step: Step): number {

@@ -84,8 +84,19 @@ function retryCleanup(d: Decision): void {
   d.checkAt(COMMAND_CHECK_AFTER);
 }
 
+/**
+ * A launch that failed with CONTINUE leaves its host in service: its cleanup only takes the membership back
+ * (undo) and must not delete the account of a live host. Every other cleanup is a deauthorize.
+ */
+function cleanupPurpose(d: Decision): 'undo' | 'deauthorize' {
+  const { record } = d;
+  const kept = record.lifecycle?.transition === 'launch' && record.lifecycle.result === 'CONTINUE';
+  return record.failedStep && kept && record.terminatedAt === undefined ? 'undo' : 'deauthorize';
+}
+
 function requestDeauthorize(d: Decision): void {
-  request(d, 'deauthorize', d.fleet.managementInstanceId ?? '', groupChangeEffect(d, 'remove', 'deauthorize'));
+  const purpose = cleanupPurpose(d);
+  request(d, purpose, d.fleet.managementInstanceId ?? '', groupChangeEffect(d, 'remove', purpose));
 }
 
 function startComplete(d: Decision, detail: string): void {
@@ -186,6 +197,12 @@ export function onTerminateSignal(d: Decision, signal: Signal): void {
         return cleanupFailed(d, 'no result in time');
       }
       const outcome = follow(d, signal, () => requestDeauthorize(d));
+      if (outcome.kind === 'success' && record.pending?.purpose === 'undo') {
+        record.inGroup = false;
+        record.nextCheckAt = undefined;
+        d.enter('done', `${record.computerName}$ removed from ${fleet.hostGroup}; the host stays in service`);
+        return d.setStatus('FAILED');
+      }
       if (outcome.kind === 'success') {
         record.inGroup = false;
         if (fleet.deleteComputerAccount) record.joined = false;

@@ -231,3 +231,55 @@ describe('review findings', () => {
     });
   });
 });
+
+describe('a failed launch whose undo failed, on a fleet that keeps such hosts (CONTINUE)', () => {
+  const keepHosts = fleetWith(windows, { onLaunchFailure: 'CONTINUE' });
+  const authCmd = 'aaaaaaaa-0000-0000-0000-0000000000b1';
+  const undoCmd = 'aaaaaaaa-0000-0000-0000-0000000000b2';
+  function undoFailed(): Host {
+    return new Host(keepHosts)
+      .send(lifecycle('launch'))
+      .after(60, agent(true, 'EC2AMAZ-7Q2LK9D.corp.example.com'))
+      .now(sent('authorize', authCmd))
+      .after(8, status(authCmd, 'Failed', 'GMSA-READY-RESULT EC2AMAZ-7Q2LK9D$ error Access is denied'))
+      .now(sent('undo', undoCmd))
+      .after(8, status(undoCmd, 'Failed', 'GMSA-READY-RESULT EC2AMAZ-7Q2LK9D$ error The server is not operational'))
+      .now(done('completeLifecycleAction'));
+  }
+
+  it('keeps retrying the membership removal, never deleting the live host account, then settles FAILED', () => {
+    const h = undoFailed();
+    expect(h.r).toMatchObject({
+      status: 'CLEANUP_PENDING',
+      step: 'deauthorize',
+      inGroup: true,
+      lifecycle: { result: 'CONTINUE' },
+    });
+    h.after(cleanupBackoff(1), tick);
+    expect(h.one('enqueueGroupChange').change).toMatchObject({
+      action: 'remove',
+      purpose: 'undo',
+      deleteComputerAccount: false,
+    });
+    const RETRY = 'aaaaaaaa-0000-0000-0000-0000000000b3';
+    h.now(sent('undo', RETRY)).after(8, status(RETRY, 'Success', ok));
+    expect(h.r).toMatchObject({
+      status: 'FAILED',
+      inGroup: false,
+      joined: true,
+      reason: 'authorize: Access is denied',
+    });
+    expect(h.r.terminatedAt).toBeUndefined();
+  });
+
+  it('deletes the account too once the host is gone', () => {
+    const h = undoFailed().after(60, (at) => ({ type: 'instanceGone', at, state: 'terminated' }));
+    expect(h.r.terminatedAt).toBe(h.at);
+    h.after(cleanupBackoff(1), tick);
+    expect(h.one('enqueueGroupChange').change).toMatchObject({
+      action: 'remove',
+      purpose: 'deauthorize',
+      deleteComputerAccount: true,
+    });
+  });
+});
