@@ -36,7 +36,7 @@ const fleetShape = {
   readyAttribute: z.string().regex(patterns.ecsAttributeName, 'must be an ECS attribute name').default('gmsa-ready'),
   onLaunchFailure: z.enum(['ABANDON', 'CONTINUE']).default('ABANDON'),
   deleteComputerAccount: z.boolean().default(true),
-  /** The launch hook's HeartbeatTimeout; heartbeats are sent before half of it has passed. */
+  /** The launch hook's HeartbeatTimeout; heartbeats are sent once a third of it has passed. */
   heartbeatTimeoutSeconds: z.number().int().min(300).max(7200).default(3600),
   /** How long terminate waits for running tasks to leave before it deauthorizes anyway. */
   drainTimeoutSeconds: z.number().int().min(0).max(7200).default(900),

@@ -47,6 +47,11 @@ export function settleJoin(d: Decision, signal: Signal, proceed: (detail: string
   const news = trackOpenJoin(d, signal);
   if (news === 'ended') return proceed('the cancelled launch made no account');
   if (news === 'succeeded') {
+    // A Windows join keeps the host's name, known before the join: no need to ask a host that may be gone.
+    if (record.expectedComputerName) {
+      record.computerName = record.expectedComputerName;
+      return proceed(`the join made ${record.computerName}$`);
+    }
     d.emit({ type: 'describeAgent', instanceId: record.instanceId });
     return d.wakeIn(POLL_SECONDS.identify);
   }

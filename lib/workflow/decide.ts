@@ -4,6 +4,7 @@ import type { Fleet } from '../config/schema';
 import { Decision, lifecycleOpen } from './context';
 import { act, advance, keepOpenJoin, onLaunchSignal } from './launch';
 import { onTerminateSignal, startDeauthorize, startDrain } from './terminate';
+import { POLL_SECONDS } from './timing';
 import type { Effect, HostRecord, Signal } from './types';
 
 export interface Outcome {
@@ -52,6 +53,14 @@ export function decide(previous: HostRecord | undefined, signal: Signal, fleet: 
   keepHeartbeatInReach(d);
   draft.updatedAt = Math.max(draft.updatedAt, signal.at);
   return { record: draft, effects: d.effects, changed: true };
+}
+
+/**
+ * Heartbeats go out once a third of the hook's timeout has passed: with the shortest timeout (300 s) that leaves
+ * 200 s, several reconciler minutes and quick retries, for a heartbeat that fails to still land in time.
+ */
+function heartbeatEvery(fleet: Fleet): number {
+  return fleet.heartbeatTimeoutSeconds / 3;
 }
 
 /** Slack for clock differences between Lambda hosts when judging whether a wake is due. */
@@ -192,7 +201,7 @@ function heartbeatIfDue(d: Decision): void {
   const { record, fleet } = d;
   const lifecycle = record.lifecycle;
   if (!lifecycle || !lifecycleOpen(d)) return;
-  if (d.at - lifecycle.heartbeatAt < fleet.heartbeatTimeoutSeconds / 2) return;
+  if (d.at - lifecycle.heartbeatAt < heartbeatEvery(fleet)) return;
   d.emit({
     type: 'recordHeartbeat',
     autoScalingGroupName: lifecycle.autoScalingGroupName,
@@ -232,14 +241,18 @@ function onHeartbeat(d: Decision, signal: Signal): boolean {
     }
     return true;
   }
-  return signal.type === 'failed' && signal.effect === 'recordHeartbeat';
+  if (signal.type === 'failed' && signal.effect === 'recordHeartbeat') {
+    d.wakeIn(POLL_SECONDS.retry); // the next try must not wait for the reconciler's minute
+    return true;
+  }
+  return false;
 }
 
-/** While an action is open, the record must be looked at again before half the heartbeat timeout passes. */
+/** While an action is open, the record must be looked at again before a third of the heartbeat timeout has passed. */
 function keepHeartbeatInReach(d: Decision): void {
   const { record, fleet } = d;
   const lifecycle = record.lifecycle;
   if (!lifecycle || !lifecycleOpen(d) || record.step === 'done') return;
-  const due = lifecycle.heartbeatAt + fleet.heartbeatTimeoutSeconds / 2;
+  const due = lifecycle.heartbeatAt + heartbeatEvery(fleet);
   record.nextCheckAt = Math.min(record.nextCheckAt ?? due, due);
 }

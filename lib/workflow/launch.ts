@@ -1,6 +1,7 @@
 // The launch workflow: agent → join → identify → authorize → refresh → verify → ready → complete.
 // Each step is entered once, acts, and moves on when a signal proves it done; a step that fails for
 // good undoes the group change and completes the action with the fleet's onLaunchFailure.
+import { patterns } from '../config/patterns';
 import { follow, groupChangeEffect, request } from './commands';
 import type { Decision } from './context';
 import { type JoinedName, joinedBefore, joinedName, printable } from './names';
@@ -273,6 +274,8 @@ function onAgent(d: Decision, signal: Signal): void {
   const name = joinedName(signal.computerName, fleet.directory.name);
   if (record.step === 'agent') {
     record.reason = null;
+    const netbios = (signal.computerName ?? '').split('.')[0]?.toUpperCase() ?? '';
+    if (record.platform === 'windows' && patterns.netbiosName.test(netbios)) record.expectedComputerName = netbios;
     if (name.inDomain && !record.joined && joinedBefore(name, record.platform)) {
       record.joined = true;
       d.note(`already joined to ${fleet.directory.name} as ${printable(signal.computerName)}`);

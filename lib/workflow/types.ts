@@ -103,6 +103,8 @@ export interface HostRecord {
   readyAt?: number;
   /** The NetBIOS name the join produced (without $). Terminate relies on it after the host is gone. */
   computerName?: string;
+  /** Windows keeps its name through the join: the account a join will create, known before it runs. */
+  expectedComputerName?: string;
   joined: boolean;
   /** True from the moment an authorize command was requested until a deauthorize confirmed removal. */
   inGroup: boolean;

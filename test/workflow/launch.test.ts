@@ -631,15 +631,17 @@ describe('launch: warm pools', () => {
 });
 
 describe('launch: lifecycle heartbeats', () => {
-  const half = windows.heartbeatTimeoutSeconds / 2;
+  const third = windows.heartbeatTimeoutSeconds / 3;
 
-  it('keeps the reconciler due before half the heartbeat timeout', () => {
+  it('keeps the reconciler due before a third of the heartbeat timeout has passed', () => {
     const h = joinSent();
-    expect(h.r.nextCheckAt).toBeLessThanOrEqual(T0 + half);
+    expect(h.r.nextCheckAt).toBeLessThanOrEqual(T0 + third);
   });
 
-  it('records a heartbeat once half the timeout has passed, and counts it', () => {
-    const h = joinSent().after(half - 60, tick);
+  it('records a heartbeat once a third of the timeout has passed, and counts it', () => {
+    const h = joinSent().after(third - 61, tick);
+    expect(h.of('recordHeartbeat')).toEqual([]);
+    h.after(1, tick);
     expect(h.of('recordHeartbeat')).toEqual([
       {
         type: 'recordHeartbeat',
@@ -650,9 +652,19 @@ describe('launch: lifecycle heartbeats', () => {
       },
     ]);
     h.now(done('recordHeartbeat'));
-    expect(h.r.lifecycle).toMatchObject({ heartbeatAt: T0 + half, heartbeats: 1 });
+    expect(h.r.lifecycle).toMatchObject({ heartbeatAt: T0 + third, heartbeats: 1 });
     expect(h.metrics()).toEqual([{ name: 'HeartbeatSent', value: 1, dimensions: { Fleet: 'orders' } }]);
-    expect(h.r.nextCheckAt).toBeLessThanOrEqual(T0 + 2 * half);
+    expect(h.r.nextCheckAt).toBeLessThanOrEqual(T0 + 2 * third);
+  });
+
+  it('tries a failed heartbeat again within seconds, not at the next reconciler minute', () => {
+    const h = joinSent()
+      .after(third - 60, tick)
+      .now((at) => ({ type: 'failed', at, effect: 'recordHeartbeat', kind: 'retryable', message: 'InternalFailure' }));
+    expect(h.one('wake').delaySeconds).toBe(30);
+    expect(h.r.lifecycle?.heartbeats).toBe(0);
+    h.after(30, (at) => ({ type: 'tick', at, wake: true }));
+    expect(h.of('recordHeartbeat')).toHaveLength(1);
   });
 
   it('treats an expired action as a failed launch and does not complete it again', () => {
