@@ -1,5 +1,5 @@
-// Minimal reproductions of invariant violations the property test found in the real handlers. No chaos:
-// each is deterministic (seed 1). They fail until the workflow core is fixed; see docs/resilience.md.
+// Reproductions of invariant violations the property test found in the real handlers, each fixed in the
+// workflow core and kept here so it stays fixed. Deterministic: fixed plans and seeds (docs/resilience.md).
 import { describe, expect, it } from 'vitest';
 import { buildWorld, type FleetPlan, runWorld } from '../property/worlds';
 
@@ -35,6 +35,105 @@ describe('terminate', () => {
       }),
     );
     expect(report.instances[0]).toMatchObject({ status: 'TERMINATED', computerAccount: 'absent' });
+    expect(report.invariants.violations).toEqual([]);
+  }, 30_000);
+});
+
+describe('found by the long chaos runs (npm run test:chaos)', () => {
+  it('never removes a membership twice: after a successful undo, cleanup only deletes the account (CHAOS_SEED=777)', async () => {
+    const report = await runWorld(
+      buildWorld({
+        fleets: [
+          {
+            platform: 'linux',
+            mode: 'domain-joined',
+            onLaunchFailure: 'CONTINUE',
+            deleteComputerAccount: true,
+            heartbeatTimeoutSeconds: 3600,
+          },
+        ],
+        instances: [
+          { fleet: 0, launchAt: 171, end: { kind: 'terminate', after: 2384 } },
+          { fleet: 0, launchAt: 163, fault: 'authorize-fails', end: { kind: 'kill', after: 169 } },
+        ],
+        chaos: {
+          seed: 889624,
+          duplicateEvents: 0.5,
+          dropStatusEvents: 0,
+          reorderEvents: false,
+          throttle: 0,
+          apiErrors: 0,
+        },
+      }),
+      5,
+    );
+    expect(report.invariants.violations).toEqual([]);
+  }, 30_000);
+
+  it('keeps a 300 s hook alive under API errors: heartbeats at a third of the timeout, retried quickly (seed 777)', async () => {
+    const linux = (mode: 'domain-joined' | 'domainless'): FleetPlan => ({
+      platform: 'linux',
+      mode,
+      onLaunchFailure: 'CONTINUE',
+      deleteComputerAccount: true,
+      heartbeatTimeoutSeconds: 300,
+    });
+    const report = await runWorld(
+      buildWorld({
+        fleets: [linux('domainless'), linux('domain-joined')],
+        instances: [
+          { fleet: 1, launchAt: 275, fault: 'agent-never-online', end: { kind: 'terminate', after: 1025 } },
+          { fleet: 1, launchAt: 143, fault: 'authorize-fails', end: { kind: 'kill', after: 1979 } },
+          { fleet: 1, launchAt: 65, fault: 'refresh-fails', end: { kind: 'kill', after: 897 } },
+        ],
+        chaos: {
+          seed: 701674,
+          duplicateEvents: 0,
+          dropStatusEvents: 0,
+          reorderEvents: true,
+          throttle: 0,
+          apiErrors: 0.2,
+        },
+      }),
+      348,
+    );
+    expect(report.invariants.violations).toEqual([]);
+  }, 30_000);
+
+  it('records the account of a Windows join a terminate overtook, even when the host died first (seed 4242)', async () => {
+    const report = await runWorld(
+      buildWorld({
+        fleets: [
+          {
+            platform: 'windows',
+            mode: 'domain-joined',
+            onLaunchFailure: 'ABANDON',
+            deleteComputerAccount: false,
+            heartbeatTimeoutSeconds: 300,
+          },
+          {
+            platform: 'windows',
+            mode: 'domainless',
+            onLaunchFailure: 'CONTINUE',
+            deleteComputerAccount: false,
+            heartbeatTimeoutSeconds: 900,
+          },
+        ],
+        instances: [
+          { fleet: 0, launchAt: 136, fault: 'authorize-fails', end: { kind: 'terminate', after: 103 } },
+          { fleet: 1, launchAt: 29, end: { kind: 'terminate', after: 915 } },
+        ],
+        chaos: {
+          seed: 105831,
+          duplicateEvents: 0,
+          dropStatusEvents: 0,
+          reorderEvents: true,
+          throttle: 0,
+          apiErrors: 0,
+        },
+      }),
+      602,
+    );
     expect(report.invariants.violations).toEqual([]);
   }, 30_000);
 });
