@@ -46,20 +46,36 @@ export async function reconcile(deps: EngineDeps, options: ReconcileOptions): Pr
   const candidates = watched.filter(
     (r) => r.terminatedAt === undefined && deps.now() - r.createdAt > VANISH_GRACE_SECONDS,
   );
-  if (candidates.length > 0) {
-    const states = await options.instanceStates(candidates.map((r) => r.instanceId));
-    for (const record of candidates) {
-      const state = states.get(record.instanceId) ?? 'gone';
-      if (!GONE_STATES.has(state)) continue;
-      await guarded(deps, summary, record.instanceId, async () => {
-        await deliver(deps, record.instanceId, { type: 'instanceGone', at: deps.now(), state });
-        summary.vanished.push(record.instanceId);
-      });
-    }
+  const states = candidates.length > 0 ? await lookUpStates(deps, options, candidates, summary) : undefined;
+  for (const record of states ? candidates : []) {
+    const state = states?.get(record.instanceId) ?? 'gone';
+    if (!GONE_STATES.has(state)) continue;
+    await guarded(deps, summary, record.instanceId, async () => {
+      await deliver(deps, record.instanceId, { type: 'instanceGone', at: deps.now(), state });
+      summary.vanished.push(record.instanceId);
+    });
   }
 
   for (const datum of gauges(deps.config, inFlight, deps.now())) deps.telemetry.metric(datum);
   return summary;
+}
+
+/** EC2's view of the candidates, or undefined when EC2 could not say: then nobody is judged gone this run. */
+async function lookUpStates(
+  deps: EngineDeps,
+  options: ReconcileOptions,
+  candidates: HostRecord[],
+  summary: ReconcileSummary,
+): Promise<Map<string, string> | undefined> {
+  try {
+    return await options.instanceStates(candidates.map((r) => r.instanceId));
+  } catch (error) {
+    summary.errors += 1;
+    deps.telemetry.log('warn', 'could not read instance states; vanished hosts are checked next run', {
+      error: String(error),
+    });
+    return undefined;
+  }
 }
 
 /** Reads up to `pages` pages of a status from where the last run stopped; wraps to the start at the end. */

@@ -2,6 +2,7 @@
 // level, so every instance the handlers build (at any cold start) is covered; DynamoDB is left alone
 // (it talks to dynalite; its host record writes are only journaled). A call the model does not know fails
 // loudly instead of returning nothing.
+
 import {
   AutoScalingClient,
   AutoScalingServiceException,
@@ -47,6 +48,7 @@ import {
   SSMServiceException,
 } from '@aws-sdk/client-ssm';
 import { type AwsStub, mockClient } from 'aws-sdk-client-mock';
+import { clientConfig } from '../aws/client-config';
 import { awsError, type SdkErrorOptions } from './aws-errors';
 import type { Account } from './model/account';
 import { journalRecordWrites } from './record-writes';
@@ -73,8 +75,14 @@ export function interceptAws(account: Account): () => void {
     ) => {
       stub.on(command).callsFake(async (input: ConstructorParameters<C>[0]) => {
         account.count(`${prefix}:${api}`);
-        const injected = account.chaos?.failure(`${prefix}:${api}`);
-        if (injected) throw awsError(base, injected.name, injected.message, injected.fault);
+        // The mock replaces the client's send, so the SDK's own retries (adaptive mode, clientConfig.maxAttempts)
+        // are modelled here: an injected throttle or server error reaches the caller only when every attempt got one.
+        for (let attempt = 1; ; attempt++) {
+          const injected = account.chaos?.failure(`${prefix}:${api}`);
+          if (!injected) break;
+          if (attempt >= clientConfig.maxAttempts)
+            throw awsError(base, injected.name, injected.message, injected.fault);
+        }
         return answer(input);
       });
     };

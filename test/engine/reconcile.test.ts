@@ -124,6 +124,15 @@ describe('reconcile: vanished hosts', () => {
     expect(summary.vanished).toEqual(['i-00000000000000001']);
   });
 
+  it('judges nobody gone when EC2 cannot answer, and still publishes the gauges', async () => {
+    await seed(ready(1, 1000));
+    states.mockRejectedValue(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    const summary = await reconcile(h.deps, { instanceStates: states });
+    expect(summary).toMatchObject({ vanished: [], errors: 1 });
+    expect((await h.store.get('i-00000000000000001'))?.status).toBe('READY');
+    expect(h.telemetry.metrics.map((m) => m.name)).toContain('CleanupsPending');
+  });
+
   it('asks EC2 only about hosts older than the grace period', async () => {
     await seed(ready(1, 1000), ready(2, 301), ready(3, 299), ready(4, 10));
     await reconcile(h.deps, { instanceStates: states });
