@@ -1,6 +1,4 @@
-// bench/results.md holds one section per benchmark (burst, cold); each run rewrites only its own, then
-// biome formats the file (aligned tables) so `npm run lint` stays clean.
-import { execFileSync } from 'node:child_process';
+// bench/results.md holds one section per benchmark (burst, cold); each run rewrites only its own.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -20,5 +18,4 @@ export function writeSection(root: string, name: string, body: string): void {
       ? `${text.slice(0, from)}${section}${text.slice(to + end.length)}`
       : `${text.trimEnd()}\n\n${section}\n`;
   writeFileSync(path, next);
-  execFileSync(join(root, 'node_modules/.bin/biome'), ['format', '--write', path], { cwd: root, stdio: 'ignore' });
 }
