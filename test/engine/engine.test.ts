@@ -211,30 +211,15 @@ describe('deliver: a domain-joined Windows launch', () => {
     const h = harness();
     await launchToReady(h);
     expect(h.effector.calls.filter((c) => c.effect.type === 'metric' || c.effect.type === 'log')).toEqual([]);
-    expect(h.telemetry.metrics).toContainEqual({
-      name: 'LaunchStarted',
-      unit: 'Count',
-      value: 1,
-      dimensions: { Fleet: 'orders' },
-    });
-    expect(h.telemetry.metrics).toContainEqual({
-      name: 'LaunchReady',
-      unit: 'Count',
-      value: 1,
-      dimensions: { Fleet: 'orders' },
-    });
-    expect(h.telemetry.metrics).toContainEqual({
-      name: 'TimeToReady',
-      unit: 'Seconds',
-      value: 600,
-      dimensions: { Fleet: 'orders' },
-    });
-    expect(h.telemetry.metrics).toContainEqual({
-      name: 'StepDuration',
-      unit: 'Seconds',
-      value: 400,
-      dimensions: { Fleet: 'orders', Step: 'join' },
-    });
+    const fleet = { Fleet: 'orders' };
+    expect(h.telemetry.metrics).toEqual(
+      expect.arrayContaining([
+        { name: 'LaunchStarted', unit: 'Count', value: 1, dimensions: fleet },
+        { name: 'LaunchReady', unit: 'Count', value: 1, dimensions: fleet },
+        { name: 'TimeToReady', unit: 'Seconds', value: 600, dimensions: fleet },
+        { name: 'StepDuration', unit: 'Seconds', value: 400, dimensions: { ...fleet, Step: 'join' } },
+      ]),
+    );
     expect(h.telemetry.logs).toContainEqual({
       level: 'info',
       message: 'host ready in fleet orders',
