@@ -7,6 +7,7 @@ import type { Effect, HostRecord, Status, Step } from './types';
 
 export class Decision {
   readonly effects: Effect[] = [];
+  private tagged = false;
 
   constructor(
     readonly record: HostRecord,
@@ -43,8 +44,22 @@ export class Decision {
     if (history.length > HISTORY_LIMIT) history.splice(0, history.length - HISTORY_LIMIT);
   }
 
-  /** Moves to a step: closes the previous one's timing, resets attempts and pending work. */
-  enter(step: Step, detail: string): void {
+  /**
+   * The one verb that moves a record: to `status` and (unless `step` is omitted) into `step`, together.
+   * Entering a step closes the previous one's timing, resets attempts and pending work and notes `detail`;
+   * a new status or reason is tagged on the instance. The transitions allowed are drawn from the tables in
+   * launch.ts and terminate.ts (docs/state-machine.md).
+   *
+   * `step` omitted changes the status only: the two events that hand a record to terminate from outside
+   * (instanceGone, strayMember) tag the new status first and let terminate's first step decide where it
+   * starts. It would be nicer to pick that step first; that would drop a tag the record emits today.
+   */
+  moveTo(to: { status: Status; step?: Step; reason?: string | null }, detail = ''): void {
+    if (to.step !== undefined) this.enter(to.step, detail);
+    this.setStatus(to.status, to.reason === undefined ? this.record.reason : to.reason);
+  }
+
+  private enter(step: Step, detail: string): void {
     const r = this.record;
     if (r.step !== step && r.step !== 'done')
       this.metric('StepDuration', Math.max(0, this.at - r.stepStartedAt), r.step);
@@ -55,12 +70,15 @@ export class Decision {
     this.note(detail);
   }
 
-  setStatus(status: Status, reason: string | null = this.record.reason): void {
+  private setStatus(status: Status, reason: string | null): void {
     const r = this.record;
-    const tagChanged = this.fresh || r.status !== status || r.reason !== reason;
+    // A new record's first status is news even when it equals the initial one (once per decision).
+    const tagChanged = (this.fresh && !this.tagged) || r.status !== status || r.reason !== reason;
     r.status = status;
     r.reason = reason;
-    if (tagChanged) this.emit({ type: 'tag', instanceId: r.instanceId, status, reason });
+    if (!tagChanged) return;
+    this.tagged = true;
+    this.emit({ type: 'tag', instanceId: r.instanceId, status, reason });
   }
 
   /** Look again after `delay` seconds: a wake message now, the reconciler as the safety net. */

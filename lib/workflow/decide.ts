@@ -2,10 +2,10 @@
 // no SDK, no clock, no I/O. Every rule about a host's life is reachable from here.
 import type { Fleet } from '../config/schema';
 import { Decision, lifecycleOpen } from './context';
-import { act, advance, keepOpenJoin, onLaunchSignal } from './launch';
-import { onTerminateSignal, startDeauthorize, startDrain } from './terminate';
+import { expireLaunch, onLaunchSignal, startLaunch } from './launch';
+import { onTerminateSignal, startTerminate, TERMINATE } from './terminate';
 import { POLL_SECONDS } from './timing';
-import type { Effect, HostRecord, Signal } from './types';
+import type { Effect, HostRecord, LifecycleAction, Signal, Status, Step } from './types';
 
 export interface Outcome {
   /** The new record (the previous one, unchanged, when `changed` is false); undefined when none exists. */
@@ -66,6 +66,28 @@ function heartbeatEvery(fleet: Fleet): number {
 /** Slack for clock differences between Lambda hosts when judging whether a wake is due. */
 const WAKE_SLACK_SECONDS = 2;
 
+type Handler = (d: Decision, signal: Signal) => void;
+
+/** The workflow that takes a record's signals, by status; a settled record only wakes for a lifecycle event. */
+export const WORKFLOW: Record<Status, Handler | undefined> = {
+  LAUNCHING: onLaunchSignal,
+  TERMINATING: onTerminateSignal,
+  CLEANUP_PENDING: onTerminateSignal,
+  READY: undefined,
+  WARMED: undefined,
+  FAILED: undefined,
+  TERMINATED: undefined,
+};
+
+/**
+ * Signals that hand a record to terminate from outside its workflow, whatever its status and step: each
+ * names the status it takes and the step terminate starts in (docs/state-machine.md draws them).
+ */
+export const HANDOVERS = {
+  instanceGone: { status: 'TERMINATING', step: 'deauthorize', on: onInstanceGone },
+  strayMember: { status: 'CLEANUP_PENDING', step: 'deauthorize', on: onStrayMember },
+} as const satisfies Partial<Record<Signal['type'], { status: Status; step: Step; on: Handler }>>;
+
 function route(d: Decision, signal: Signal): void {
   const { record } = d;
   // A wake that is no longer due (a newer wake or a reconciler tick moved the record on) must not start a
@@ -77,11 +99,10 @@ function route(d: Decision, signal: Signal): void {
     record.nextCheckAt > d.at + WAKE_SLACK_SECONDS
   )
     return;
-  if (signal.type === 'instanceGone') return onInstanceGone(d, signal.state);
-  if (signal.type === 'strayMember') return onStrayMember(d);
+  const handover = HANDOVERS[signal.type as keyof typeof HANDOVERS];
+  if (handover) return handover.on(d, signal);
   if (signal.type === 'tick') heartbeatIfDue(d);
-  if (record.status === 'LAUNCHING') return onLaunchSignal(d, signal);
-  if (record.status === 'TERMINATING' || record.status === 'CLEANUP_PENDING') return onTerminateSignal(d, signal);
+  WORKFLOW[record.status]?.(d, signal);
 }
 
 function onLifecycle(d: Decision, signal: LifecycleSignal, fresh: boolean): void {
@@ -93,12 +114,18 @@ function onLifecycle(d: Decision, signal: LifecycleSignal, fresh: boolean): void
     d.log('warn', 'lifecycle event older than the action already served: ignored', { token: signal.token });
     return;
   }
+  if (signal.transition === 'launch') return onLaunchEvent(d, signal, fresh);
+  onTerminateEvent(d, signal, fresh);
+}
+
+/** The lifecycle action a new event opens, its clock started at the event's time when that is plausible. */
+function actionOf(d: Decision, signal: LifecycleSignal): LifecycleAction {
   // The hook's clock started at the event's time; a receipt delayed by retries must not push heartbeats late.
   // An implausible time (clock skew, an archive replay) falls back to the receipt.
   const age = signal.eventAt === undefined ? undefined : signal.at - signal.eventAt;
   const startedAt =
     age !== undefined && age >= 0 && age < d.fleet.heartbeatTimeoutSeconds ? (signal.eventAt as number) : signal.at;
-  const action = {
+  return {
     transition: signal.transition,
     hookName: signal.hookName,
     token: signal.token,
@@ -111,35 +138,41 @@ function onLifecycle(d: Decision, signal: LifecycleSignal, fresh: boolean): void
     heartbeats: 0,
     replay: signal.replay || undefined,
   };
-  if (signal.transition === 'launch') {
-    if (!fresh && record.status !== 'WARMED') {
-      // A launch for a host already serving, failed or leaving: late, reordered or replayed. Never act on it.
-      d.log('warn', `launch event ignored: instance is already ${record.status}`, { token: signal.token });
-      return;
-    }
-    record.lifecycle = action;
-    remember(record, signal.token);
-    record.launchStartedAt = startedAt;
-    record.failedStep = undefined;
-    record.ready = false;
-    record.draining = false;
-    record.containerInstanceArn = undefined;
-    d.setStatus('LAUNCHING', null);
-    d.metric('LaunchStarted', 1);
-    const from =
-      signal.destination === 'WarmPool'
-        ? 'into the warm pool'
-        : signal.origin === 'WarmPool'
-          ? 'from the warm pool'
-          : '';
-    const detail = `launch lifecycle action ${signal.token}${from ? ` (${from})` : ''}${signal.replay ? ' (archive replay)' : ''}`;
-    return advance(d, undefined, detail);
-  }
+}
 
-  if (
-    !fresh &&
-    (record.status === 'TERMINATING' || record.status === 'CLEANUP_PENDING' || record.status === 'TERMINATED')
-  ) {
+/** Statuses a launch event may start from: a new record, or a host waiting in (or leaving) its warm pool. */
+const LAUNCHES_FROM: readonly Status[] = ['WARMED'];
+/** Statuses a terminate event is news for: anything not already leaving. */
+const TERMINATE_IGNORED_IN: readonly Status[] = ['TERMINATING', 'CLEANUP_PENDING', 'TERMINATED'];
+
+function onLaunchEvent(d: Decision, signal: LifecycleSignal, fresh: boolean): void {
+  const { record } = d;
+  if (!fresh && !LAUNCHES_FROM.includes(record.status)) {
+    // A launch for a host already serving, failed or leaving: late, reordered or replayed. Never act on it.
+    d.log('warn', `launch event ignored: instance is already ${record.status}`, { token: signal.token });
+    return;
+  }
+  const action = actionOf(d, signal);
+  record.lifecycle = action;
+  remember(record, signal.token);
+  record.launchStartedAt = action.startedAt;
+  record.failedStep = undefined;
+  record.ready = false;
+  record.draining = false;
+  record.containerInstanceArn = undefined;
+  startLaunch(d, launchDetail(signal));
+}
+
+function launchDetail(signal: LifecycleSignal): string {
+  let from = '';
+  if (signal.destination === 'WarmPool') from = ' (into the warm pool)';
+  else if (signal.origin === 'WarmPool') from = ' (from the warm pool)';
+  return `launch lifecycle action ${signal.token}${from}${signal.replay ? ' (archive replay)' : ''}`;
+}
+
+function onTerminateEvent(d: Decision, signal: LifecycleSignal, fresh: boolean): void {
+  const { record } = d;
+  if (!fresh && TERMINATE_IGNORED_IN.includes(record.status)) {
     d.log('warn', `terminate event ignored: instance is already ${record.status}`, { token: signal.token });
     return;
   }
@@ -149,10 +182,9 @@ function onLifecycle(d: Decision, signal: LifecycleSignal, fresh: boolean): void
     if (record.pending?.purpose === 'join') record.openJoin = record.pending;
     d.note(`launch cancelled by terminate (action ${record.lifecycle.token} left to Auto Scaling)`);
   }
-  record.lifecycle = action;
+  record.lifecycle = actionOf(d, signal);
   remember(record, signal.token);
-  d.setStatus('TERMINATING', null);
-  startDrain(
+  startTerminate(
     d,
     `terminate lifecycle action ${signal.token}${signal.destination === 'WarmPool' ? ' (to the warm pool)' : ''}`,
   );
@@ -165,8 +197,9 @@ function remember(record: HostRecord, token: string): void {
 }
 
 /** The reconciler found the instance terminated or gone without a terminate event. */
-function onInstanceGone(d: Decision, state: string): void {
+function onInstanceGone(d: Decision, signal: Signal): void {
   const { record } = d;
+  const state = signal.type === 'instanceGone' ? signal.state : 'gone';
   if (record.terminatedAt !== undefined || record.status === 'TERMINATED') return;
   if (record.status === 'CLEANUP_PENDING') {
     // A failed launch's membership removal still pending: the host is gone now, so its retry also deletes the account.
@@ -182,8 +215,8 @@ function onInstanceGone(d: Decision, state: string): void {
   }
   record.terminatedAt = d.at;
   // A failed launch keeps its reason: it is why the instance went away.
-  d.setStatus('TERMINATING', record.failedStep ? record.reason : null);
-  startDeauthorize(d, `instance ${state} without a terminate event`);
+  d.moveTo({ status: HANDOVERS.instanceGone.status, reason: record.failedStep ? record.reason : null });
+  TERMINATE[HANDOVERS.instanceGone.step].start(d, `instance ${state} without a terminate event`);
 }
 
 /** A terminated host's account is still in the host group (a lost race, a manual re-add): remove it again. */
@@ -193,8 +226,8 @@ function onStrayMember(d: Decision): void {
   record.inGroup = true;
   record.cleanupSince = d.at;
   d.note(`${record.computerName}$ found in ${d.fleet.hostGroup} after termination`);
-  d.setStatus('CLEANUP_PENDING', 'deauthorize: stale membership found by the scavenger');
-  startDeauthorize(d, 'scavenging a stale membership');
+  d.moveTo({ status: HANDOVERS.strayMember.status, reason: 'deauthorize: stale membership found by the scavenger' });
+  TERMINATE[HANDOVERS.strayMember.step].start(d, 'scavenging a stale membership');
 }
 
 function heartbeatIfDue(d: Decision): void {
@@ -226,19 +259,7 @@ function onHeartbeat(d: Decision, signal: Signal): boolean {
     lifecycle.result = 'EXPIRED';
     lifecycle.completedAt = d.at;
     d.note('lifecycle action expired before the workflow finished');
-    if (d.record.status === 'LAUNCHING' && d.record.step !== 'undo' && d.record.step !== 'complete') {
-      d.record.failedStep = d.record.step;
-      keepOpenJoin(d);
-      d.metric('StepFailed', 1, d.record.step);
-      d.setStatus('LAUNCHING', `${d.record.step}: lifecycle action expired`);
-      if (d.record.inGroup && d.record.computerName) {
-        d.enter('undo', 'removing the group membership of an expired launch');
-        act(d);
-      } else {
-        d.enter('complete', 'expired');
-        act(d);
-      }
-    }
+    if (d.record.status === 'LAUNCHING' && d.record.step !== 'undo' && d.record.step !== 'complete') expireLaunch(d);
     return true;
   }
   if (signal.type === 'failed' && signal.effect === 'recordHeartbeat') {

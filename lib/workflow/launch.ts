@@ -5,13 +5,111 @@ import { patterns } from '../config/patterns';
 import { follow, groupChangeEffect, request } from './commands';
 import type { Decision } from './context';
 import { type JoinedName, joinedBefore, joinedName, printable } from './names';
+import { AGENT_SIGNALS, COMMAND_SIGNALS, COMPLETE_SIGNALS, consumes, plan, type Table } from './table';
 import { cleanupBackoff, POLL_SECONDS, STEP_DEADLINE } from './timing';
-import type { Signal, Step } from './types';
+import type { ContainerInstanceView, Signal, Step } from './types';
 
 /** Findings that say "not now" rather than "broken": verify looks again instead of failing the host. */
 const TRANSIENT_FINDINGS = new Set(['throttled', 'unavailable']);
 
-const PLAN: Step[] = ['agent', 'join', 'identify', 'authorize', 'refresh', 'verify', 'ready', 'complete'];
+/** A step that fails for good (or passes its deadline) undoes the group change if one was requested, then completes. */
+const FAILURE_EXITS = [
+  { to: 'undo', when: 'fails, membership requested' },
+  { to: 'complete', when: 'fails' },
+] as const;
+
+/**
+ * Launch as a table (h11's `_state.py` style): for each step, the signals it consumes besides ticks, the
+ * step that follows when it succeeds, its deadline, and its named handlers. The plan is the chain of `next`
+ * from `agent`; `undo` sits off the plan, reached only by a failure. docs/state-machine.md is drawn from it.
+ */
+export const LAUNCH = {
+  agent: {
+    consumes: AGENT_SIGNALS,
+    next: 'join',
+    deadline: STEP_DEADLINE.agent,
+    act: describeAgent,
+    on: onAgent,
+    exits: FAILURE_EXITS,
+  },
+  join: {
+    consumes: COMMAND_SIGNALS,
+    next: 'identify',
+    deadline: STEP_DEADLINE.join,
+    act: sendJoin,
+    on: onCommand,
+    exits: FAILURE_EXITS,
+  },
+  identify: {
+    consumes: AGENT_SIGNALS,
+    next: 'authorize',
+    deadline: STEP_DEADLINE.identify,
+    act: describeAgent,
+    on: onIdentify,
+    exits: FAILURE_EXITS,
+  },
+  authorize: {
+    consumes: COMMAND_SIGNALS,
+    next: 'refresh',
+    deadline: STEP_DEADLINE.authorize,
+    act: enqueueAuthorize,
+    on: onCommand,
+    exits: FAILURE_EXITS,
+  },
+  refresh: {
+    consumes: COMMAND_SIGNALS,
+    next: 'verify',
+    deadline: STEP_DEADLINE.refresh,
+    act: sendRefresh,
+    on: onCommand,
+    exits: FAILURE_EXITS,
+  },
+  verify: {
+    consumes: ['inspected', 'failed:inspect'],
+    next: 'ready',
+    deadline: STEP_DEADLINE.verify,
+    act: inspect,
+    on: onVerify,
+    exits: FAILURE_EXITS,
+  },
+  ready: {
+    consumes: ['done:putReadyAttribute', 'failed:putReadyAttribute'],
+    next: 'complete',
+    deadline: STEP_DEADLINE.ready,
+    act: putReadyAttribute,
+    on: onReady,
+    exits: FAILURE_EXITS,
+  },
+  complete: {
+    consumes: COMPLETE_SIGNALS,
+    next: 'done',
+    deadline: STEP_DEADLINE.complete,
+    act: completeAction,
+    on: onComplete,
+    exits: [
+      { to: 'done', status: 'READY', when: 'completed CONTINUE (or found already finished)' },
+      { to: 'done', status: 'WARMED', when: 'completed, into the warm pool' },
+      { to: 'done', status: 'FAILED', when: 'a failed launch completed' },
+      { to: 'deauthorize', status: 'CLEANUP_PENDING', when: 'failed with CONTINUE, membership still to remove' },
+    ],
+  },
+  undo: {
+    consumes: COMMAND_SIGNALS,
+    next: 'complete',
+    deadline: STEP_DEADLINE.undo,
+    act: enqueueUndo,
+    on: onUndo,
+    exits: [],
+  },
+} as const satisfies Table<LaunchStep>;
+
+/** The steps of a launch (the rows above). */
+export type LaunchStep = Exclude<Step, 'drain' | 'deauthorize' | 'done'>;
+
+const FIRST: LaunchStep = 'agent';
+
+/** The launch in one line: agent → join → identify → authorize → refresh → verify → ready → complete. */
+export const PLAN: LaunchStep[] = plan(LAUNCH, FIRST);
 
 /** True when this launch only prepares the host for a warm pool: it will not serve until it launches again. */
 export function toWarmPool(d: Decision): boolean {
@@ -31,117 +129,171 @@ function skipped(d: Decision, step: Step): boolean {
   return false;
 }
 
-/** Moves to the first step after `from` that still has work, and starts it. */
-export function advance(d: Decision, from: Step | undefined, detail: string): void {
+/** A launch lifecycle action begins (fresh, or a host leaving its warm pool): into the first step with work. */
+export function startLaunch(d: Decision, detail: string): void {
+  d.moveTo({ status: 'LAUNCHING', step: nextStep(d, undefined), reason: null }, detail);
+  d.metric('LaunchStarted', 1);
+  act(d);
+}
+
+/** Moves to the first step after `from` (in PLAN) that still has work, and starts it. */
+export function advance(d: Decision, from: LaunchStep, detail: string): void {
+  moveOn(d, nextStep(d, from), detail);
+}
+
+function nextStep(d: Decision, from: LaunchStep | undefined): LaunchStep {
   const start = from === undefined ? 0 : PLAN.indexOf(from) + 1;
-  const next = PLAN.slice(start).find((step) => !skipped(d, step)) ?? 'complete';
-  d.enter(next, detail);
+  return PLAN.slice(start).find((step) => !skipped(d, step)) ?? 'complete';
+}
+
+function moveOn(d: Decision, step: LaunchStep, detail: string, reason?: string | null): void {
+  d.moveTo({ status: 'LAUNCHING', step, reason }, detail);
   act(d);
 }
 
 /** Performs the current step's action (on entry, and again on retries). */
 export function act(d: Decision): void {
+  const step = d.record.step;
+  if (step in LAUNCH) LAUNCH[step as LaunchStep].act(d);
+}
+
+// ---------------------------------------------------------------- what each step does
+
+function describeAgent(d: Decision): void {
+  const { record } = d;
+  d.emit({ type: 'describeAgent', instanceId: record.instanceId });
+  d.wakeIn(record.step === 'agent' ? POLL_SECONDS.agent : POLL_SECONDS.identify);
+}
+
+function sendJoin(d: Decision): void {
   const { record, fleet } = d;
   const id = record.instanceId;
-  switch (record.step) {
-    case 'agent':
-    case 'identify':
-      d.emit({ type: 'describeAgent', instanceId: id });
-      d.wakeIn(record.step === 'agent' ? POLL_SECONDS.agent : POLL_SECONDS.identify);
-      return;
-    case 'join': {
-      const { directory } = fleet;
-      const parameters: Record<string, string[]> = { directoryId: [directory.id], directoryName: [directory.name] };
-      if (directory.ou) parameters.directoryOU = [directory.ou];
-      if (directory.dnsIpAddresses) parameters.dnsIpAddresses = [...directory.dnsIpAddresses];
-      const effect = {
-        type: 'sendCommand',
-        purpose: 'join',
-        platform: record.platform,
-        instanceId: id,
-        parameters,
-        timeoutSeconds: 600,
-      } as const;
-      request(d, 'join', id, effect);
-      return;
-    }
-    case 'authorize':
-      record.inGroup = true; // from the request on: a later undo or deauthorize must remove it
-      request(d, 'authorize', fleet.managementInstanceId ?? '', groupChangeEffect(d, 'add', 'authorize'));
-      return;
-    case 'undo':
-      request(d, 'undo', fleet.managementInstanceId ?? '', groupChangeEffect(d, 'remove', 'undo'));
-      return;
-    case 'refresh': {
-      const parameters: Record<string, string[]> =
-        record.platform === 'windows' ? { RestartEcsAgent: ['false'] } : { DomainName: [fleet.directory.name] };
-      request(d, 'refresh', id, {
-        type: 'sendCommand',
-        purpose: 'refresh',
-        platform: record.platform,
-        instanceId: id,
-        parameters,
-        timeoutSeconds: 600,
-      });
-      return;
-    }
-    case 'verify':
-      d.emit({
-        type: 'inspect',
-        cluster: fleet.cluster,
-        instanceId: id,
-        credentialSpecs: [...fleet.credentialSpecs],
-        directoryName: fleet.directory.name,
-        platform: record.platform,
-        mode: record.mode,
-        discover: fleet.discoverCredentialSpecs,
-        taskExecutionRoleArn: fleet.taskExecutionRoleArn,
-      });
-      d.checkAt(POLL_SECONDS.verify * 3); // the answer feeds straight back; this only covers a lost invocation
-      return;
-    case 'ready':
-      d.emit({
-        type: 'putReadyAttribute',
-        cluster: fleet.cluster,
-        containerInstanceArn: record.containerInstanceArn ?? '',
-        name: fleet.readyAttribute,
-      });
-      d.checkAt(POLL_SECONDS.retry);
-      return;
-    case 'complete': {
-      const lifecycle = record.lifecycle;
-      if (!lifecycle) return finish(d, undefined);
-      if (lifecycle.result) return finish(d, lifecycle.result); // already finished (expired): nothing to complete
-      const result = record.failedStep ? fleet.onLaunchFailure : 'CONTINUE';
-      d.emit({
-        type: 'completeLifecycleAction',
-        autoScalingGroupName: lifecycle.autoScalingGroupName,
-        hookName: lifecycle.hookName,
-        token: lifecycle.token,
-        instanceId: id,
-        result,
-      });
-      d.checkAt(POLL_SECONDS.retry);
-      return;
-    }
-  }
+  const { directory } = fleet;
+  const parameters: Record<string, string[]> = { directoryId: [directory.id], directoryName: [directory.name] };
+  if (directory.ou) parameters.directoryOU = [directory.ou];
+  if (directory.dnsIpAddresses) parameters.dnsIpAddresses = [...directory.dnsIpAddresses];
+  const effect = {
+    type: 'sendCommand',
+    purpose: 'join',
+    platform: record.platform,
+    instanceId: id,
+    parameters,
+    timeoutSeconds: 600,
+  } as const;
+  request(d, 'join', id, effect);
 }
+
+function enqueueAuthorize(d: Decision): void {
+  d.record.inGroup = true; // from the request on: a later undo or deauthorize must remove it
+  request(d, 'authorize', d.fleet.managementInstanceId ?? '', groupChangeEffect(d, 'add', 'authorize'));
+}
+
+function enqueueUndo(d: Decision): void {
+  request(d, 'undo', d.fleet.managementInstanceId ?? '', groupChangeEffect(d, 'remove', 'undo'));
+}
+
+function sendRefresh(d: Decision): void {
+  const { record, fleet } = d;
+  const id = record.instanceId;
+  const parameters: Record<string, string[]> =
+    record.platform === 'windows' ? { RestartEcsAgent: ['false'] } : { DomainName: [fleet.directory.name] };
+  request(d, 'refresh', id, {
+    type: 'sendCommand',
+    purpose: 'refresh',
+    platform: record.platform,
+    instanceId: id,
+    parameters,
+    timeoutSeconds: 600,
+  });
+}
+
+function inspect(d: Decision): void {
+  const { record, fleet } = d;
+  d.emit({
+    type: 'inspect',
+    cluster: fleet.cluster,
+    instanceId: record.instanceId,
+    credentialSpecs: [...fleet.credentialSpecs],
+    directoryName: fleet.directory.name,
+    platform: record.platform,
+    mode: record.mode,
+    discover: fleet.discoverCredentialSpecs,
+    taskExecutionRoleArn: fleet.taskExecutionRoleArn,
+  });
+  d.checkAt(POLL_SECONDS.verify * 3); // the answer feeds straight back; this only covers a lost invocation
+}
+
+function putReadyAttribute(d: Decision): void {
+  const { record, fleet } = d;
+  d.emit({
+    type: 'putReadyAttribute',
+    cluster: fleet.cluster,
+    containerInstanceArn: record.containerInstanceArn ?? '',
+    name: fleet.readyAttribute,
+  });
+  d.checkAt(POLL_SECONDS.retry);
+}
+
+function completeAction(d: Decision): void {
+  const { record, fleet } = d;
+  const lifecycle = record.lifecycle;
+  if (!lifecycle) return finish(d, undefined);
+  if (lifecycle.result) return finish(d, lifecycle.result); // already finished (expired): nothing to complete
+  const result = record.failedStep ? fleet.onLaunchFailure : 'CONTINUE';
+  d.emit({
+    type: 'completeLifecycleAction',
+    autoScalingGroupName: lifecycle.autoScalingGroupName,
+    hookName: lifecycle.hookName,
+    token: lifecycle.token,
+    instanceId: record.instanceId,
+    result,
+  });
+  d.checkAt(POLL_SECONDS.retry);
+}
+
+// ---------------------------------------------------------------- failing and finishing
 
 /** A launch step failed for good: record why, undo the group change, complete with onLaunchFailure. */
 export function failLaunch(d: Decision, message: string): void {
+  const { record, fleet } = d;
+  abandonStep(d, {
+    message,
+    logged: true,
+    undo: `failed: ${message}; removing ${record.computerName}$ from ${fleet.hostGroup} again`,
+    complete: `failed: ${message}`,
+  });
+}
+
+/** The lifecycle action expired under a step still in flight: the same way out as a failure, without the error log. */
+export function expireLaunch(d: Decision): void {
+  abandonStep(d, {
+    message: 'lifecycle action expired',
+    logged: false,
+    undo: 'removing the group membership of an expired launch',
+    complete: 'expired',
+  });
+}
+
+interface WayOut {
+  message: string;
+  /** Logged as an error (a failure), or not (an expiry, already noted). */
+  logged: boolean;
+  /** History details for the two exits. */
+  undo: string;
+  complete: string;
+}
+
+/** Leaves the current step as failed (FAILURE_EXITS): undo the membership if one was requested, else complete. */
+function abandonStep(d: Decision, out: WayOut): void {
   const { record } = d;
   const step = record.step;
   record.failedStep = step;
   keepOpenJoin(d);
   d.metric('StepFailed', 1, step);
-  d.log('error', `launch failed at ${step}: ${message}`, { reason: message });
-  d.setStatus('LAUNCHING', `${step}: ${message}`);
-  if (record.inGroup && record.computerName) {
-    d.enter('undo', `failed: ${message}; removing ${record.computerName}$ from ${d.fleet.hostGroup} again`);
-  } else {
-    d.enter('complete', `failed: ${message}`);
-  }
-  act(d);
+  if (out.logged) d.log('error', `launch failed at ${step}: ${out.message}`, { reason: out.message });
+  const reason = `${step}: ${out.message}`;
+  if (record.inGroup && record.computerName) moveOn(d, 'undo', out.undo, reason);
+  else moveOn(d, 'complete', out.complete, reason);
 }
 
 /** A join still running when the launch gives up may yet create an account: cleanup must follow it. */
@@ -151,33 +303,40 @@ export function keepOpenJoin(d: Decision): void {
 
 /** The launch action is finished (by us, or already by Auto Scaling when `result` is EXPIRED). */
 function finish(d: Decision, result: 'CONTINUE' | 'ABANDON' | 'EXPIRED' | undefined): void {
-  const { record, fleet, at } = d;
+  const { record, at } = d;
   if (record.lifecycle && result) {
     record.lifecycle.result = result;
     record.lifecycle.completedAt = at;
   }
   record.nextCheckAt = undefined;
-  d.enter(
-    'done',
+  const detail =
     result === 'EXPIRED'
       ? 'lifecycle action was already finished'
-      : `lifecycle action completed ${result ?? ''}`.trim(),
-  );
-  if (record.failedStep) {
-    d.metric('LaunchFailed', 1);
-    if (record.inGroup && result === 'CONTINUE') return keepRemovingMembership(d);
-    d.setStatus('FAILED');
-    return;
-  }
-  if (toWarmPool(d)) {
-    d.setStatus('WARMED', null);
-    return;
-  }
+      : `lifecycle action completed ${result ?? ''}`.trim();
+  if (record.failedStep) return finishFailed(d, result, detail);
+  if (toWarmPool(d)) return d.moveTo({ status: 'WARMED', step: 'done', reason: null }, detail);
+  finishReady(d, detail);
+}
+
+function finishReady(d: Decision, detail: string): void {
+  const { record, fleet, at } = d;
   record.readyAt = at;
-  d.setStatus('READY', null);
+  d.moveTo({ status: 'READY', step: 'done', reason: null }, detail);
   d.metric('LaunchReady', 1);
   d.metric('TimeToReady', Math.max(0, at - (record.launchStartedAt ?? at)));
   d.log('info', `host ready in fleet ${fleet.name}`, { computerName: record.computerName });
+}
+
+function finishFailed(d: Decision, result: 'CONTINUE' | 'ABANDON' | 'EXPIRED' | undefined, detail: string): void {
+  const { record } = d;
+  if (record.inGroup && result === 'CONTINUE') {
+    // The record passes through 'done' (its history says the action completed) before cleanup takes over.
+    d.moveTo({ status: 'LAUNCHING', step: 'done' }, detail);
+    d.metric('LaunchFailed', 1);
+    return keepRemovingMembership(d);
+  }
+  d.moveTo({ status: 'FAILED', step: 'done' }, detail);
+  d.metric('LaunchFailed', 1);
 }
 
 /** The undo failed but the host stays in service (CONTINUE): the membership removal is retried with backoff. */
@@ -185,116 +344,133 @@ function keepRemovingMembership(d: Decision): void {
   const { record } = d;
   record.cleanupAttempts += 1;
   record.cleanupSince = d.at;
-  d.enter('deauthorize', `membership of ${record.computerName}$ still to remove; the host stays in service`);
-  d.setStatus('CLEANUP_PENDING');
+  d.moveTo(
+    { status: 'CLEANUP_PENDING', step: 'deauthorize' },
+    `membership of ${record.computerName}$ still to remove; the host stays in service`,
+  );
   d.checkAt(cleanupBackoff(record.cleanupAttempts));
 }
 
-function deadline(step: Step): number {
-  return step === 'drain' || step === 'done' ? Number.POSITIVE_INFINITY : STEP_DEADLINE[step];
-}
+// ---------------------------------------------------------------- signals, by step
 
 /** Everything that can happen to a record in status LAUNCHING, apart from lifecycle events. */
 export function onLaunchSignal(d: Decision, signal: Signal): void {
+  const step = d.record.step;
+  if (!(step in LAUNCH)) return;
+  const row = LAUNCH[step as LaunchStep];
+  if (signal.type === 'tick' && d.elapsedInStep() > row.deadline) return onDeadline(d, step as LaunchStep);
+  if (consumes(row, signal)) row.on(d, signal);
+}
+
+/** A step ran past its deadline: undo and complete give up on their own terms, every other step fails. */
+function onDeadline(d: Decision, step: LaunchStep): void {
   const { record } = d;
-  const step = record.step;
-  if (signal.type === 'tick' && d.elapsedInStep() > deadline(step)) {
-    if (step === 'undo') return advanceAfterUndo(d, 'undo did not finish in time');
-    if (step === 'complete') return finish(d, 'EXPIRED');
-    return failLaunch(
-      d,
-      record.reason?.startsWith('waiting:')
-        ? record.reason.slice(9)
-        : `no result within ${deadline(step) / 60} minutes`,
-    );
+  if (step === 'undo') return advanceAfterUndo(d, 'undo did not finish in time');
+  if (step === 'complete') return finish(d, 'EXPIRED');
+  const waiting = record.reason?.startsWith('waiting:') ? record.reason.slice(9) : undefined;
+  failLaunch(d, waiting ?? `no result within ${LAUNCH[step].deadline / 60} minutes`);
+}
+
+function onUndo(d: Decision, signal: Signal): void {
+  const { record } = d;
+  const outcome = follow(d, signal, () => act(d));
+  if (outcome.kind === 'success') {
+    record.inGroup = false;
+    return advanceAfterUndo(d, `${record.computerName}$ removed from ${d.fleet.hostGroup}`);
   }
-  switch (step) {
-    case 'agent':
-    case 'identify':
-      return onAgent(d, signal);
-    case 'join':
-    case 'refresh':
-    case 'authorize':
-      return onCommand(d, signal);
-    case 'undo': {
-      const outcome = follow(d, signal, () => act(d));
-      if (outcome.kind === 'success') {
-        record.inGroup = false;
-        return advanceAfterUndo(d, `${record.computerName}$ removed from ${d.fleet.hostGroup}`);
-      }
-      if (outcome.kind === 'failure') return advanceAfterUndo(d, `undo failed: ${outcome.message}`);
-      if (signal.type === 'tick' && !record.pending) act(d);
-      return;
-    }
-    case 'verify':
-      return onVerify(d, signal);
-    case 'ready':
-      if (signal.type === 'done' && signal.effect === 'putReadyAttribute') {
-        record.ready = true;
-        return advance(d, 'ready', `${d.fleet.readyAttribute}=true on ${record.containerInstanceArn}`);
-      }
-      if (signal.type === 'failed' && signal.effect === 'putReadyAttribute') {
-        if (signal.kind === 'retryable') return d.wakeIn(POLL_SECONDS.retry);
-        return failLaunch(d, `PutAttributes: ${signal.message}`);
-      }
-      if (signal.type === 'tick') act(d);
-      return;
-    case 'complete':
-      if (signal.type === 'done' && signal.effect === 'completeLifecycleAction') {
-        return finish(d, record.failedStep ? d.fleet.onLaunchFailure : 'CONTINUE');
-      }
-      if (signal.type === 'actionGone' && signal.effect === 'completeLifecycleAction') return finish(d, 'EXPIRED');
-      if (signal.type === 'failed' && signal.effect === 'completeLifecycleAction') {
-        if (signal.kind === 'retryable') return d.wakeIn(POLL_SECONDS.retry);
-        d.log('error', `CompleteLifecycleAction refused: ${signal.message}`);
-        return finish(d, 'EXPIRED');
-      }
-      if (signal.type === 'tick') act(d);
-      return;
+  if (outcome.kind === 'failure') return advanceAfterUndo(d, `undo failed: ${outcome.message}`);
+  if (signal.type === 'tick' && !record.pending) act(d);
+}
+
+function onReady(d: Decision, signal: Signal): void {
+  const { record } = d;
+  if (signal.type === 'done' && signal.effect === 'putReadyAttribute') {
+    record.ready = true;
+    return advance(d, 'ready', `${d.fleet.readyAttribute}=true on ${record.containerInstanceArn}`);
   }
+  if (signal.type === 'failed' && signal.effect === 'putReadyAttribute') {
+    if (signal.kind === 'retryable') return d.wakeIn(POLL_SECONDS.retry);
+    return failLaunch(d, `PutAttributes: ${signal.message}`);
+  }
+  if (signal.type === 'tick') act(d);
+}
+
+function onComplete(d: Decision, signal: Signal): void {
+  const { record } = d;
+  if (signal.type === 'done' && signal.effect === 'completeLifecycleAction') {
+    return finish(d, record.failedStep ? d.fleet.onLaunchFailure : 'CONTINUE');
+  }
+  if (signal.type === 'actionGone' && signal.effect === 'completeLifecycleAction') return finish(d, 'EXPIRED');
+  if (signal.type === 'failed' && signal.effect === 'completeLifecycleAction') {
+    if (signal.kind === 'retryable') return d.wakeIn(POLL_SECONDS.retry);
+    d.log('error', `CompleteLifecycleAction refused: ${signal.message}`);
+    return finish(d, 'EXPIRED');
+  }
+  if (signal.type === 'tick') act(d);
 }
 
 function advanceAfterUndo(d: Decision, detail: string): void {
-  d.enter('complete', detail);
-  act(d);
+  moveOn(d, 'complete', detail);
+}
+
+/** The agent step's and the identify step's shared start: ticks poll, failures retry, offline waits. */
+function agentReport(d: Decision, signal: Signal): Extract<Signal, { type: 'agent' }> | undefined {
+  const { record, fleet } = d;
+  if (signal.type === 'tick') {
+    act(d);
+    return undefined;
+  }
+  if (signal.type === 'failed' && signal.effect === 'describeAgent') {
+    d.wakeIn(POLL_SECONDS.retry);
+    return undefined;
+  }
+  if (signal.type !== 'agent') return undefined;
+  if (!signal.online) {
+    record.reason = 'waiting: SSM agent not online';
+    return undefined;
+  }
+  const expected = fleet.platform === 'windows' ? 'Windows' : 'Linux';
+  if (signal.platformType && signal.platformType !== expected) {
+    failLaunch(d, `SSM reports platform ${signal.platformType}, fleet ${fleet.name} is ${fleet.platform}`);
+    return undefined;
+  }
+  return signal;
 }
 
 function onAgent(d: Decision, signal: Signal): void {
   const { record, fleet } = d;
-  if (signal.type === 'tick') return act(d);
-  if (signal.type === 'failed' && signal.effect === 'describeAgent') return d.wakeIn(POLL_SECONDS.retry);
-  if (signal.type !== 'agent') return;
-  if (!signal.online) {
-    record.reason = 'waiting: SSM agent not online';
-    return;
+  const report = agentReport(d, signal);
+  if (!report) return;
+  const name = joinedName(report.computerName, fleet.directory.name);
+  record.reason = null;
+  const netbios = (report.computerName ?? '').split('.')[0]?.toUpperCase() ?? '';
+  if (record.platform === 'windows' && patterns.netbiosName.test(netbios)) record.expectedComputerName = netbios;
+  if (name.inDomain && !record.joined && joinedBefore(name, record.platform)) {
+    record.joined = true;
+    d.note(`already joined to ${fleet.directory.name} as ${printable(report.computerName)}`);
+    if (!record.computerName && !adoptName(d, name)) return;
   }
-  const expected = fleet.platform === 'windows' ? 'Windows' : 'Linux';
-  if (signal.platformType && signal.platformType !== expected)
-    return failLaunch(d, `SSM reports platform ${signal.platformType}, fleet ${fleet.name} is ${fleet.platform}`);
-  const name = joinedName(signal.computerName, fleet.directory.name);
-  if (record.step === 'agent') {
-    record.reason = null;
-    const netbios = (signal.computerName ?? '').split('.')[0]?.toUpperCase() ?? '';
-    if (record.platform === 'windows' && patterns.netbiosName.test(netbios)) record.expectedComputerName = netbios;
-    if (name.inDomain && !record.joined && joinedBefore(name, record.platform)) {
-      record.joined = true;
-      d.note(`already joined to ${fleet.directory.name} as ${printable(signal.computerName)}`);
-      if (!record.computerName && !adoptName(d, name)) return;
-    }
-    return advance(d, 'agent', `SSM agent online (${signal.platformType ?? 'unknown platform'})`);
-  }
-  // identify: the name the join produced, once SSM reports the domain suffix.
-  // SSM refreshes ComputerName lazily, and a Linux FQDN may carry the domain from DHCP before any join:
-  // wait for the name the join gives (joinedBefore), or the account recorded would be another machine's.
+  advance(d, 'agent', `SSM agent online (${report.platformType ?? 'unknown platform'})`);
+}
+
+/**
+ * The name the join produced, once SSM reports the domain suffix. SSM refreshes ComputerName lazily, and a
+ * Linux FQDN may carry the domain from DHCP before any join: wait for the name the join gives
+ * (joinedBefore), or the account recorded would be another machine's.
+ */
+function onIdentify(d: Decision, signal: Signal): void {
+  const { record, fleet } = d;
+  const report = agentReport(d, signal);
+  if (!report) return;
+  const name = joinedName(report.computerName, fleet.directory.name);
   if (!joinedBefore(name, record.platform)) {
-    record.reason = `waiting: SSM still reports computer name '${printable(signal.computerName)}', not a name ${fleet.directory.name} gave`;
+    record.reason = `waiting: SSM still reports computer name '${printable(report.computerName)}', not a name ${fleet.directory.name} gave`;
     return;
   }
   if (!adoptName(d, name)) return;
   record.reason = null;
   advance(d, 'identify', `computer account ${record.computerName}$`);
 }
-
 /** Stores the NetBIOS name; a name AD cannot hold fails the launch. Returns false when it failed. */
 function adoptName(d: Decision, name: JoinedName): boolean {
   if (!name.inDomain) return false;
@@ -316,15 +492,16 @@ function onCommand(d: Decision, signal: Signal): void {
   if (outcome.kind === 'failure') return failLaunch(d, outcome.message);
   if (outcome.kind === 'success') {
     if (step === 'join') record.joined = true;
-    const detail =
-      step === 'join'
-        ? `joined ${d.fleet.directory.name}`
-        : step === 'authorize'
-          ? `${record.computerName}$ added to ${d.fleet.hostGroup}`
-          : 'tickets purged / agents restarted';
-    return advance(d, step, detail);
+    return advance(d, step as LaunchStep, commandDone(d, step));
   }
   if (signal.type === 'tick' && !record.pending) act(d);
+}
+
+/** What a command step's success means, for the record's history. */
+function commandDone(d: Decision, step: Step): string {
+  if (step === 'join') return `joined ${d.fleet.directory.name}`;
+  if (step === 'authorize') return `${d.record.computerName}$ added to ${d.fleet.hostGroup}`;
+  return 'tickets purged / agents restarted';
 }
 
 function onVerify(d: Decision, signal: Signal): void {
@@ -346,15 +523,7 @@ function onVerify(d: Decision, signal: Signal): void {
   }
   const capability = fleet.mode === 'domainless' ? 'ecs.capability.gmsa-domainless' : 'ecs.capability.gmsa';
   const ci = signal.containerInstance;
-  const waiting = !ci
-    ? `no ECS container instance registered in cluster ${fleet.cluster}`
-    : ci.status !== 'ACTIVE'
-      ? `container instance is ${ci.status}`
-      : !ci.agentConnected
-        ? 'ECS agent not connected'
-        : !ci.attributes.includes(capability)
-          ? `ECS agent does not advertise ${capability}`
-          : undefined;
+  const waiting = notServing(d, ci, capability);
   if (waiting || !ci) {
     record.reason = `waiting: ${waiting}`;
     return d.wakeIn(POLL_SECONDS.verify);
@@ -362,4 +531,13 @@ function onVerify(d: Decision, signal: Signal): void {
   record.containerInstanceArn = ci.arn;
   record.reason = null;
   advance(d, 'verify', `credential specs valid (${signal.credentialSpecs.length}); ${capability} on ${ci.arn}`);
+}
+
+/** Why the container instance cannot take gMSA tasks yet, or undefined when it can. */
+function notServing(d: Decision, ci: ContainerInstanceView | undefined, capability: string): string | undefined {
+  if (!ci) return `no ECS container instance registered in cluster ${d.fleet.cluster}`;
+  if (ci.status !== 'ACTIVE') return `container instance is ${ci.status}`;
+  if (!ci.agentConnected) return 'ECS agent not connected';
+  if (!ci.attributes.includes(capability)) return `ECS agent does not advertise ${capability}`;
+  return undefined;
 }

@@ -5,8 +5,81 @@
 import { joinUnsettled, settleJoin, trackOpenJoin } from './cancelled-join';
 import { follow, groupChangeEffect, request } from './commands';
 import { type Decision, lifecycleOpen } from './context';
+import { COMMAND_SIGNALS, COMPLETE_SIGNALS, consumes, plan, type Row, type Table } from './table';
 import { COMMAND_CHECK_AFTER, cleanupBackoff, POLL_SECONDS, STEP_DEADLINE } from './timing';
-import type { Signal } from './types';
+import type { Signal, Step } from './types';
+
+/** A drain past the fleet's drainTimeoutSeconds gets this long for the last status to come in. */
+const DRAIN_SETTLE_SECONDS = 300;
+
+/**
+ * Terminate as a table: for each step, the signals it consumes besides ticks, the step that follows, its
+ * deadline, how it starts and its named handler. News of a cancelled launch's join is taken in every step
+ * (trackOpenJoin); the deauthorize step acts on it. docs/state-machine.md is drawn from this table.
+ */
+export const TERMINATE = {
+  drain: {
+    consumes: [
+      'drainStatus',
+      'done:deleteReadyAttribute',
+      'done:drain',
+      'failed:deleteReadyAttribute',
+      'failed:drain',
+      'failed:inspectDrain',
+    ],
+    next: 'deauthorize',
+    deadline: 'drain',
+    start: startDrain,
+    on: onDrain,
+    exits: [
+      { to: 'complete', when: 'back to the warm pool, or nothing to clean' },
+      { to: 'done', status: 'TERMINATED', when: 'nothing to clean, action already finished' },
+    ],
+  },
+  deauthorize: {
+    consumes: [...COMMAND_SIGNALS, 'agent'],
+    next: 'complete',
+    deadline: STEP_DEADLINE.deauthorize,
+    start: startDeauthorize,
+    on: onDeauthorize,
+    exits: [
+      { to: 'complete', when: 'fails or passes its deadline: complete anyway' },
+      { to: 'done', status: 'TERMINATED', when: 'removed, action already finished' },
+      { to: 'done', status: 'FAILED', when: "removed a failed launch's membership; the host stays in service" },
+      { to: 'done', status: 'FAILED', when: "a failed launch's host is gone and clean, action already finished" },
+      { to: 'deauthorize', status: 'CLEANUP_PENDING', when: 'fails after the action finished: back off, retry' },
+    ],
+  },
+  complete: {
+    consumes: COMPLETE_SIGNALS,
+    next: 'done',
+    deadline: STEP_DEADLINE.complete,
+    start: startComplete,
+    on: onComplete,
+    exits: [
+      { to: 'done', status: 'TERMINATED', when: 'completed CONTINUE, directory clean' },
+      { to: 'done', status: 'WARMED', when: 'completed, back in the warm pool' },
+      { to: 'done', status: 'FAILED', when: "completed; a failed launch's host is gone and clean" },
+      { to: 'deauthorize', status: 'CLEANUP_PENDING', when: 'completed, cleanup still to do' },
+    ],
+  },
+} as const satisfies Table<TerminateStep>;
+
+export type TerminateStep = Extract<Step, 'drain' | 'deauthorize' | 'complete'>;
+
+/** The terminate in one line: drain → deauthorize → complete. */
+export const TERMINATE_PLAN: TerminateStep[] = plan(TERMINATE, 'drain');
+
+/** Starts the step after `from` in TERMINATE_PLAN. */
+function proceed(d: Decision, from: TerminateStep, detail: string): void {
+  const next = TERMINATE[from].next;
+  if (next !== 'done') TERMINATE[next].start(d, detail);
+}
+
+/** Moves into a terminate step under the record's current status (TERMINATING or CLEANUP_PENDING). */
+function enter(d: Decision, step: TerminateStep, detail: string): void {
+  d.moveTo({ status: d.record.status, step }, detail);
+}
 
 function returningToPool(d: Decision): boolean {
   const lifecycle = d.record.lifecycle;
@@ -20,8 +93,14 @@ function needsCleanup(d: Decision): boolean {
   return record.inGroup || (record.joined && fleet.deleteComputerAccount);
 }
 
-export function startDrain(d: Decision, detail: string): void {
-  d.enter('drain', detail);
+/** A terminate lifecycle action begins: into drain. */
+export function startTerminate(d: Decision, detail: string): void {
+  d.moveTo({ status: 'TERMINATING', step: 'drain', reason: null }, detail);
+  actDrain(d);
+}
+
+function startDrain(d: Decision, detail: string): void {
+  enter(d, 'drain', detail);
   actDrain(d);
 }
 
@@ -55,22 +134,30 @@ function drained(d: Decision, detail: string): void {
         standaloneTasks: record.standaloneTasks,
       },
     );
-  if (returningToPool(d)) return startComplete(d, `${detail}; returning to the warm pool with membership kept`);
-  startDeauthorize(d, detail);
+  // A host going back to the warm pool keeps its membership: deauthorize is skipped.
+  if (returningToPool(d))
+    return proceed(d, 'deauthorize', `${detail}; returning to the warm pool with membership kept`);
+  proceed(d, 'drain', detail);
 }
 
-export function startDeauthorize(d: Decision, detail: string): void {
+function startDeauthorize(d: Decision, detail: string): void {
   if (joinUnsettled(d)) {
-    d.enter('deauthorize', `${detail}; waiting for the cancelled launch's join to settle`);
+    enter(d, 'deauthorize', `${detail}; waiting for the cancelled launch's join to settle`);
     return settleJoin(d, { type: 'tick', at: d.at }, (detail) => startDeauthorize(d, detail));
   }
   if (!needsCleanup(d)) {
     const why =
       d.record.joined && !d.record.computerName ? '; no computer name was recorded, directory left untouched' : '';
-    return lifecycleOpen(d) ? startComplete(d, `${detail}${why}`) : terminated(d, `${detail}${why}`);
+    return afterDeauthorize(d, `${detail}${why}`);
   }
-  d.enter('deauthorize', detail);
+  enter(d, 'deauthorize', detail);
   requestDeauthorize(d);
+}
+
+/** Deauthorize is done (or had nothing to do): complete the action if it is still open, else the host is gone. */
+function afterDeauthorize(d: Decision, detail: string): void {
+  if (lifecycleOpen(d)) proceed(d, 'deauthorize', detail);
+  else terminated(d, detail);
 }
 
 /** A retry first asks about a removal whose outcome was never learned; only a known failure sends another. */
@@ -100,7 +187,7 @@ function requestDeauthorize(d: Decision): void {
 }
 
 function startComplete(d: Decision, detail: string): void {
-  d.enter('complete', detail);
+  enter(d, 'complete', detail);
   actComplete(d);
 }
 
@@ -127,8 +214,7 @@ function completed(d: Decision, result: 'CONTINUE' | 'EXPIRED'): void {
   }
   if (returningToPool(d)) {
     record.nextCheckAt = undefined;
-    d.enter('done', 'back in the warm pool');
-    return d.setStatus('WARMED', null);
+    return d.moveTo({ status: 'WARMED', step: 'done', reason: null }, 'back in the warm pool');
   }
   if (needsCleanup(d)) return cleanupPending(d);
   terminated(d, result === 'EXPIRED' ? 'lifecycle action was already finished' : 'lifecycle action completed CONTINUE');
@@ -143,16 +229,16 @@ function terminated(d: Decision, detail: string): void {
   record.nextCheckAt = undefined;
   record.ready = false;
   record.terminatedAt = d.at;
-  d.enter('done', detail);
   const failedLaunch = record.failedStep !== undefined && record.lifecycle?.transition === 'launch';
-  if (failedLaunch) d.setStatus('FAILED');
-  else d.setStatus('TERMINATED', null);
+  if (failedLaunch) d.moveTo({ status: 'FAILED', step: 'done' }, detail);
+  else d.moveTo({ status: 'TERMINATED', step: 'done', reason: null }, detail);
   d.metric('TerminationDone', 1);
 }
 
 /** Cleanup failed: complete the action if still open, then retry with backoff as CLEANUP_PENDING. */
 function cleanupFailed(d: Decision, message: string): void {
   const { record } = d;
+  record.pending = undefined;
   record.cleanupAttempts += 1;
   d.metric('CleanupFailed', 1);
   d.log('error', `directory cleanup failed: ${message}`, { reason: message, attempts: record.cleanupAttempts });
@@ -165,77 +251,106 @@ function cleanupPending(d: Decision): void {
   const { record } = d;
   const delay = cleanupBackoff(Math.max(1, record.cleanupAttempts));
   record.cleanupSince ??= d.at;
-  d.enter('deauthorize', `cleanup pending; next attempt in ${Math.round(delay / 60)} min`);
-  d.setStatus('CLEANUP_PENDING', record.reason ?? 'deauthorize: not yet confirmed');
+  d.moveTo(
+    { status: 'CLEANUP_PENDING', step: 'deauthorize', reason: record.reason ?? 'deauthorize: not yet confirmed' },
+    `cleanup pending; next attempt in ${Math.round(delay / 60)} min`,
+  );
   d.checkAt(delay);
 }
 
+// ---------------------------------------------------------------- signals, by step
+
 /** Everything that can happen to a TERMINATING or CLEANUP_PENDING record, apart from lifecycle events. */
 export function onTerminateSignal(d: Decision, signal: Signal): void {
-  const { record, fleet } = d;
+  const step = d.record.step;
   // News of a cancelled launch's join can come in any step; the deauthorize step acts on it.
-  if (record.step !== 'deauthorize' && trackOpenJoin(d, signal)) return;
-  switch (record.step) {
-    case 'drain':
-      return onDrain(d, signal);
-    case 'deauthorize': {
-      if (joinUnsettled(d)) return settleJoin(d, signal, (detail) => startDeauthorize(d, detail));
-      // After the action completed, a removal that cannot even be sent (management host stopped, throttled)
-      // backs off like any failed cleanup instead of retrying every 30 s.
-      const unsent =
-        signal.type === 'failed' && (signal.effect === 'enqueueGroupChange' || signal.effect === 'sendCommand');
-      if (record.status === 'CLEANUP_PENDING' && unsent) {
-        record.pending = undefined;
-        return cleanupFailed(d, signal.message);
-      }
-      if (record.status === 'CLEANUP_PENDING' && record.pending === undefined) {
-        if (signal.type === 'tick' && d.at >= (record.nextCheckAt ?? 0)) retryCleanup(d);
-        return;
-      }
-      if (signal.type === 'tick' && d.elapsedInStep() > STEP_DEADLINE.deauthorize && record.status === 'TERMINATING') {
-        if (record.pending?.commandId) record.unconfirmed = record.pending;
-        return cleanupFailed(d, 'no result in time');
-      }
-      const outcome = follow(d, signal, () => requestDeauthorize(d));
-      if (outcome.kind === 'success' && record.pending?.purpose === 'undo') {
-        record.inGroup = false;
-        record.nextCheckAt = undefined;
-        d.enter('done', `${record.computerName}$ removed from ${fleet.hostGroup}; the host stays in service`);
-        return d.setStatus('FAILED');
-      }
-      if (outcome.kind === 'success') {
-        record.inGroup = false;
-        if (fleet.deleteComputerAccount) record.joined = false;
-        if (!record.failedStep) record.reason = null; // a failed launch keeps why it failed
-        const what = fleet.deleteComputerAccount ? ' and its computer account deleted' : '';
-        const detail = `${record.computerName}$ removed from ${fleet.hostGroup}${what}`;
-        return lifecycleOpen(d) ? startComplete(d, detail) : terminated(d, detail);
-      }
-      if (outcome.kind === 'failure') {
-        record.pending = undefined;
-        return cleanupFailed(d, outcome.message);
-      }
-      if (signal.type === 'tick' && !record.pending) requestDeauthorize(d);
-      return;
-    }
-    case 'complete':
-      if (signal.type === 'done' && signal.effect === 'completeLifecycleAction') return completed(d, 'CONTINUE');
-      if (signal.type === 'actionGone' && signal.effect === 'completeLifecycleAction') return completed(d, 'EXPIRED');
-      if (signal.type === 'failed' && signal.effect === 'completeLifecycleAction') {
-        if (signal.kind === 'retryable' && d.elapsedInStep() < STEP_DEADLINE.complete)
-          return d.wakeIn(POLL_SECONDS.retry);
-        d.log('error', `CompleteLifecycleAction refused: ${signal.message}`);
-        return completed(d, 'EXPIRED');
-      }
-      if (signal.type === 'tick') actComplete(d);
-      return;
+  if (step !== 'deauthorize' && trackOpenJoin(d, signal)) return;
+  if (!(step in TERMINATE)) return;
+  const row: Row = TERMINATE[step as TerminateStep];
+  if (consumes(row, signal)) row.on(d, signal);
+}
+
+function onDeauthorize(d: Decision, signal: Signal): void {
+  if (joinUnsettled(d)) return settleJoin(d, signal, (detail) => startDeauthorize(d, detail));
+  if (d.record.status === 'CLEANUP_PENDING' && onBackoff(d, signal)) return;
+  if (signal.type === 'tick' && overdue(d)) return deauthorizeOverdue(d);
+  followRemoval(d, signal);
+}
+
+/**
+ * CLEANUP_PENDING between attempts: after the action completed, a removal that cannot even be sent
+ * (management host stopped, throttled) backs off like any failed cleanup instead of retrying every 30 s,
+ * and nothing but the backoff's own tick starts the next attempt. True when the signal was dealt with.
+ */
+function onBackoff(d: Decision, signal: Signal): boolean {
+  const { record } = d;
+  if (signal.type === 'failed' && (signal.effect === 'enqueueGroupChange' || signal.effect === 'sendCommand')) {
+    cleanupFailed(d, signal.message);
+    return true;
   }
+  if (record.pending !== undefined) return false;
+  if (signal.type === 'tick' && d.at >= (record.nextCheckAt ?? 0)) retryCleanup(d);
+  return true;
+}
+
+/** A TERMINATING removal past its deadline: scale-in is not held for it (CLEANUP_PENDING retries later). */
+function overdue(d: Decision): boolean {
+  return d.record.status === 'TERMINATING' && d.elapsedInStep() > TERMINATE.deauthorize.deadline;
+}
+
+function deauthorizeOverdue(d: Decision): void {
+  const { record } = d;
+  if (record.pending?.commandId) record.unconfirmed = record.pending;
+  cleanupFailed(d, 'no result in time');
+}
+
+/** The removal command's life: sent, reported, lost. */
+function followRemoval(d: Decision, signal: Signal): void {
+  const { record } = d;
+  const outcome = follow(d, signal, () => requestDeauthorize(d));
+  if (outcome.kind === 'success' && record.pending?.purpose === 'undo') return keptInService(d);
+  if (outcome.kind === 'success') return removed(d);
+  if (outcome.kind === 'failure') return cleanupFailed(d, outcome.message);
+  if (signal.type === 'tick' && !record.pending) requestDeauthorize(d);
+}
+
+/** A failed launch's host stays in service (CONTINUE): its membership is gone, its account stays. */
+function keptInService(d: Decision): void {
+  const { record, fleet } = d;
+  record.inGroup = false;
+  record.nextCheckAt = undefined;
+  d.moveTo(
+    { status: 'FAILED', step: 'done' },
+    `${record.computerName}$ removed from ${fleet.hostGroup}; the host stays in service`,
+  );
+}
+
+function removed(d: Decision): void {
+  const { record, fleet } = d;
+  record.inGroup = false;
+  if (fleet.deleteComputerAccount) record.joined = false;
+  if (!record.failedStep) record.reason = null; // a failed launch keeps why it failed
+  const what = fleet.deleteComputerAccount ? ' and its computer account deleted' : '';
+  afterDeauthorize(d, `${record.computerName}$ removed from ${fleet.hostGroup}${what}`);
+}
+
+function onComplete(d: Decision, signal: Signal): void {
+  if (signal.type === 'done' && signal.effect === 'completeLifecycleAction') return completed(d, 'CONTINUE');
+  if (signal.type === 'actionGone' && signal.effect === 'completeLifecycleAction') return completed(d, 'EXPIRED');
+  if (signal.type === 'failed' && signal.effect === 'completeLifecycleAction') {
+    if (signal.kind === 'retryable' && d.elapsedInStep() < TERMINATE.complete.deadline)
+      return d.wakeIn(POLL_SECONDS.retry);
+    d.log('error', `CompleteLifecycleAction refused: ${signal.message}`);
+    return completed(d, 'EXPIRED');
+  }
+  if (signal.type === 'tick') actComplete(d);
 }
 
 function onDrain(d: Decision, signal: Signal): void {
   const { record, fleet } = d;
   if (signal.type === 'tick') {
-    if (d.elapsedInStep() > fleet.drainTimeoutSeconds + 300) return drained(d, 'drain did not settle in time');
+    if (d.elapsedInStep() > fleet.drainTimeoutSeconds + DRAIN_SETTLE_SECONDS)
+      return drained(d, 'drain did not settle in time');
     return actDrain(d);
   }
   if (signal.type === 'done' && (signal.effect === 'deleteReadyAttribute' || signal.effect === 'drain')) {
