@@ -3,7 +3,7 @@
 // gmsa-ready's own overhead. docs/performance.md defines each term.
 
 import type { Account } from '../sandbox/model/account';
-import { JOIN_DOCUMENT } from '../sandbox/model/documents';
+import { JOIN_DOCUMENT } from '../sandbox/model/constants';
 import type { SimCommand, SimInstance, SimLifecycleAction } from '../sandbox/model/types';
 import { timings } from '../sandbox/timings';
 

@@ -4,7 +4,7 @@
 import type { Fleet } from '../config/schema';
 import type { HostRecord } from '../workflow/types';
 import type { Account } from './model/account';
-import { JOIN_DOCUMENT } from './model/documents';
+import { JOIN_DOCUMENT } from './model/constants';
 import type { MembershipChange } from './model/journal';
 import type { SimInstance, SimLifecycleAction } from './model/types';
 

@@ -1,10 +1,29 @@
 // The sandbox report: what the store says about each host (status, reason, history) next to what the
 // simulated account saw happen (lifecycle results, directory, ECS, commands). Disagreements show.
+import type { Store } from '../engine/ports';
 import type { HostRecord } from '../workflow/types';
+import type { FunctionName, InvocationStats } from './functions';
 import { checkInvariants, type InvariantsReport } from './invariants';
+import type { Account } from './model/account';
 import type { DirectorySnapshot } from './model/directory';
 import type { SimInstance } from './model/types';
-import type { Sandbox } from './sandbox';
+import type { Scheduler } from './scheduler';
+
+/** Something the sandbox refused or that failed for good, and why. */
+export interface Rejection {
+  source: string;
+  error: string;
+}
+
+/** What the report reads of a run: the sandbox is one (kept as an interface so the two do not import each other). */
+export interface ReportSource {
+  readonly account: Account;
+  readonly scheduler: Scheduler;
+  readonly store: Pick<Store, 'get'>;
+  readonly functions: { readonly stats: Record<FunctionName, InvocationStats> };
+  readonly rejected: Rejection[];
+  readonly failedInvocations: Rejection[];
+}
 
 /** Record statuses that end a story; anything else reports the step it is stuck on. */
 const SETTLED = new Set(['READY', 'FAILED', 'TERMINATED', 'WARMED']);
@@ -60,7 +79,10 @@ export interface Report {
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
-export async function buildReport(sandbox: Sandbox, run: { quiet: boolean; wallSeconds: number }): Promise<Report> {
+export async function buildReport(
+  sandbox: ReportSource,
+  run: { quiet: boolean; wallSeconds: number },
+): Promise<Report> {
   const { account, scheduler } = sandbox;
   const hosts = [...account.instances.values()].filter((i) => !i.management && i.launchedAt !== undefined);
   const records = await Promise.all(hosts.map((host) => sandbox.store.get(host.instanceId)));
@@ -92,7 +114,7 @@ export async function buildReport(sandbox: Sandbox, run: { quiet: boolean; wallS
   };
 }
 
-function instanceReport(sandbox: Sandbox, host: SimInstance, record: HostRecord | undefined): InstanceReport {
+function instanceReport(sandbox: ReportSource, host: SimInstance, record: HostRecord | undefined): InstanceReport {
   const { account, scheduler } = sandbox;
   const last = host.actions.filter((a) => a.result).at(-1);
   const group = host.fleet?.hostGroup;

@@ -11,10 +11,11 @@ import { intakeFunctionFor, scheduledEvent } from './events';
 import { deploymentNames, type FunctionName, Functions } from './functions';
 import { interceptAws } from './intercept';
 import { LOCAL_CREDENTIALS, type LocalTable, startLocalTable } from './local-table';
-import { Account, type Targets } from './model/account';
+import { Account } from './model/account';
+import type { Targets } from './model/context';
 import type { Observation } from './model/types';
 import { Random } from './random';
-import { buildReport, type Report } from './report';
+import { buildReport, type Rejection, type Report } from './report';
 import { Scheduler } from './scheduler';
 import { timings } from './timings';
 import type { World } from './world';
@@ -26,11 +27,6 @@ export interface SandboxOptions {
   onProgress?: (observation: Observation) => void;
   /** Stop after this much virtual time even if the world is not quiet (default 24 h). */
   maxVirtualSeconds?: number;
-}
-
-export interface Rejection {
-  source: string;
-  error: string;
 }
 
 interface IntakeResult {

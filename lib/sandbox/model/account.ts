@@ -1,6 +1,6 @@
 // The simulated AWS account: instances and their agents, the directory, and the services gmsa-ready
-// calls. Time comes only from the scheduler; everything a host does is a scheduled job.
-import type { EventBridgeEvent, SQSEvent } from 'aws-lambda';
+// calls. It owns the state and hands each service model a narrow context (model/context.ts) of what it
+// uses. Time comes only from the scheduler; everything a host does is a scheduled job.
 import type { Fleet } from '../../config/schema';
 import type { Platform } from '../../workflow/types';
 import type { Chaos, EventKind } from '../chaos';
@@ -9,7 +9,10 @@ import type { Random } from '../random';
 import type { Scheduler } from '../scheduler';
 import { timings } from '../timings';
 import type { World, WorldInstance } from '../world';
+import { WINDOWS_NAME_ALPHABET } from './constants';
+import type { DocumentNames, DocumentsContext, EventBus, Observe, Targets } from './context';
 import { Directory } from './directory';
+import { execute } from './documents';
 import { Ec2 } from './ec2';
 import { Ecs } from './ecs';
 import { Hooks } from './hooks';
@@ -18,23 +21,6 @@ import { Queues } from './queues';
 import { Ssm } from './ssm';
 import { Storage } from './storage';
 import type { Observation, SimCommand, SimInstance } from './types';
-
-/** The project's SSM documents, by the names the deployment (env) gives them. */
-export interface DocumentNames {
-  refreshWindows: string;
-  refreshLinux: string;
-  groupChange: string;
-  listMembers: string;
-}
-
-/** Where the account delivers what AWS would deliver to gmsa-ready's functions. */
-export interface Targets {
-  lifecycle(event: EventBridgeEvent<string, unknown>): Promise<void>;
-  commandStatus(event: EventBridgeEvent<string, unknown>): Promise<void>;
-  /** Return the ids of messages that failed (batchItemFailures); they are delivered again later. */
-  wake(event: SQSEvent): Promise<string[]>;
-  directory(event: SQSEvent): Promise<string[]>;
-}
 
 export interface AccountOptions {
   world: World;
@@ -47,8 +33,6 @@ export interface AccountOptions {
   observe?: (observation: Observation) => void;
   hookNames?: { launch: string; terminate: string };
 }
-
-export const WINDOWS_NAME_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
 export class Account {
   readonly world: World;
@@ -95,12 +79,74 @@ export class Account {
         this.addManagementHost(fleet.managementInstanceId);
     }
     for (const instance of this.world.instances) this.addInstance(instance);
-    this.ssm = new Ssm(this);
-    this.ecs = new Ecs(this);
-    this.hooks = new Hooks(this);
-    this.queues = new Queues(this, options.queueUrls);
-    this.ec2 = new Ec2(this);
-    this.storage = new Storage(this);
+
+    // What the models share, each handed over as narrowly as it is used.
+    const { world, scheduler: clock, random, journal, directory } = this;
+    const place = { account: world.account, region: world.region };
+    const instance = (id: string) => this.instances.get(id);
+    const observe: Observe = (instanceId, step, detail) => this.observe(instanceId, step, detail);
+    const events: EventBus = {
+      context: () => this.eventContext(),
+      deliver: (kind, label, deliver) => this.deliverEvent(kind, label, deliver),
+    };
+    const documentsContext: DocumentsContext = {
+      clock,
+      random,
+      documents: this.documents,
+      directory,
+      journal,
+      observe,
+      createComputerAccount: (host, accountName) => this.createComputerAccount(host, accountName),
+      instanceByComputerAccount: (accountName) => this.instanceByComputerAccount(accountName),
+      restartEcsAgent: (host) => this.restartEcsAgent(host),
+    };
+    this.ssm = new Ssm({
+      clock,
+      random,
+      world,
+      documents: this.documents,
+      instance,
+      commands: this.commands,
+      computerName: (host) => this.computerName(host),
+      journal,
+      observe,
+      events,
+      commandStatusTarget: (event) => this.targets.commandStatus(event),
+      execute: (command, host) => execute(documentsContext, command, host),
+    });
+    this.ecs = new Ecs({
+      clock,
+      random,
+      place,
+      clusters: world.fleets.map((fleet) => fleet.cluster),
+      observe,
+      journal,
+      instance,
+      directory,
+    });
+    this.hooks = new Hooks({
+      clock,
+      random,
+      hookNames: this.hookNames,
+      events,
+      lifecycleTarget: (event) => this.targets.lifecycle(event),
+      groupUuid: (group) => this.groupUuid(group),
+      instance,
+      journal,
+      observe,
+      killed: this.killed,
+      shutDown: (host) => this.shutDown(host),
+    });
+    this.queues = new Queues({
+      clock,
+      random,
+      place,
+      urls: options.queueUrls,
+      targets: { wake: (event) => this.targets.wake(event), directory: (event) => this.targets.directory(event) },
+      observe,
+    });
+    this.ec2 = new Ec2({ instance });
+    this.storage = new Storage({ world });
   }
 
   now(): number {

@@ -3,25 +3,9 @@
 // (GMSA-READY-RESULT / GMSA-READY-MEMBER lines).
 import { patterns } from '../../config/patterns';
 import { timings } from '../timings';
-import type { Account } from './account';
-import { WINDOWS_NAME_ALPHABET } from './account';
+import { JOIN_DOCUMENT, WINDOWS_NAME_ALPHABET } from './constants';
+import type { DocumentsContext, Execution, Outcome } from './context';
 import type { SimCommand, SimInstance } from './types';
-
-export const JOIN_DOCUMENT = 'AWS-JoinDirectoryServiceDomain';
-
-export interface Outcome {
-  status: 'Success' | 'Failed' | 'TimedOut';
-  statusDetails: string;
-  responseCode: number;
-  output: string;
-  error?: string;
-}
-
-export interface Execution {
-  /** Seconds from start to the end of the invocation; undefined: it hangs until the command's timeout. */
-  duration?: number;
-  finish(): Outcome;
-}
 
 /** A hung invocation at the command's timeout. */
 export const timedOut: Outcome = {
@@ -52,18 +36,18 @@ export const documentPatterns: Record<'groupChange' | 'listMembers', Record<stri
   listMembers: { GroupName: patterns.adGroupName, DomainName: patterns.dnsName },
 };
 
-export function execute(account: Account, command: SimCommand, instance: SimInstance): Execution {
-  const { documents } = account;
+export function execute(ctx: DocumentsContext, command: SimCommand, instance: SimInstance): Execution {
+  const { documents } = ctx;
   const p = (name: string) => command.parameters[name]?.[0] ?? '';
   switch (command.documentName) {
     case JOIN_DOCUMENT:
-      return join(account, instance, p('directoryId'), p('directoryName'));
+      return join(ctx, instance, p('directoryId'), p('directoryName'));
     case documents.refreshWindows:
     case documents.refreshLinux:
-      return refresh(account, instance, command.documentName === documents.refreshLinux ? 'linux' : 'windows');
+      return refresh(ctx, instance, command.documentName === documents.refreshLinux ? 'linux' : 'windows');
     case documents.groupChange:
       return groupChange(
-        account,
+        ctx,
         command.commandId,
         p('Action'),
         p('GroupName'),
@@ -71,12 +55,12 @@ export function execute(account: Account, command: SimCommand, instance: SimInst
         p('DeleteComputerAccount'),
       );
     default:
-      return listMembers(account, p('GroupName'));
+      return listMembers(ctx, p('GroupName'));
   }
 }
 
-function join(account: Account, instance: SimInstance, directoryId: string, directoryName: string): Execution {
-  const { directory } = account;
+function join(ctx: DocumentsContext, instance: SimInstance, directoryId: string, directoryName: string): Execution {
+  const { directory } = ctx;
   if (directoryId !== directory.id || directoryName.toLowerCase() !== directory.name.toLowerCase())
     return { duration: 30, finish: () => failure(`Directory ${directoryId} (${directoryName}) was not found.`) };
   if (instance.faults.has('join-times-out')) return { finish: () => timedOut };
@@ -93,22 +77,22 @@ function join(account: Account, instance: SimInstance, directoryId: string, dire
     duration: windows ? timings.joinWindows : timings.joinLinux,
     finish: () => {
       // The Linux join renames the host (aws-facts 4.7); the name is drawn when the join runs.
-      const hostname = windows ? instance.hostname : `EC2AMAZ-${account.random.chars(6, WINDOWS_NAME_ALPHABET)}`;
+      const hostname = windows ? instance.hostname : `EC2AMAZ-${ctx.random.chars(6, WINDOWS_NAME_ALPHABET)}`;
       const accountName = `${hostname.slice(0, 15).toUpperCase()}$`;
       if (directory.hasComputer(accountName))
         return failure(`Domain join failed: the computer account ${accountName} already exists.`);
       instance.hostname = hostname;
       instance.joined = true;
-      account.createComputerAccount(instance, accountName);
-      account.observe(instance.instanceId, 'join', `joined ${directory.name} as ${accountName}`);
+      ctx.createComputerAccount(instance, accountName);
+      ctx.observe(instance.instanceId, 'join', `joined ${directory.name} as ${accountName}`);
       // Windows reboots to finish the join, which restarts the ECS agent; Linux requests no reboot.
-      if (windows) account.restartEcsAgent(instance);
+      if (windows) ctx.restartEcsAgent(instance);
       return success(windows ? 'Domain join succeeded. SuccessAndReboot' : `Joined ${directory.name} as ${hostname}`);
     },
   };
 }
 
-function refresh(account: Account, instance: SimInstance, documentPlatform: 'windows' | 'linux'): Execution {
+function refresh(ctx: DocumentsContext, instance: SimInstance, documentPlatform: 'windows' | 'linux'): Execution {
   if (documentPlatform !== instance.platform)
     return { duration: 1, finish: () => ({ ...failure('Invalid platform'), statusDetails: 'Invalid Platform' }) };
   if (instance.faults.has('refresh-fails'))
@@ -120,26 +104,26 @@ function refresh(account: Account, instance: SimInstance, documentPlatform: 'win
     duration: instance.platform === 'windows' ? timings.refreshWindows : timings.refreshLinux,
     finish: () => {
       // Purging the tickets and restarting the agents: the ECS agent re-reads the join state.
-      account.restartEcsAgent(instance);
+      ctx.restartEcsAgent(instance);
       return success('tickets purged; ECS agent restarted');
     },
   };
 }
 
 function groupChange(
-  account: Account,
+  ctx: DocumentsContext,
   commandId: string,
   action: string,
   group: string,
   names: string[],
   deleteComputerAccount: string,
 ): Execution {
-  const { directory } = account;
+  const { directory } = ctx;
   return {
     duration: timings.groupChangeBase + timings.groupChangePerName * names.length,
     finish: () => {
       const lines = names.map((name) => {
-        const host = account.instanceByComputerAccount(name);
+        const host = ctx.instanceByComputerAccount(name);
         const wasMember = directory.isMember(group, name);
         const hadComputer = directory.hasComputer(name);
         const error =
@@ -153,11 +137,11 @@ function groupChange(
         if (!error && action !== 'add' && deleteComputerAccount === 'true') directory.removeComputer(name);
         // A delete changes no membership: it is not a group change for the invariants.
         if (action === 'delete') {
-          if (!error) account.observe(host?.instanceId, 'deauthorize', `delete ${name}`);
+          if (!error) ctx.observe(host?.instanceId, 'deauthorize', `delete ${name}`);
           return error ? `GMSA-READY-RESULT ${name} error ${error}` : `GMSA-READY-RESULT ${name} ok`;
         }
-        account.journal.membership.push({
-          at: account.now(),
+        ctx.journal.membership.push({
+          at: ctx.clock.now(),
           commandId,
           group,
           account: name,
@@ -170,8 +154,8 @@ function groupChange(
           hostJoined: host?.joined,
         });
         if (!error)
-          account.observe(
-            account.instanceByComputerAccount(name)?.instanceId,
+          ctx.observe(
+            ctx.instanceByComputerAccount(name)?.instanceId,
             action === 'add' ? 'authorize' : 'deauthorize',
             `${action} ${name} ${action === 'add' ? 'to' : 'from'} ${group}`,
           );
@@ -185,12 +169,12 @@ function groupChange(
   };
 }
 
-function listMembers(account: Account, group: string): Execution {
+function listMembers(ctx: DocumentsContext, group: string): Execution {
   return {
     duration: timings.listMembers,
     finish: () =>
       success(
-        account.directory
+        ctx.directory
           .members(group)
           .map((name) => `GMSA-READY-MEMBER ${name}\n`)
           .join(''),

@@ -1,19 +1,19 @@
 // EC2 instance state (what the reconciler asks when a host went quiet) and tags on instances.
 import type { CreateTagsCommandInput, DescribeInstancesCommandInput } from '@aws-sdk/client-ec2';
 import type { TagResourcesCommandInput } from '@aws-sdk/client-resource-groups-tagging-api';
-import type { Account } from './account';
+import type { Ec2Context } from './context';
 import type { Ec2State } from './types';
 
 const STATE_CODES: Record<Ec2State, number> = { pending: 0, running: 16, 'shutting-down': 32, terminated: 48 };
 
 export class Ec2 {
-  constructor(private readonly account: Account) {}
+  constructor(private readonly ctx: Ec2Context) {}
 
   /** Unknown ids are simply absent (filter semantics); terminated ones are reported as terminated. */
   describeInstances(input: DescribeInstancesCommandInput) {
     const ids = [...(input.InstanceIds ?? []), ...(input.Filters?.find((f) => f.Name === 'instance-id')?.Values ?? [])];
     const instances = ids.flatMap((id) => {
-      const instance = this.account.instances.get(id);
+      const instance = this.ctx.instance(id);
       if (!instance || instance.state === 'pending') return [];
       return [
         {
@@ -39,7 +39,7 @@ export class Ec2 {
   }
 
   private tag(instanceId: string, tags: Record<string, string>): void {
-    const instance = this.account.instances.get(instanceId);
+    const instance = this.ctx.instance(instanceId);
     if (instance) Object.assign(instance.tags, tags);
   }
 }

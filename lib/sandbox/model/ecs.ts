@@ -11,7 +11,7 @@ import {
   type UpdateContainerInstancesStateCommandInput,
 } from '@aws-sdk/client-ecs';
 import { awsError } from '../aws-errors';
-import type { Account } from './account';
+import type { EcsContext } from './context';
 import type { SimContainer, SimInstance } from './types';
 
 const GMSA = 'ecs.capability.gmsa';
@@ -22,8 +22,8 @@ export class Ecs {
   private readonly containers = new Map<string, SimContainer>();
   private readonly clusters: Set<string>;
 
-  constructor(private readonly account: Account) {
-    this.clusters = new Set(account.world.fleets.map((f) => f.cluster));
+  constructor(private readonly ctx: EcsContext) {
+    this.clusters = new Set(ctx.clusters);
   }
 
   /** The ECS agent registers the host in its fleet's cluster. */
@@ -31,7 +31,7 @@ export class Ecs {
     if (instance.state !== 'running' || !instance.fleet) return;
     const { cluster } = instance.fleet;
     const container: SimContainer = {
-      arn: `arn:aws:ecs:${this.account.world.region}:${this.account.world.account}:container-instance/${cluster}/${this.account.random.hex(32)}`,
+      arn: `arn:aws:ecs:${this.ctx.place.region}:${this.ctx.place.account}:container-instance/${cluster}/${this.ctx.random.hex(32)}`,
       cluster,
       instanceId: instance.instanceId,
       status: 'ACTIVE',
@@ -41,7 +41,7 @@ export class Ecs {
         ['ecs.os-family', instance.platform === 'windows' ? 'WINDOWS_SERVER_2022_CORE' : 'LINUX'],
         ['ecs.capability.task-eni', undefined],
       ]),
-      registeredAt: this.account.now(),
+      registeredAt: this.ctx.clock.now(),
     };
     instance.container = container;
     instance.ecsAgentSawJoin = instance.joined;
@@ -49,7 +49,7 @@ export class Ecs {
     this.containers.set(container.arn, container);
     this.containers.set(container.arn.split('/').at(-1) as string, container);
     this.refreshCapabilities(instance, container);
-    this.account.observe(instance.instanceId, 'ecs', `container instance registered in ${cluster}`);
+    this.ctx.observe(instance.instanceId, 'ecs', `container instance registered in ${cluster}`);
   }
 
   /** What the agent advertises from what it saw at start (aws-facts 6.5). */
@@ -63,7 +63,7 @@ export class Ecs {
   listContainerInstances(input: ListContainerInstancesCommandInput) {
     this.cluster(input.cluster);
     const instanceId = /ec2InstanceId\s*==\s*'?(i-[0-9a-f]+)'?/.exec(input.filter ?? '')?.[1];
-    const container = instanceId ? this.account.instances.get(instanceId)?.container : undefined;
+    const container = instanceId ? this.ctx.instance(instanceId)?.container : undefined;
     const visible =
       container &&
       container.cluster === this.clusterName(input.cluster) &&
@@ -110,7 +110,7 @@ export class Ecs {
         );
       container.attributes.set(attribute.name ?? '', attribute.value ?? undefined);
       this.journalAttribute(container, attribute.name ?? '', 'put');
-      this.account.observe(container.instanceId, 'ready', `attribute ${attribute.name} set`);
+      this.ctx.observe(container.instanceId, 'ready', `attribute ${attribute.name} set`);
     });
     return { attributes };
   }
@@ -122,7 +122,7 @@ export class Ecs {
       const container = this.target(attribute.targetId);
       container.attributes.delete(attribute.name ?? '');
       this.journalAttribute(container, attribute.name ?? '', 'delete');
-      this.account.observe(container.instanceId, 'drain', `attribute ${attribute.name} removed`);
+      this.ctx.observe(container.instanceId, 'drain', `attribute ${attribute.name} removed`);
     }
     return { attributes };
   }
@@ -138,13 +138,13 @@ export class Ecs {
         continue;
       }
       container.status = input.status === 'DRAINING' ? 'DRAINING' : 'ACTIVE';
-      this.account.journal.containerStates.push({
-        at: this.account.now(),
+      this.ctx.journal.containerStates.push({
+        at: this.ctx.clock.now(),
         instanceId: container.instanceId,
         status: container.status,
         attributes: [...container.attributes.keys()].filter((name) => !name.startsWith('ecs.')),
       });
-      this.account.observe(container.instanceId, 'drain', `container instance ${container.status}`);
+      this.ctx.observe(container.instanceId, 'drain', `container instance ${container.status}`);
       updated.push(
         ...this.describeContainerInstances({ cluster: container.cluster, containerInstances: [container.arn] })
           .containerInstances,
@@ -166,18 +166,18 @@ export class Ecs {
 
   /** Logs an attribute change with the host as verification would have seen it at that moment. */
   private journalAttribute(container: SimContainer, name: string, change: 'put' | 'delete'): void {
-    const { account } = this;
-    const host = account.instances.get(container.instanceId);
+    const { ctx } = this;
+    const host = ctx.instance(container.instanceId);
     const group = host?.fleet?.hostGroup;
-    account.journal.attributes.push({
-      at: account.now(),
+    ctx.journal.attributes.push({
+      at: ctx.clock.now(),
       instanceId: container.instanceId,
       name,
       change,
       host: {
         state: host?.state ?? 'terminated',
         joined: host?.joined ?? false,
-        inHostGroup: !!group && !!host?.accountName && account.directory.isMember(group, host.accountName),
+        inHostGroup: !!group && !!host?.accountName && ctx.directory.isMember(group, host.accountName),
         containerStatus: container.status,
         agentConnected: container.agentConnected,
         capabilities: [...container.attributes.keys()].filter((n) => n.startsWith('ecs.capability.gmsa')),

@@ -5,7 +5,7 @@ import { AutoScalingServiceException } from '@aws-sdk/client-auto-scaling';
 import type { LifecycleResult, Transition } from '../../workflow/types';
 import { awsError } from '../aws-errors';
 import { lifecycleEvent } from '../events';
-import type { Account } from './account';
+import type { HooksContext } from './context';
 import type { SimInstance, SimLifecycleAction } from './types';
 
 const GLOBAL_TIMEOUT_CAP = 172_800;
@@ -24,18 +24,14 @@ export class Hooks {
   /** Lifecycle actions still waiting: the world is not quiet while any is. */
   activeCount = 0;
 
-  constructor(private readonly account: Account) {}
+  constructor(private readonly ctx: HooksContext) {}
 
   /** Puts the instance in a wait state and sends the lifecycle event to EventBridge. */
   start(instance: SimInstance, transition: Transition): SimLifecycleAction {
-    const action = this.open(instance, transition, this.account.random.uuid(), this.account.hookNames[transition]);
-    const event = lifecycleEvent(
-      this.account.eventContext(),
-      action,
-      this.account.groupUuid(action.autoScalingGroupName),
-    );
-    this.account.deliverEvent('lifecycle', `lifecycle event ${instance.instanceId}`, () =>
-      this.account.targets.lifecycle(event),
+    const action = this.open(instance, transition, this.ctx.random.uuid(), this.ctx.hookNames[transition]);
+    const event = lifecycleEvent(this.ctx.events.context(), action, this.ctx.groupUuid(action.autoScalingGroupName));
+    this.ctx.events.deliver('lifecycle', `lifecycle event ${instance.instanceId}`, () =>
+      this.ctx.lifecycleTarget(event),
     );
     return action;
   }
@@ -50,7 +46,7 @@ export class Hooks {
 
   private open(instance: SimInstance, transition: Transition, token: string, hookName: string): SimLifecycleAction {
     const heartbeatTimeout = instance.fleet?.heartbeatTimeoutSeconds ?? 3600;
-    const now = this.account.now();
+    const now = this.ctx.clock.now();
     const action: SimLifecycleAction = {
       token,
       instanceId: instance.instanceId,
@@ -84,7 +80,7 @@ export class Hooks {
   complete(input: LifecycleCallInput): Record<string, never> {
     const result = input.LifecycleActionResult;
     const call = {
-      at: this.account.now(),
+      at: this.ctx.clock.now(),
       instanceId: input.InstanceId ?? '',
       token: input.LifecycleActionToken ?? '',
       result: String(result),
@@ -93,10 +89,10 @@ export class Hooks {
     try {
       action = this.find(input);
     } catch (error) {
-      this.account.journal.completions.push({ ...call, accepted: false });
+      this.ctx.journal.completions.push({ ...call, accepted: false });
       throw error;
     }
-    this.account.journal.completions.push({
+    this.ctx.journal.completions.push({
       ...call,
       instanceId: action.instanceId,
       token: action.token,
@@ -110,18 +106,18 @@ export class Hooks {
 
   heartbeat(input: LifecycleCallInput): Record<string, never> {
     const action = this.find(input);
-    const heartbeatTimeout = this.account.instances.get(action.instanceId)?.fleet?.heartbeatTimeoutSeconds ?? 3600;
+    const heartbeatTimeout = this.ctx.instance(action.instanceId)?.fleet?.heartbeatTimeoutSeconds ?? 3600;
     action.heartbeats++;
-    action.deadline = Math.min(this.account.now() + heartbeatTimeout, action.globalDeadline);
+    action.deadline = Math.min(this.ctx.clock.now() + heartbeatTimeout, action.globalDeadline);
     this.arm(action);
-    this.account.observe(action.instanceId, 'heartbeat', `${action.transition} action extended`);
+    this.ctx.observe(action.instanceId, 'heartbeat', `${action.transition} action extended`);
     return {};
   }
 
   /** The active action a call names (token first, as AWS does), or the ValidationError AWS answers with. */
   private find(input: LifecycleCallInput): SimLifecycleAction {
     const { LifecycleActionToken: token, InstanceId: instanceId } = input;
-    const instance = instanceId ? this.account.instances.get(instanceId) : undefined;
+    const instance = instanceId ? this.ctx.instance(instanceId) : undefined;
     const candidate = token ? this.byToken.get(token) : instance && this.active(instance);
     if (
       candidate &&
@@ -136,33 +132,33 @@ export class Hooks {
       : `No active Lifecycle Action found with instance ID ${instanceId}`;
     if (candidate) candidate.rejected.push(message);
     else instance?.strayRejections.push(message);
-    this.account.observe(candidate?.instanceId ?? instanceId, 'lifecycle', `refused: ${message}`);
+    this.ctx.observe(candidate?.instanceId ?? instanceId, 'lifecycle', `refused: ${message}`);
     throw awsError(AutoScalingServiceException, 'ValidationError', message);
   }
 
   private finish(action: SimLifecycleAction, result: LifecycleResult, by: SimLifecycleAction['completedBy']): void {
     action.result = result;
     action.completedBy = by;
-    action.completedAt = this.account.now();
+    action.completedAt = this.ctx.clock.now();
     this.activeCount--;
     this.timers.get(action.token)?.();
     this.timers.delete(action.token);
-    const instance = this.account.instances.get(action.instanceId);
-    this.account.observe(action.instanceId, 'lifecycle', `${action.transition} action ${result} (${by})`);
+    const instance = this.ctx.instance(action.instanceId);
+    this.ctx.observe(action.instanceId, 'lifecycle', `${action.transition} action ${result} (${by})`);
     if (!instance || by === 'InstanceGone') return;
     if (action.transition === 'launch' && result === 'CONTINUE') instance.inService = true;
     // A launch ABANDON terminates the instance (Auto Scaling replaces it); a terminate of either result ends it.
     else {
       // No terminate event follows a launch ABANDON: like a kill, gmsa-ready must notice it on its own.
-      if (action.transition === 'launch') this.account.killed.add(instance.instanceId);
-      this.account.shutDown(instance);
+      if (action.transition === 'launch') this.ctx.killed.add(instance.instanceId);
+      this.ctx.shutDown(instance);
     }
   }
 
   /** The hook's timer: (re)armed on start and on every heartbeat, cancelled when the action ends. */
   private arm(action: SimLifecycleAction): void {
     this.timers.get(action.token)?.();
-    const cancel = this.account.scheduler.at(action.deadline, `hook timeout ${action.instanceId}`, () => {
+    const cancel = this.ctx.clock.at(action.deadline, `hook timeout ${action.instanceId}`, () => {
       this.timers.delete(action.token);
       this.finish(action, 'ABANDON', 'HeartbeatTimeout');
     });

@@ -10,7 +10,7 @@ import {
 import { awsError } from '../aws-errors';
 import { type QueuedMessage, sqsEvent } from '../events';
 import { timings } from '../timings';
-import type { Account } from './account';
+import type { QueuesContext } from './context';
 
 type QueueName = 'wake' | 'directory';
 
@@ -22,13 +22,10 @@ export class Queues {
   private closeWindow?: () => void;
   private readonly byUrl: Map<string, QueueName>;
 
-  constructor(
-    private readonly account: Account,
-    urls: { wake: string; directory: string },
-  ) {
+  constructor(private readonly ctx: QueuesContext) {
     this.byUrl = new Map([
-      [urls.wake, 'wake'],
-      [urls.directory, 'directory'],
+      [ctx.urls.wake, 'wake'],
+      [ctx.urls.directory, 'directory'],
     ]);
   }
 
@@ -55,14 +52,12 @@ export class Queues {
 
   private enqueue(queue: QueueName, body: string, delaySeconds: number): QueuedMessage {
     const message: QueuedMessage = {
-      messageId: this.account.random.uuid(),
+      messageId: this.ctx.random.uuid(),
       body,
-      sentAt: this.account.now(),
+      sentAt: this.ctx.clock.now(),
       receiveCount: 0,
     };
-    this.account.scheduler.after(Math.min(delaySeconds, 900), `${queue} message visible`, () =>
-      this.visible(queue, message),
-    );
+    this.ctx.clock.after(Math.min(delaySeconds, 900), `${queue} message visible`, () => this.visible(queue, message));
     return message;
   }
 
@@ -76,7 +71,7 @@ export class Queues {
       this.closeWindow = undefined;
       return this.deliver('directory', this.directoryVisible.splice(0, timings.directoryBatchSize));
     }
-    this.closeWindow ??= this.account.scheduler.after(timings.directoryBatchWindow, 'directory batch', () =>
+    this.closeWindow ??= this.ctx.clock.after(timings.directoryBatchWindow, 'directory batch', () =>
       this.flushDirectory(),
     );
     return undefined;
@@ -89,26 +84,25 @@ export class Queues {
   }
 
   private async deliver(queue: QueueName, messages: QueuedMessage[]): Promise<void> {
-    const { account } = this;
+    const { ctx } = this;
     for (const message of messages) message.receiveCount++;
-    const arn = `arn:aws:sqs:${account.world.region}:${account.world.account}:gmsa-ready-${queue}`;
+    const arn = `arn:aws:sqs:${ctx.place.region}:${ctx.place.account}:gmsa-ready-${queue}`;
     const event = sqsEvent(
-      { account: account.world.account, region: account.world.region, at: account.now() },
+      { account: ctx.place.account, region: ctx.place.region, at: ctx.clock.now() },
       arn,
       messages,
     );
     let failed: Set<string>;
     try {
-      failed = new Set(await (queue === 'wake' ? account.targets.wake(event) : account.targets.directory(event)));
+      failed = new Set(await (queue === 'wake' ? ctx.targets.wake(event) : ctx.targets.directory(event)));
     } catch {
       failed = new Set(messages.map((m) => m.messageId));
     }
     for (const message of messages.filter((m) => failed.has(m.messageId))) {
       if (message.receiveCount >= timings.sqsMaxReceives) {
         this.deadLetters[queue].push(message);
-        account.observe(undefined, queue, `message ${message.messageId} moved to the dead-letter queue`);
-      } else
-        account.scheduler.after(timings.sqsVisibility, `${queue} message retry`, () => this.visible(queue, message));
+        ctx.observe(undefined, queue, `message ${message.messageId} moved to the dead-letter queue`);
+      } else ctx.clock.after(timings.sqsVisibility, `${queue} message retry`, () => this.visible(queue, message));
     }
   }
 }

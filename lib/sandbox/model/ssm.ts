@@ -15,15 +15,16 @@ import {
 import { awsError } from '../aws-errors';
 import { commandStatusEvent } from '../events';
 import { timings } from '../timings';
-import type { Account } from './account';
-import { documentPatterns, execute, JOIN_DOCUMENT, timedOut } from './documents';
+import { JOIN_DOCUMENT } from './constants';
+import type { SsmContext } from './context';
+import { documentPatterns, timedOut } from './documents';
 import type { SimCommand, SimInstance, SimInvocation } from './types';
 
 const TERMINAL = new Set(['Success', 'Failed', 'TimedOut', 'Cancelled']);
 const MAX_OUTPUT = 24_000;
 
 export class Ssm {
-  constructor(private readonly account: Account) {}
+  constructor(private readonly ctx: SsmContext) {}
 
   describeInstanceInformation(input: DescribeInstanceInformationCommandInput) {
     const ids =
@@ -31,38 +32,38 @@ export class Ssm {
       input.InstanceInformationFilterList?.find((f) => f.key === 'InstanceIds')?.valueSet ??
       [];
     const list = ids
-      .map((id) => this.account.instances.get(id))
+      .map((id) => this.ctx.instance(id))
       .filter((instance): instance is SimInstance => !!instance?.agentOnline)
       .map((instance) => ({
         InstanceId: instance.instanceId,
         PingStatus: 'Online' as const,
-        LastPingDateTime: new Date(this.account.now() * 1000),
+        LastPingDateTime: new Date(this.ctx.clock.now() * 1000),
         AgentVersion: '3.3.1142.0',
         IsLatestVersion: true,
         PlatformType: instance.platform === 'windows' ? ('Windows' as const) : ('Linux' as const),
         PlatformName: instance.platform === 'windows' ? 'Microsoft Windows Server 2022 Datacenter' : 'Amazon Linux',
         ResourceType: 'EC2Instance' as const,
-        ComputerName: this.account.computerName(instance),
+        ComputerName: this.ctx.computerName(instance),
         IPAddress: '10.0.0.10',
       }));
     return { InstanceInformationList: list };
   }
 
   sendCommand(input: SendCommandCommandInput) {
-    const { account } = this;
+    const { ctx } = this;
     const documentName = input.DocumentName ?? '';
     const kind = this.documentKind(documentName);
     const instanceIds = input.InstanceIds ?? [];
     for (const id of instanceIds) {
-      const instance = account.instances.get(id);
+      const instance = ctx.instance(id);
       if (!instance?.agentOnline || instance.state !== 'running')
         throw awsError(InvalidInstanceId, 'InvalidInstanceId', 'Instances not in a valid state for account');
     }
     const parameters = (input.Parameters ?? {}) as Record<string, string[]>;
     if (kind === 'groupChange' || kind === 'listMembers') this.checkParameters(kind, parameters);
-    const now = account.now();
+    const now = ctx.clock.now();
     const command: SimCommand = {
-      commandId: account.random.uuid(),
+      commandId: ctx.random.uuid(),
       documentName,
       instanceIds: [...instanceIds],
       parameters,
@@ -70,8 +71,8 @@ export class Ssm {
       timeoutSeconds: input.TimeoutSeconds ?? 3600,
       invocations: new Map(),
     };
-    account.commands.set(command.commandId, command);
-    for (const id of instanceIds) this.start(command, account.instances.get(id) as SimInstance);
+    ctx.commands.set(command.commandId, command);
+    for (const id of instanceIds) this.start(command, ctx.instance(id) as SimInstance);
     return {
       Command: {
         CommandId: command.commandId,
@@ -92,7 +93,7 @@ export class Ssm {
     const document = filter('DocumentName');
     const after = filter('InvokedAfter');
     const since = after === undefined ? Number.NEGATIVE_INFINITY : Date.parse(after) / 1000;
-    const commands = [...this.account.commands.values()].filter(
+    const commands = [...this.ctx.commands.values()].filter(
       (c) =>
         (!input.InstanceId || c.instanceIds.includes(input.InstanceId)) &&
         (!document || c.documentName === document) &&
@@ -110,10 +111,10 @@ export class Ssm {
   }
 
   getCommandInvocation(input: GetCommandInvocationCommandInput) {
-    const command = this.account.commands.get(input.CommandId ?? '');
+    const command = this.ctx.commands.get(input.CommandId ?? '');
     const invocation = command?.invocations.get(input.InstanceId ?? '');
     // Run Command is eventually consistent: a fresh invocation is not visible yet (aws-facts 4.3).
-    if (!command || !invocation || this.account.now() < command.requestedAt + timings.invocationVisible)
+    if (!command || !invocation || this.ctx.clock.now() < command.requestedAt + timings.invocationVisible)
       throw awsError(InvocationDoesNotExist, 'InvocationDoesNotExist', '');
     const status = this.statusOf(invocation);
     return {
@@ -134,12 +135,12 @@ export class Ssm {
   }
 
   getParameter(input: GetParameterCommandInput) {
-    const { account } = this;
+    const { world } = this.ctx;
     const name = input.Name ?? '';
     const arn = name.startsWith('arn:')
       ? name
-      : `arn:aws:ssm:${account.world.region}:${account.world.account}:parameter/${name.replace(/^\//, '')}`;
-    const value = account.world.credentialSpecs[arn];
+      : `arn:aws:ssm:${world.region}:${world.account}:parameter/${name.replace(/^\//, '')}`;
+    const value = world.credentialSpecs[arn];
     if (value === undefined || !arn.includes(':ssm:')) throw awsError(ParameterNotFound, 'ParameterNotFound', '');
     return {
       Parameter: {
@@ -161,11 +162,11 @@ export class Ssm {
 
   private statusOf(invocation: SimInvocation): string {
     if (TERMINAL.has(invocation.status)) return invocation.status;
-    return this.account.now() < invocation.startAt ? 'Pending' : 'InProgress';
+    return this.ctx.clock.now() < invocation.startAt ? 'Pending' : 'InProgress';
   }
 
   private documentKind(name: string): 'join' | 'refresh' | 'groupChange' | 'listMembers' {
-    const { documents } = this.account;
+    const { documents } = this.ctx;
     if (name === JOIN_DOCUMENT) return 'join';
     if (name === documents.refreshWindows || name === documents.refreshLinux) return 'refresh';
     if (name === documents.groupChange) return 'groupChange';
@@ -187,8 +188,8 @@ export class Ssm {
   }
 
   private start(command: SimCommand, instance: SimInstance): void {
-    const { account } = this;
-    const execution = execute(account, command, instance);
+    const { ctx } = this;
+    const execution = ctx.execute(command, instance);
     const startAt = command.requestedAt + timings.commandStart;
     const endAt =
       execution.duration === undefined ? command.requestedAt + command.timeoutSeconds : startAt + execution.duration;
@@ -203,18 +204,18 @@ export class Ssm {
       endAt,
     };
     command.invocations.set(instance.instanceId, invocation);
-    account.observe(
+    ctx.observe(
       instance.management ? undefined : instance.instanceId,
       'command',
       `${command.documentName} sent (${command.commandId.slice(0, 8)})`,
     );
-    account.scheduler.at(endAt, `command ${command.commandId} on ${instance.instanceId}`, () => {
+    ctx.clock.at(endAt, `command ${command.commandId} on ${instance.instanceId}`, () => {
       // A host that died meanwhile never reports and its document's effects never land.
       const gone = instance.state === 'terminated';
       const outcome = execution.duration === undefined || gone ? timedOut : execution.finish();
       Object.assign(invocation, { ...outcome, error: outcome.error ?? '' });
-      account.journal.executions.push({
-        at: account.now(),
+      ctx.journal.executions.push({
+        at: ctx.clock.now(),
         commandId: command.commandId,
         documentName: command.documentName,
         targetInstanceId: instance.instanceId,
@@ -224,15 +225,13 @@ export class Ssm {
         ran: outcome !== timedOut,
         output: outcome.output,
       });
-      account.observe(
+      ctx.observe(
         instance.management ? undefined : instance.instanceId,
         'command',
         `${command.documentName} ${outcome.status}`,
       );
-      const event = commandStatusEvent(account.eventContext(), command, instance.instanceId, outcome.status);
-      account.deliverEvent('commandStatus', `status event ${command.commandId}`, () =>
-        account.targets.commandStatus(event),
-      );
+      const event = commandStatusEvent(ctx.events.context(), command, instance.instanceId, outcome.status);
+      ctx.events.deliver('commandStatus', `status event ${command.commandId}`, () => ctx.commandStatusTarget(event));
     });
   }
 }

@@ -8,7 +8,7 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-secrets-manager';
 import { awsError } from '../aws-errors';
-import type { Account } from './account';
+import type { StorageContext } from './context';
 
 /** A GetObject Body with the SDK's stream mixin methods. */
 function body(text: string) {
@@ -24,11 +24,11 @@ export class Storage {
   /** SecretString of secrets, by ARN, when a test gives them one: gmsa-ready must never read it. */
   readonly secretValues = new Map<string, string>();
 
-  constructor(private readonly account: Account) {}
+  constructor(private readonly ctx: StorageContext) {}
 
   getObject(input: GetObjectCommandInput) {
     const arn = `arn:aws:s3:::${input.Bucket}/${input.Key}`;
-    const value = this.account.world.credentialSpecs[arn];
+    const value = this.ctx.world.credentialSpecs[arn];
     if (value === undefined) throw awsError(NoSuchKey, 'NoSuchKey', 'The specified key does not exist.');
     const text = typeof value === 'string' ? value : JSON.stringify(value);
     return { Body: body(text), ContentLength: Buffer.byteLength(text), ContentType: 'application/json' };
@@ -46,7 +46,7 @@ export class Storage {
   }
 
   private secretArn(id = ''): string {
-    const arn = this.account.world.secrets.find((s) => s === id || s.split(':secret:')[1]?.startsWith(id));
+    const arn = this.ctx.world.secrets.find((s) => s === id || s.split(':secret:')[1]?.startsWith(id));
     if (!arn)
       throw awsError(
         ResourceNotFoundException,
