@@ -3,6 +3,8 @@ import { intakeCommandStatusEvent } from '../lib/engine/intake';
 import { initAtColdStart, lambda } from '../lib/handler';
 import { workflowRuntime } from '../lib/runtime';
 
-initAtColdStart(workflowRuntime);
+const runtime = () => workflowRuntime('commandStatus');
 
-export const handler = lambda(async (event: unknown) => intakeCommandStatusEvent(workflowRuntime(), event));
+initAtColdStart(runtime);
+
+export const handler = lambda(async (event: unknown) => intakeCommandStatusEvent(runtime(), event));

@@ -4,6 +4,8 @@ import { handleWakeMessages } from '../lib/engine/wake';
 import { initAtColdStart, lambda } from '../lib/handler';
 import { workflowRuntime } from '../lib/runtime';
 
-initAtColdStart(workflowRuntime);
+const runtime = () => workflowRuntime('continue');
 
-export const handler = lambda(async (event: SQSEvent) => handleWakeMessages(workflowRuntime(), event));
+initAtColdStart(runtime);
+
+export const handler = lambda(async (event: SQSEvent) => handleWakeMessages(runtime(), event));

@@ -1,12 +1,13 @@
-// SQS directory queue → batched AD group changes on the fleets' management hosts.
+// SQS directory queue → batched AD group changes and member listings on the fleets' management hosts.
 import type { SQSEvent } from 'aws-lambda';
 import { handleGroupChanges } from '../lib/directory/process';
 import { initAtColdStart, lambda } from '../lib/handler';
-import { workflowRuntime } from '../lib/runtime';
+import { directoryRuntime } from '../lib/runtime';
 
-initAtColdStart(workflowRuntime);
+initAtColdStart(directoryRuntime);
 
 export const handler = lambda(async (event: SQSEvent) => {
-  const runtime = workflowRuntime();
-  return handleGroupChanges({ ...runtime, groupChangeDocument: runtime.env.groupChangeDocument }, event);
+  const runtime = directoryRuntime();
+  const { groupChangeDocument, listMembersDocument } = runtime.env;
+  return handleGroupChanges({ ...runtime, groupChangeDocument, listMembersDocument }, event);
 });

@@ -3,6 +3,8 @@ import { intakeLifecycleEvent } from '../lib/engine/intake';
 import { initAtColdStart, lambda } from '../lib/handler';
 import { workflowRuntime } from '../lib/runtime';
 
-initAtColdStart(workflowRuntime);
+const runtime = () => workflowRuntime('lifecycle');
 
-export const handler = lambda(async (event: unknown) => intakeLifecycleEvent(workflowRuntime(), event));
+initAtColdStart(runtime);
+
+export const handler = lambda(async (event: unknown) => intakeLifecycleEvent(runtime(), event));

@@ -1,5 +1,6 @@
 // What a workflow handler needs, built once per cold start from the environment: the validated config,
-// the store, the AWS effector with its clients, telemetry. A bad config fails here, loudly, with its path.
+// the store, the AWS effector with the clients its function's capabilities need (lib/capabilities.ts),
+// telemetry. A bad config fails here, loudly, with its path.
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
@@ -7,17 +8,21 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { clientConfig } from './aws/client-config';
 import { createAwsEffector } from './aws/effector';
+import { createHandOn } from './aws/hand-on';
 import { JOIN_DOCUMENT } from './aws/ssm';
+import { FUNCTION_CAPABILITIES } from './capabilities';
 import { now } from './clock';
 import { ConfigError, parseConfig } from './config/load';
 import type { InspectEffect } from './credspec';
 import type { EngineDeps } from './engine/engine';
+import type { FunctionKey } from './infra/names';
 import { createDocumentClient, createDynamoStore } from './store/dynamo';
 import { logger, powertoolsTelemetry } from './telemetry';
 import type { CredSpecCheck } from './workflow/types';
 
 export interface WorkflowRuntime extends EngineDeps {
   ssm: SSMClient;
+  sqs: SQSClient;
   env: WorkflowEnv;
 }
 
@@ -90,33 +95,18 @@ function lazyCredSpecChecker(ssm: SSMClient, ecs: ECSClient): (effect: InspectEf
   };
 }
 
-let cached: WorkflowRuntime | undefined;
+/** The functions that drive hosts through the workflow: they hold the same capabilities (lib/capabilities.ts). */
+export type WorkerKey = 'lifecycle' | 'commandStatus' | 'continue' | 'reconciler';
 
-export function workflowRuntime(): WorkflowRuntime {
-  if (cached) return cached;
-  const env = readEnv();
-  const config = readConfig();
-  const ssm = new SSMClient(clientConfig);
-  const ecs = new ECSClient(clientConfig);
-  const credSpecs = lazyCredSpecChecker(ssm, ecs);
-  const effector = createAwsEffector({
-    ssm,
-    ecs,
-    autoScaling: new AutoScalingClient(clientConfig),
-    sqs: new SQSClient(clientConfig),
-    tagging: new ResourceGroupsTaggingAPIClient(clientConfig),
-    credSpecs,
-    env,
-    warn: (message, fields) => logger.warn(message, fields),
-  });
-  const store = createDynamoStore({
-    client: createDocumentClient(process.env.GMSA_READY_DYNAMODB_ENDPOINT, clientConfig),
-    tableName: env.tableName,
-  });
-  cached = {
-    config,
-    store,
-    effector,
+const cached = new Map<FunctionKey, WorkflowRuntime>();
+
+function engineBasics(env: WorkflowEnv) {
+  return {
+    config: readConfig(),
+    store: createDynamoStore({
+      client: createDocumentClient(process.env.GMSA_READY_DYNAMODB_ENDPOINT, clientConfig),
+      tableName: env.tableName,
+    }),
     telemetry: powertoolsTelemetry(),
     now,
     documents: {
@@ -124,13 +114,55 @@ export function workflowRuntime(): WorkflowRuntime {
       refreshWindows: env.refreshWindowsDocument,
       refreshLinux: env.refreshLinuxDocument,
     },
+  };
+}
+
+/** A worker's runtime: its effector performs every workflow effect, with the clients its capabilities need. */
+export function workflowRuntime(key: WorkerKey): WorkflowRuntime {
+  const hit = cached.get(key);
+  if (hit) return hit;
+  const env = readEnv();
+  const ssm = new SSMClient(clientConfig);
+  const ecs = new ECSClient(clientConfig);
+  const sqs = new SQSClient(clientConfig);
+  const effector = createAwsEffector(FUNCTION_CAPABILITIES[key], {
     ssm,
+    ecs,
+    autoScaling: new AutoScalingClient(clientConfig),
+    sqs,
+    tagging: new ResourceGroupsTaggingAPIClient(clientConfig),
+    credSpecs: lazyCredSpecChecker(ssm, ecs),
+    env,
+    warn: (message: string, fields: Record<string, unknown>) => logger.warn(message, fields),
+  });
+  const runtime = { ...engineBasics(env), effector, ssm, sqs, env };
+  cached.set(key, runtime);
+  return runtime;
+}
+
+/**
+ * The directory function's runtime: SSM for the management hosts, SQS for what it may not do itself. Every
+ * other effect its records ask for is handed on to the wake queue (its role cannot reach a fleet host).
+ */
+export function directoryRuntime(): WorkflowRuntime {
+  const hit = cached.get('directory');
+  if (hit) return hit;
+  const env = readEnv();
+  const capabilities = FUNCTION_CAPABILITIES.directory;
+  const sqs = new SQSClient(clientConfig);
+  const runtime = {
+    ...engineBasics(env),
+    effector: createAwsEffector(capabilities, { sqs, env }),
+    handOn: createHandOn(capabilities, sqs, env.wakeQueueUrl),
+    ssm: new SSMClient(clientConfig),
+    sqs,
     env,
   };
-  return cached;
+  cached.set('directory', runtime);
+  return runtime;
 }
 
 /** Forgets the cold-start state, as a new Lambda container would (sandbox runs several worlds in one process). */
 export function resetRuntime(): void {
-  cached = undefined;
+  cached.clear();
 }

@@ -1,10 +1,12 @@
-// The Effector port over AWS: one effect in, one SDK conversation, one signal out.
-// Clients come in through deps so each handler constructs (and bundles) only the ones it uses.
+// The Effector port over AWS: one effect in, one SDK conversation, one signal out. It is typed by
+// capability (lib/capabilities.ts): a function's effector performs only the effects its capabilities name,
+// and needs exactly their clients, so a missing client is a compile error rather than a runtime surprise.
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SSMClient } from '@aws-sdk/client-ssm';
+import { type AwsEffectType, type Capability, EFFECT_CAPABILITY, type EffectCapability } from '../capabilities';
 import type { Effector } from '../engine/ports';
 import type { CredSpecCheck, Effect, Signal } from '../workflow/types';
 import { completeLifecycleAction, recordHeartbeat } from './autoscaling';
@@ -15,119 +17,123 @@ import { enqueueGroupChange, wake } from './sqs';
 import { describeAgent, findCommands, getCommandInvocation, JOIN_DOCUMENT, sendCommand } from './ssm';
 import { instanceArn, tagInstance } from './tags';
 
-export interface AwsEnv {
-  region?: string;
-  accountId?: string;
-  wakeQueueUrl?: string;
-  directoryQueueUrl?: string;
-  refreshWindowsDocument?: string;
-  refreshLinuxDocument?: string;
-  groupChangeDocument?: string;
+interface RefreshDocuments {
+  refreshWindowsDocument: string;
+  refreshLinuxDocument: string;
 }
 
-export interface AwsEffectorDeps {
-  ssm?: SSMClient;
-  ecs?: ECSClient;
-  autoScaling?: AutoScalingClient;
-  sqs?: SQSClient;
-  tagging?: ResourceGroupsTaggingAPIClient;
-  /** Checks the credential specs an inspect effect names (lib/credspec). */
-  credSpecs?: (effect: EffectOf<'inspect'>) => Promise<CredSpecCheck[]>;
-  env: AwsEnv;
-  /** Receives best-effort failures (tags) that produce no signal. */
-  warn?: (message: string, fields: Record<string, unknown>) => void;
+/** What each effect-performing capability needs; a function's effector needs the intersection for its capabilities. */
+export interface CapabilityDeps {
+  runCommandStatus: { ssm: SSMClient; env: RefreshDocuments & { groupChangeDocument: string } };
+  hostCommands: { ssm: SSMClient; env: RefreshDocuments };
+  enqueue: { sqs: SQSClient; env: { wakeQueueUrl: string; directoryQueueUrl: string } };
+  containers: { ecs: ECSClient };
+  /** `credSpecs` checks the credential specs an inspect effect names (lib/credspec). */
+  verify: { ecs: ECSClient; credSpecs: (effect: EffectOf<'inspect'>) => Promise<CredSpecCheck[]> };
+  lifecycleActions: { autoScaling: AutoScalingClient };
+  /** `warn` receives best-effort failures (tags) that produce no signal. */
+  tags: {
+    tagging: ResourceGroupsTaggingAPIClient;
+    env: { region: string; accountId: string };
+    warn?: (message: string, fields: Record<string, unknown>) => void;
+  };
 }
 
-export function createAwsEffector(deps: AwsEffectorDeps): Effector {
-  const { env } = deps;
+type Intersection<U> = (U extends unknown ? (arg: U) => void : never) extends (arg: infer I) => void ? I : never;
 
-  /** A dependency missing when its effect arrives is a wiring bug, not an AWS failure: throw. */
-  function need<T>(value: T | undefined, name: string, effect: Effect): T {
-    if (value === undefined || value === '') throw new Error(`AWS effector: ${name} is required for ${effect.type}`);
-    return value;
+/** The clients and settings a function with capabilities C must supply (nothing for capabilities without effects). */
+export type EffectorDeps<C extends Capability> = Intersection<CapabilityDeps[C & EffectCapability]>;
+
+type Perform<T extends AwsEffectType> = (effect: EffectOf<T>) => Promise<Outcome | undefined>;
+type PerformersOf<K extends EffectCapability> = {
+  [T in AwsEffectType as (typeof EFFECT_CAPABILITY)[T] extends K ? T : never]: Perform<T>;
+};
+
+/** The document a command of this purpose runs: the join, the platform's refresh, or the group change. */
+function documentFor(
+  effect: EffectOf<'sendCommand'> | EffectOf<'findCommand'>,
+  env: RefreshDocuments & { groupChangeDocument?: string },
+): string {
+  if (effect.purpose === 'join') return JOIN_DOCUMENT;
+  if (effect.purpose === 'refresh')
+    return effect.platform === 'windows' ? env.refreshWindowsDocument : env.refreshLinuxDocument;
+  if (!env.groupChangeDocument) throw new Error(`AWS effector: no document for ${effect.purpose}`);
+  return env.groupChangeDocument;
+}
+
+/** Tags are best effort: failures go to `warn`, never into the workflow. */
+async function tag(deps: CapabilityDeps['tags'], effect: EffectOf<'tag'>): Promise<undefined> {
+  const arn = instanceArn(deps.env.region, deps.env.accountId, effect.instanceId);
+  try {
+    const failures = await tagInstance(deps.tagging, arn, effect);
+    if (failures.length > 0) deps.warn?.('tagging the instance failed', { instanceId: effect.instanceId, failures });
+  } catch (error) {
+    if (!isAwsError(error)) throw error;
+    deps.warn?.('tagging the instance failed', { instanceId: effect.instanceId, error: describeError(error) });
   }
+  return undefined;
+}
 
-  /** The document a command of this purpose runs: the join, the platform's refresh, or the group change. */
-  function documentFor(effect: EffectOf<'sendCommand'> | EffectOf<'findCommand'>): string {
-    if (effect.purpose === 'join') return JOIN_DOCUMENT;
-    if (effect.purpose === 'refresh')
-      return effect.platform === 'windows'
-        ? need(env.refreshWindowsDocument, 'env.refreshWindowsDocument', effect)
-        : need(env.refreshLinuxDocument, 'env.refreshLinuxDocument', effect);
-    return need(env.groupChangeDocument, 'env.groupChangeDocument', effect);
-  }
+const PERFORMERS: { [K in EffectCapability]: (deps: CapabilityDeps[K]) => PerformersOf<K> } = {
+  runCommandStatus: ({ ssm, env }) => ({
+    describeAgent: (effect) => describeAgent(ssm, effect),
+    getCommandInvocation: (effect) => getCommandInvocation(ssm, effect),
+    findCommand: (effect) => findCommands(ssm, effect, documentFor(effect, env)),
+  }),
+  hostCommands: ({ ssm, env }) => ({
+    sendCommand: (effect) => sendCommand(ssm, effect, documentFor(effect, env)),
+  }),
+  enqueue: ({ sqs, env }) => ({
+    enqueueGroupChange: (effect) => enqueueGroupChange(sqs, env.directoryQueueUrl, effect),
+    wake: async (effect) => {
+      await wake(sqs, env.wakeQueueUrl, effect);
+      return undefined;
+    },
+  }),
+  containers: ({ ecs }) => ({
+    putReadyAttribute: (effect) => putReadyAttribute(ecs, effect),
+    deleteReadyAttribute: (effect) => deleteReadyAttribute(ecs, effect),
+    drain: (effect) => drain(ecs, effect),
+    inspectDrain: (effect) => inspectDrain(ecs, effect),
+  }),
+  verify: ({ ecs, credSpecs }) => ({
+    inspect: async (effect) => {
+      const [containerInstance, credentialSpecs] = await Promise.all([
+        findContainerInstance(ecs, effect.cluster, effect.instanceId),
+        credSpecs(effect),
+      ]);
+      return { type: 'inspected', containerInstance, credentialSpecs };
+    },
+  }),
+  lifecycleActions: ({ autoScaling }) => ({
+    completeLifecycleAction: (effect) => completeLifecycleAction(autoScaling, effect),
+    recordHeartbeat: (effect) => recordHeartbeat(autoScaling, effect),
+  }),
+  tags: (deps) => ({ tag: (effect) => tag(deps, effect) }),
+};
 
-  async function inspect(effect: EffectOf<'inspect'>): Promise<Outcome> {
-    const ecs = need(deps.ecs, 'ecs client', effect);
-    const credSpecs = need(deps.credSpecs, 'credSpecs', effect);
-    const [containerInstance, credentialSpecs] = await Promise.all([
-      findContainerInstance(ecs, effect.cluster, effect.instanceId),
-      credSpecs(effect),
-    ]);
-    return { type: 'inspected', containerInstance, credentialSpecs };
-  }
+const hasPerformers = (capability: Capability): capability is EffectCapability => capability in PERFORMERS;
 
-  /** Tags are best effort: failures go to `warn`, never into the workflow. */
-  async function tag(effect: EffectOf<'tag'>): Promise<undefined> {
-    const tagging = need(deps.tagging, 'tagging client', effect);
-    const arn = instanceArn(
-      need(env.region, 'env.region', effect),
-      need(env.accountId, 'env.accountId', effect),
-      effect.instanceId,
-    );
-    try {
-      const failures = await tagInstance(tagging, arn, effect);
-      if (failures.length > 0) deps.warn?.('tagging the instance failed', { instanceId: effect.instanceId, failures });
-    } catch (error) {
-      if (!isAwsError(error)) throw error;
-      deps.warn?.('tagging the instance failed', { instanceId: effect.instanceId, error: describeError(error) });
-    }
-    return undefined;
-  }
-
-  async function perform(effect: Effect): Promise<Outcome | undefined> {
-    switch (effect.type) {
-      case 'describeAgent':
-        return describeAgent(need(deps.ssm, 'ssm client', effect), effect);
-      case 'sendCommand':
-        return sendCommand(need(deps.ssm, 'ssm client', effect), effect, documentFor(effect));
-      case 'getCommandInvocation':
-        return getCommandInvocation(need(deps.ssm, 'ssm client', effect), effect);
-      case 'findCommand':
-        return findCommands(need(deps.ssm, 'ssm client', effect), effect, documentFor(effect));
-      case 'enqueueGroupChange':
-        return enqueueGroupChange(
-          need(deps.sqs, 'sqs client', effect),
-          need(env.directoryQueueUrl, 'env.directoryQueueUrl', effect),
-          effect,
-        );
-      case 'wake':
-        await wake(need(deps.sqs, 'sqs client', effect), need(env.wakeQueueUrl, 'env.wakeQueueUrl', effect), effect);
-        return undefined;
-      case 'inspect':
-        return inspect(effect);
-      case 'putReadyAttribute':
-        return putReadyAttribute(need(deps.ecs, 'ecs client', effect), effect);
-      case 'deleteReadyAttribute':
-        return deleteReadyAttribute(need(deps.ecs, 'ecs client', effect), effect);
-      case 'drain':
-        return drain(need(deps.ecs, 'ecs client', effect), effect);
-      case 'inspectDrain':
-        return inspectDrain(need(deps.ecs, 'ecs client', effect), effect);
-      case 'completeLifecycleAction':
-        return completeLifecycleAction(need(deps.autoScaling, 'autoScaling client', effect), effect);
-      case 'recordHeartbeat':
-        return recordHeartbeat(need(deps.autoScaling, 'autoScaling client', effect), effect);
-      case 'tag':
-        return tag(effect);
-      case 'metric':
-      case 'log':
-        throw new Error(`AWS effector: ${effect.type} effects belong to the engine`);
-    }
+/**
+ * An effector for a function holding `capabilities`. An effect outside them is a wiring bug here: the engine
+ * hands such effects on (HandOn) before they reach the effector.
+ */
+export function createAwsEffector<C extends Capability>(capabilities: readonly C[], deps: EffectorDeps<C>): Effector {
+  const table = new Map<string, (effect: Effect) => Promise<Outcome | undefined>>();
+  for (const capability of capabilities as readonly Capability[]) {
+    if (!hasPerformers(capability)) continue;
+    // The map above pairs each capability with its own deps; `deps` holds all of them (EffectorDeps<C>).
+    const build = PERFORMERS[capability] as (deps: unknown) => Record<string, (effect: Effect) => Promise<Outcome>>;
+    for (const [type, perform] of Object.entries(build(deps))) table.set(type, perform);
   }
 
   return {
     async run(effect, at) {
+      const perform = table.get(effect.type);
+      if (!perform) {
+        const needs = EFFECT_CAPABILITY[effect.type as AwsEffectType] ?? 'the engine';
+        throw new Error(`AWS effector: ${effect.type} needs ${needs}, which this function does not hold`);
+      }
       try {
         const outcome = await perform(effect);
         return outcome && ({ ...outcome, at } as Signal);

@@ -1,5 +1,6 @@
-// SQS: group changes for the directory function, and delayed wake-ups.
+// SQS: group changes and member listings for the directory function, delayed wake-ups and handed-on effects.
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { Effect } from '../workflow/types';
 import type { EffectOf, OutcomeOf } from './outcome';
 
 /** SQS DelaySeconds range. */
@@ -27,5 +28,22 @@ export async function wake(sqs: SQSClient, queueUrl: string, effect: EffectOf<'w
       MessageBody: JSON.stringify({ instanceId: effect.instanceId }),
       DelaySeconds: delaySeconds(effect.delaySeconds),
     }),
+  );
+}
+
+/** An effect this function may not perform, for the function that may (lib/engine/wake.ts reads it). */
+export async function handOnEffect(
+  sqs: SQSClient,
+  queueUrl: string,
+  instanceId: string,
+  effect: Effect,
+): Promise<void> {
+  await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ instanceId, effect }) }));
+}
+
+/** Asks the directory function to list a fleet's host group on its management host. */
+export async function requestMemberListing(sqs: SQSClient, queueUrl: string, fleet: string): Promise<void> {
+  await sqs.send(
+    new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ request: 'list-members', fleet }) }),
   );
 }

@@ -1,12 +1,16 @@
-// The directory function's work: guard each queued change, batch them, send one GroupChange command per
-// batch on the management host, index it, and tell every host in the batch which command carries it.
+// The directory function's work, the only one whose role reaches the management hosts: guard each queued
+// change, batch them, send one GroupChange command per batch on the management host, index it, and tell
+// every host in the batch which command carries it; send the member listings the reconciler asks for.
 import { randomUUID } from 'node:crypto';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { SQSEvent } from 'aws-lambda';
+import * as z from 'zod';
 import { classify, describeError, isAwsError } from '../aws/errors';
 import { sendManagementCommand } from '../aws/ssm';
+import { patterns } from '../config/patterns';
 import { deliver, type EngineDeps } from '../engine/engine';
 import { type BatchResult, parseMessages } from '../engine/queue';
+import { sendMemberListing } from '../engine/scavenge';
 import type { GroupChange } from '../workflow/types';
 import { type Batch, groupChangeParameters, groupChangeSchema, planBatches } from './batch';
 import { checkChange } from './guard';
@@ -14,11 +18,38 @@ import { checkChange } from './guard';
 export interface DirectoryDeps extends EngineDeps {
   ssm: SSMClient;
   groupChangeDocument: string;
+  listMembersDocument: string;
+}
+
+/** The reconciler's request to list a fleet's host group (lib/engine/scavenge.ts). */
+const listingSchema = z.object({
+  request: z.literal('list-members'),
+  fleet: z.string().regex(patterns.fleetName, 'must be a fleet name'),
+});
+
+/** Listing requests name a `request`; everything else must be a group change (and fails as one, by field). */
+function split(event: SQSEvent): { listings: SQSEvent; changes: SQSEvent } {
+  const isListing = (body: string) => {
+    try {
+      return (JSON.parse(body) as { request?: unknown } | null)?.request !== undefined;
+    } catch {
+      return false;
+    }
+  };
+  const records = event.Records ?? [];
+  return {
+    listings: { Records: records.filter((r) => isListing(r.body)) },
+    changes: { Records: records.filter((r) => !isListing(r.body)) },
+  };
 }
 
 export async function handleGroupChanges(deps: DirectoryDeps, event: SQSEvent): Promise<BatchResult> {
   const accepted: { change: GroupChange; ref: string }[] = [];
-  for (const { message, body } of parseMessages(event, groupChangeSchema, deps.telemetry, 'directory')) {
+  const failures: BatchResult['batchItemFailures'] = [];
+  const { listings, changes } = split(event);
+  for (const { message, body } of parseMessages(listings, listingSchema, deps.telemetry, 'directory'))
+    if (await listMembers(deps, body.fleet)) failures.push({ itemIdentifier: message.messageId });
+  for (const { message, body } of parseMessages(changes, groupChangeSchema, deps.telemetry, 'directory')) {
     const verdict = checkChange(deps.config, await deps.store.get(body.instanceId), body);
     if (verdict.ok && (await claim(deps, body))) accepted.push({ change: body, ref: message.messageId });
     else if (verdict.ok)
@@ -35,12 +66,24 @@ export async function handleGroupChanges(deps: DirectoryDeps, event: SQSEvent): 
       });
     }
   }
-  const failures: BatchResult['batchItemFailures'] = [];
   for (const batch of planBatches(accepted)) {
     const retry = await sendBatch(deps, batch);
     if (retry) failures.push(...batch.items.map((item) => ({ itemIdentifier: item.ref })));
   }
   return { batchItemFailures: failures };
+}
+
+/** Returns true when the request should come back from SQS (a transient failure). */
+async function listMembers(deps: DirectoryDeps, fleet: string): Promise<boolean> {
+  try {
+    await sendMemberListing(deps, deps.ssm, deps.listMembersDocument, fleet);
+    return false;
+  } catch (error) {
+    if (!isAwsError(error)) throw error;
+    // The next scavenge interval asks again: a listing is never urgent.
+    deps.telemetry.log('warn', 'could not list host group members', { fleet, error: describeError(error) });
+    return classify(error) === 'retryable';
+  }
 }
 
 /** Asks the host's record for the right to send its change: SQS may hand duplicates to two invocations at once. */

@@ -5,7 +5,7 @@ import { fleetByName } from '../config/load';
 import type { Config, Fleet } from '../config/schema';
 import { decide } from '../workflow/decide';
 import type { Effect, HostRecord, MetricDatum, Signal } from '../workflow/types';
-import { type CommandRef, type Effector, type Store, VersionConflictError } from './ports';
+import { type CommandRef, type Effector, type HandOn, type Store, VersionConflictError } from './ports';
 
 export interface Telemetry {
   metric(datum: MetricDatum): void;
@@ -20,6 +20,8 @@ export interface EngineDeps {
   now: () => number;
   /** Document names, for the command index. */
   documents: { join: string; refreshWindows: string; refreshLinux: string };
+  /** Effects this function may not perform go here (absent: it performs every effect). */
+  handOn?: HandOn;
 }
 
 const MAX_RACES = 5;
@@ -83,6 +85,15 @@ async function decideAndStore(
   throw new Error(`record ${instanceId} kept changing under ${MAX_RACES} attempts; the event will be retried`);
 }
 
+/**
+ * Performs an effect another function handed on (it may not perform it) and delivers its outcome to the
+ * host's record, as that function's own loop would have.
+ */
+export async function performHandedOn(deps: EngineDeps, instanceId: string, effect: Effect): Promise<void> {
+  const outcome = await perform(deps, instanceId, effect);
+  if (outcome) await deliver(deps, instanceId, outcome);
+}
+
 async function perform(deps: EngineDeps, instanceId: string, effect: Effect): Promise<Signal | undefined> {
   if (effect.type === 'metric') {
     deps.telemetry.metric(effect.datum);
@@ -92,6 +103,7 @@ async function perform(deps: EngineDeps, instanceId: string, effect: Effect): Pr
     deps.telemetry.log(effect.level, effect.message, effect.fields);
     return undefined;
   }
+  if (deps.handOn && !deps.handOn.performs(effect.type)) return deps.handOn.send(instanceId, effect, deps.now());
   const outcome = await deps.effector.run(effect, deps.now());
   if (effect.type === 'sendCommand' && outcome?.type === 'commandSent') {
     await deps.store.putCommand(commandRef(deps, instanceId, effect, outcome.commandId, outcome.at));

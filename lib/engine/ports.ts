@@ -1,6 +1,6 @@
 // The two ports of the shell: where records live and how effects reach AWS. The engine depends on
 // these interfaces only, so the sandbox and the tests can supply their own.
-import type { Effect, HostRecord, Signal, Status } from '../workflow/types';
+import type { Effect, EffectType, HostRecord, Signal, Status } from '../workflow/types';
 
 /** A Run Command gmsa-ready sent, so a status event (which names only the command and one instance) finds its records. */
 export interface CommandRef {
@@ -44,4 +44,15 @@ export interface Store {
 export interface Effector {
   /** Performs one effect; returns the signal it produced (undefined for fire-and-forget effects). Never throws for AWS errors: it classifies them into a `failed` signal. */
   run(effect: Effect, at: number): Promise<Signal | undefined>;
+}
+
+/**
+ * How a function passes on the effects its role may not perform (lib/capabilities.ts): on the wake queue to
+ * the function that may, which performs the effect and hands its outcome to the host's record.
+ */
+export interface HandOn {
+  /** True when this function performs effects of this type itself. */
+  performs(type: EffectType): boolean;
+  /** Queues the effect; never throws for AWS errors: it classifies them into a `failed` signal, as Effector.run does. */
+  send(instanceId: string, effect: Effect, at: number): Promise<Signal | undefined>;
 }

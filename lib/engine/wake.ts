@@ -1,18 +1,31 @@
-// Delayed continuation: a wake message (SQS DelaySeconds) becomes a tick for one host. This is how a
-// step waits without sleeping in Lambda.
+// The wake queue: a plain message becomes a tick for one host (how a step waits without sleeping in Lambda);
+// a message carrying an effect is one another function's role may not perform (lib/capabilities.ts), performed
+// here and answered to the host's record.
 import type { SQSEvent } from 'aws-lambda';
 import * as z from 'zod';
+import { EFFECT_CAPABILITY } from '../capabilities';
 import { patterns } from '../config/patterns';
-import { deliver, type EngineDeps } from './engine';
+import type { Effect } from '../workflow/types';
+import { deliver, type EngineDeps, performHandedOn } from './engine';
 import { type BatchResult, parseMessages } from './queue';
 
-const wakeSchema = z.object({ instanceId: z.string().regex(patterns.instanceId, 'must be an EC2 instance id') });
+const AWS_EFFECTS = Object.keys(EFFECT_CAPABILITY) as [
+  keyof typeof EFFECT_CAPABILITY,
+  ...(keyof typeof EFFECT_CAPABILITY)[],
+];
+
+const wakeSchema = z.object({
+  instanceId: z.string().regex(patterns.instanceId, 'must be an EC2 instance id'),
+  // Only the stack's own roles may send to this queue; the effect was decided by the core in another function.
+  effect: z.looseObject({ type: z.enum(AWS_EFFECTS, 'must be an AWS effect type') }).optional(),
+});
 
 export async function handleWakeMessages(deps: EngineDeps, event: SQSEvent): Promise<BatchResult> {
   const failures: BatchResult['batchItemFailures'] = [];
   for (const { message, body } of parseMessages(event, wakeSchema, deps.telemetry)) {
     try {
-      await deliver(deps, body.instanceId, { type: 'tick', at: deps.now(), wake: true });
+      if (body.effect) await performHandedOn(deps, body.instanceId, body.effect as Effect);
+      else await deliver(deps, body.instanceId, { type: 'tick', at: deps.now(), wake: true });
     } catch (error) {
       deps.telemetry.log('warn', 'wake failed; SQS will redeliver', {
         instanceId: body.instanceId,

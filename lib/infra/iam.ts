@@ -1,6 +1,8 @@
-// Per-function IAM roles, least privilege: each function may call only what its part of the workflow
-// calls, on the fleets' own resources. Resource "*" appears only for actions that have no resource-level
-// permissions (noted where used); test/infra checks the rendered template against these rules.
+// Per-function IAM roles, least privilege, derived from the capability map (lib/capabilities.ts): a role is
+// its function's trigger plus the statements of each capability it holds, on the fleets' own resources.
+// Resource "*" appears only for actions that have no resource-level permissions (noted where used).
+// test/infra evaluates the packaged template with an IAM policy simulator (iam-simulate.test.ts).
+import { type Capability, FUNCTION_CAPABILITIES } from '../capabilities';
 import type { Config } from '../config/schema';
 import { type CfnValue, getAtt, regionalArn, sub } from './cfn';
 import { DOCUMENTS, FUNCTIONS, type FunctionKey, IDS, JOIN_DOCUMENT, logGroupName, type StageNames } from './names';
@@ -57,8 +59,12 @@ function tracing(): Statement[] {
   return allow('Tracing', ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], '*');
 }
 
+/** Records and the command index in the table; Query also on its indexes (byStatus). */
 function table(actions: string[]): Statement[] {
-  return allow('Table', actions, [getAtt(IDS.table), sub(`\${${IDS.table}.Arn}/index/*`)]);
+  return [
+    ...allow('Table', actions, [getAtt(IDS.table)]),
+    ...allow('TableIndexes', ['dynamodb:Query'], [sub(`\${${IDS.table}.Arn}/index/*`)]),
+  ];
 }
 
 function receiveFrom(queueId: string): Statement[] {
@@ -93,11 +99,19 @@ function sendCommandToHosts(config: Config): Statement[] {
   ];
 }
 
-/** A project document on the management hosts (group changes, member listing). */
-function sendCommandToManagementHosts(Sid: string, document: keyof typeof DOCUMENTS, config: Config): Statement[] {
+/**
+ * The project's management-host documents, on the management hosts only. No role that holds this also holds
+ * hostCommands: IAM authorizes SendCommand's document and instance separately (aws-facts.md #19), so a role
+ * with both could send a fleet document to a management host, or GroupChange to a fleet host.
+ */
+function sendCommandToManagementHosts(config: Config): Statement[] {
   const hosts = managementInstanceArns(config);
   if (hosts.length === 0) return [];
-  return allow(Sid, ['ssm:SendCommand'], [documentArn(document), ...hosts]);
+  return allow(
+    'ManagementHostDocuments',
+    ['ssm:SendCommand'],
+    [documentArn('groupChange'), documentArn('listMembers'), ...hosts],
+  );
 }
 
 function commandStatus(): Statement[] {
@@ -123,8 +137,11 @@ function credentialSpecs(config: Config): Statement[] {
       ['s3:GetObject'],
       arns.filter((arn) => arn.includes(':s3:::')),
     ),
-    // Domainless credspecs name a Secrets Manager secret: verify checks it exists, never reads its value.
-    ...allow('DomainlessSecrets', ['secretsmanager:DescribeSecret'], [regionalArn('secretsmanager', 'secret:*')]),
+    // Domainless credspecs name a Secrets Manager secret: verify checks it exists, never reads its value. The
+    // secret is named inside the spec, not in the config, so any secret of this account and Region.
+    ...(config.fleets.some((fleet) => fleet.mode === 'domainless')
+      ? allow('DomainlessSecrets', ['secretsmanager:DescribeSecret'], [regionalArn('secretsmanager', 'secret:*')])
+      : []),
     // Verify asks IAM whether a fleet's task execution role may read its specs.
     ...allow(
       'CheckTaskExecutionRoles',
@@ -153,27 +170,44 @@ function credentialSpecDiscovery(config: Config): Statement[] {
   ];
 }
 
-function ecs(config: Config): Statement[] {
-  const clusters = unique(config.fleets.map((fleet) => fleet.cluster));
-  // Cluster-scoped: the cluster itself, its container instances and its tasks. Which of the three an action
-  // is authorized on differs per action; all three ARNs name only the fleets' clusters.
-  return allow(
-    'FleetClusters',
-    [
-      'ecs:ListContainerInstances',
-      'ecs:DescribeContainerInstances',
-      'ecs:PutAttributes',
-      'ecs:DeleteAttributes',
-      'ecs:UpdateContainerInstancesState',
-      'ecs:ListTasks',
-      'ecs:DescribeTasks',
-    ],
-    clusters.flatMap((cluster) => [
-      regionalArn('ecs', `cluster/${cluster}`),
-      regionalArn('ecs', `container-instance/${cluster}/*`),
-      regionalArn('ecs', `task/${cluster}/*`),
-    ]),
-  );
+const clustersOf = (config: Config) => unique(config.fleets.map((fleet) => fleet.cluster));
+const containerInstances = (config: Config) =>
+  clustersOf(config).map((cluster) => regionalArn('ecs', `container-instance/${cluster}/*`));
+
+/** The ready attribute, draining and the tasks still running, on the fleets' clusters only. */
+function containers(config: Config): Statement[] {
+  const clusters = clustersOf(config);
+  return [
+    // Authorized on the container instance (the ARN names its cluster).
+    ...allow(
+      'FleetContainerInstances',
+      [
+        'ecs:DescribeContainerInstances',
+        'ecs:PutAttributes',
+        'ecs:DeleteAttributes',
+        'ecs:UpdateContainerInstancesState',
+        'ecs:ListTasks',
+      ],
+      containerInstances(config),
+    ),
+    ...allow(
+      'FleetTasks',
+      ['ecs:DescribeTasks'],
+      clusters.map((cluster) => regionalArn('ecs', `task/${cluster}/*`)),
+    ),
+  ];
+}
+
+/** Verify finds the host's container instance (ListContainerInstances is authorized on the cluster). */
+function findContainerInstances(config: Config): Statement[] {
+  return [
+    ...allow(
+      'ListFleetContainerInstances',
+      ['ecs:ListContainerInstances'],
+      clustersOf(config).map((cluster) => regionalArn('ecs', `cluster/${cluster}`)),
+    ),
+    ...allow('DescribeFleetContainerInstances', ['ecs:DescribeContainerInstances'], containerInstances(config)),
+  ];
 }
 
 function lifecycleActions(config: Config): Statement[] {
@@ -198,46 +232,39 @@ function instanceTags(config: Config): Statement[] {
 
 // ------------------------------------------------------------------ roles
 
-/** What every function running the workflow engine may do. */
-function workflow(config: Config): Statement[] {
-  return [
-    ...table(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']),
-    ...sendTo('EnqueueWork', [IDS.wakeQueue, IDS.directoryQueue]),
-    ...sendCommandToHosts(config),
-    ...commandStatus(),
+/** The statements each capability needs: a role holds those of its function's capabilities. */
+const CAPABILITY_STATEMENTS: Record<Capability, (config: Config) => Statement[]> = {
+  records: () => table(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']),
+  readRecords: () => table(['dynamodb:GetItem', 'dynamodb:Query']),
+  runCommandStatus: () => commandStatus(),
+  hostCommands: sendCommandToHosts,
+  managementCommands: sendCommandToManagementHosts,
+  enqueue: () => sendTo('EnqueueWork', [IDS.wakeQueue, IDS.directoryQueue]),
+  containers,
+  verify: (config) => [
+    ...findContainerInstances(config),
     ...credentialSpecs(config),
     ...credentialSpecDiscovery(config),
-    ...ecs(config),
-    ...lifecycleActions(config),
-    ...instanceTags(config),
-  ];
-}
+  ],
+  lifecycleActions,
+  tags: instanceTags,
+  // DescribeInstances has no resource-level permissions.
+  instanceStates: () => allow('FindVanishedHosts', ['ec2:DescribeInstances'], '*'),
+};
 
-function statementsFor(key: FunctionKey, config: Config): Statement[] {
-  switch (key) {
-    case 'lifecycle':
-    case 'commandStatus':
-      return [...workflow(config), ...sendTo('OnFailureDestination', [IDS.intakeFailures])];
-    case 'continue':
-      return [...workflow(config), ...receiveFrom(IDS.wakeQueue)];
-    case 'reconciler':
-      return [
-        ...workflow(config),
-        // DescribeInstances has no resource-level permissions.
-        ...allow('FindVanishedHosts', ['ec2:DescribeInstances'], '*'),
-        ...sendCommandToManagementHosts('ListGroupMembers', 'listMembers', config),
-      ];
-    case 'directory':
-      // It answers each record through the engine (commandSent, or a failure that can end the launch), so it
-      // may perform any workflow effect; it alone may change group membership.
-      return [
-        ...workflow(config),
-        ...receiveFrom(IDS.directoryQueue),
-        ...sendCommandToManagementHosts('ChangeGroupMembership', 'groupChange', config),
-      ];
-    case 'statusPage':
-      return table(['dynamodb:GetItem', 'dynamodb:Query']);
-  }
+/** What invokes each function, where that needs the function's own permission (queues it polls, its destination). */
+const TRIGGERS: Record<FunctionKey, Statement[]> = {
+  lifecycle: sendTo('OnFailureDestination', [IDS.intakeFailures]),
+  commandStatus: sendTo('OnFailureDestination', [IDS.intakeFailures]),
+  continue: receiveFrom(IDS.wakeQueue),
+  directory: receiveFrom(IDS.directoryQueue),
+  reconciler: [],
+  statusPage: [],
+};
+
+export function statementsFor(key: FunctionKey, config: Config): Statement[] {
+  const capabilities: readonly Capability[] = FUNCTION_CAPABILITIES[key];
+  return [...TRIGGERS[key], ...capabilities.flatMap((capability) => CAPABILITY_STATEMENTS[capability](config))];
 }
 
 export function buildRoles(config: Config, names: StageNames): Record<string, unknown> {

@@ -11,7 +11,7 @@ import { createAwsEffector } from '../../lib/aws/effector';
 import { AT, sent } from './helpers';
 
 const autoScaling = mockClient(AutoScalingClient);
-const effector = createAwsEffector({ autoScaling: new AutoScalingClient({}), env: {} });
+const effector = createAwsEffector(['lifecycleActions'], { autoScaling: new AutoScalingClient({}) });
 const token = '87654321-4321-4321-4321-210987654321';
 const action = { autoScalingGroupName: 'ecs-win-a', hookName: 'gmsa-launch', token, instanceId: 'i-0123456789abcdef0' };
 const complete = { type: 'completeLifecycleAction', ...action, result: 'CONTINUE' } as const;

@@ -25,7 +25,7 @@ const checks: CredSpecCheck[] = [
   { source: 'arn:aws:ssm:us-east-1:123456789012:parameter/spec', valid: true, findings: [] },
 ];
 const credSpecs = vi.fn(async () => checks);
-const effector = createAwsEffector({ ecs: new ECSClient({}), credSpecs, env: {} });
+const effector = createAwsEffector(['containers', 'verify'], { ecs: new ECSClient({}), credSpecs });
 
 const registered = {
   containerInstanceArn: arn,

@@ -10,47 +10,52 @@ import { AT, awsError } from './helpers';
 
 const put: Effect = { type: 'putReadyAttribute', cluster: 'c', containerInstanceArn: 'arn', name: 'gmsa-ready' };
 
+const wake: Effect = { type: 'wake', instanceId: 'i-1', delaySeconds: 1 };
+const queues = { wakeQueueUrl: 'https://sqs/wake', directoryQueueUrl: 'https://sqs/directory' };
+
 describe('createAwsEffector', () => {
   it.each([
-    [{ type: 'describeAgent', instanceId: 'i-1' }, /ssm client/],
-    [put, /ecs client/],
-    [{ type: 'wake', instanceId: 'i-1', delaySeconds: 1 }, /sqs client/],
+    [{ type: 'describeAgent', instanceId: 'i-1' }, /describeAgent needs runCommandStatus/],
+    [put, /putReadyAttribute needs containers/],
     [
       { type: 'recordHeartbeat', autoScalingGroupName: 'a', hookName: 'h', token: 't', instanceId: 'i-1' },
-      /autoScaling/,
+      /recordHeartbeat needs lifecycleActions/,
     ],
-    [{ type: 'tag', instanceId: 'i-1', status: 'READY', reason: null }, /tagging client/],
-  ] as [Effect, RegExp][])('throws when the client for %o was not supplied', async (effect, message) => {
-    await expect(createAwsEffector({ env: {} }).run(effect, AT)).rejects.toThrow(message);
+    [{ type: 'tag', instanceId: 'i-1', status: 'READY', reason: null }, /tag needs tags/],
+  ] as [Effect, RegExp][])('refuses %o, outside its capabilities, without calling AWS', async (effect, message) => {
+    const sqs = mockClient(SQSClient);
+    await expect(
+      createAwsEffector(['enqueue'], { sqs: new SQSClient({}), env: queues }).run(effect, AT),
+    ).rejects.toThrow(message);
+    expect(sqs.calls()).toEqual([]);
+    sqs.restore();
   });
 
-  it('throws when a queue URL the effect needs is not configured', async () => {
-    const effector = createAwsEffector({ sqs: new SQSClient({}), env: {} });
-    await expect(effector.run({ type: 'wake', instanceId: 'i-1', delaySeconds: 1 }, AT)).rejects.toThrow(
-      /env.wakeQueueUrl/,
-    );
+  it('needs exactly the clients of its capabilities: a missing one is a compile error', () => {
+    // @ts-expect-error enqueue needs an SQS client
+    createAwsEffector(['enqueue'], { env: queues });
+    // @ts-expect-error enqueue needs both queue URLs
+    createAwsEffector(['enqueue'], { sqs: new SQSClient({}), env: { wakeQueueUrl: 'https://sqs/wake' } });
+    // @ts-expect-error verify needs the credential spec checker as well as ECS
+    createAwsEffector(['verify'], { ecs: new ECSClient({}) });
+    // Capabilities without effects (records, the management hosts) need nothing here.
+    expect(createAwsEffector(['records', 'managementCommands'], {})).toBeDefined();
   });
 
-  it('throws when inspect has no credential spec checker', async () => {
-    const effector = createAwsEffector({ ecs: new ECSClient({}), env: {} });
-    const inspect: Effect = {
-      type: 'inspect',
-      cluster: 'c',
-      instanceId: 'i-1',
-      credentialSpecs: [],
-      directoryName: 'corp.example.com',
-      platform: 'linux',
-      mode: 'domain-joined',
-      discover: false,
-    };
-    await expect(effector.run(inspect, AT)).rejects.toThrow(/credSpecs/);
+  it('performs what its capabilities name', async () => {
+    const sqs = mockClient(SQSClient);
+    expect(await createAwsEffector(['enqueue'], { sqs: new SQSClient({}), env: queues }).run(wake, AT)).toBeUndefined();
+    expect(sqs.calls()).toHaveLength(1);
+    sqs.restore();
   });
 
   it.each([
-    { type: 'metric', datum: { name: 'x', unit: 'Count', value: 1, dimensions: {} } },
+    { type: 'metric', datum: { name: 'X', unit: 'Count', value: 1, dimensions: {} } },
     { type: 'log', level: 'info', message: 'x', fields: {} },
   ] as Effect[])('refuses $type effects, which the engine handles', async (effect) => {
-    await expect(createAwsEffector({ ssm: new SSMClient({}), env: {} }).run(effect, AT)).rejects.toThrow(/engine/);
+    await expect(
+      createAwsEffector(['enqueue'], { sqs: new SQSClient({}), env: queues }).run(effect, AT),
+    ).rejects.toThrow(/engine/);
   });
 
   it.each([
@@ -62,7 +67,7 @@ describe('createAwsEffector', () => {
   ])('turns %s into a %s failure signal', async (name, status, kind) => {
     const ecs = mockClient(ECSClient);
     ecs.on(PutAttributesCommand).rejects(awsError(name, 'boom', status));
-    const signal = await createAwsEffector({ ecs: new ECSClient({}), env: {} }).run(put, AT);
+    const signal = await createAwsEffector(['containers'], { ecs: new ECSClient({}) }).run(put, AT);
     expect(signal).toEqual({ type: 'failed', at: AT, effect: 'putReadyAttribute', kind, message: `${name}: boom` });
     ecs.restore();
   });
@@ -70,7 +75,7 @@ describe('createAwsEffector', () => {
   it('lets a bug (not an AWS error) escape instead of hiding it in a signal', async () => {
     const ecs = mockClient(ECSClient);
     ecs.on(PutAttributesCommand).rejects(new TypeError('cannot read properties of undefined'));
-    await expect(createAwsEffector({ ecs: new ECSClient({}), env: {} }).run(put, AT)).rejects.toThrow(TypeError);
+    await expect(createAwsEffector(['containers'], { ecs: new ECSClient({}) }).run(put, AT)).rejects.toThrow(TypeError);
     ecs.restore();
   });
 });

@@ -10,7 +10,7 @@ const env = {
   wakeQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/gmsa-ready-wake',
   directoryQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/gmsa-ready-directory',
 };
-const effector = createAwsEffector({ sqs: new SQSClient({}), env });
+const effector = createAwsEffector(['enqueue'], { sqs: new SQSClient({}), env });
 const instanceId = 'i-0123456789abcdef0';
 
 beforeEach(() => {

@@ -19,7 +19,7 @@ const env = {
   refreshLinuxDocument: 'gmsa-ready-refresh-linux',
   groupChangeDocument: 'gmsa-ready-group-change',
 };
-const effector = createAwsEffector({ ssm: new SSMClient({}), env });
+const effector = createAwsEffector(['runCommandStatus', 'hostCommands'], { ssm: new SSMClient({}), env });
 const instanceId = 'i-0123456789abcdef0';
 
 beforeEach(() => ssm.reset());
@@ -116,10 +116,9 @@ describe('sendCommand', () => {
     ]);
   });
 
-  it('throws when the refresh document of the platform is not configured (a wiring bug)', async () => {
-    const unconfigured = createAwsEffector({ ssm: new SSMClient({}), env: { refreshWindowsDocument: 'doc' } });
-    await expect(unconfigured.run({ ...join, purpose: 'refresh' }, AT)).rejects.toThrow(/env.refreshLinuxDocument/);
-    expect(sent(ssm)).toEqual([]);
+  it('cannot be built without the refresh documents (a compile error, not a runtime surprise)', () => {
+    // @ts-expect-error hostCommands needs both refresh documents
+    createAwsEffector(['hostCommands'], { ssm: new SSMClient({}), env: { refreshWindowsDocument: 'doc' } });
   });
 
   it('reports an instance SSM does not know as gone, without the parameters in the message', async () => {

@@ -11,7 +11,7 @@ import { AT, sent } from './helpers';
 
 const tagging = mockClient(ResourceGroupsTaggingAPIClient);
 const warn = vi.fn();
-const effector = createAwsEffector({
+const effector = createAwsEffector(['tags'], {
   tagging: new ResourceGroupsTaggingAPIClient({}),
   env: { region: 'eu-west-1', accountId: '123456789012' },
   warn,

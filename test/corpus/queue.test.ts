@@ -44,7 +44,12 @@ beforeEach(async () => {
   ssm.reset();
   ssm.on(SendCommandCommand).resolves({ Command: { CommandId: COMMAND_ID } });
   intake = intakeDeps();
-  deps = { ...intake.deps, ssm: new SSMClient({}), groupChangeDocument: 'GroupChange' };
+  deps = {
+    ...intake.deps,
+    ssm: new SSMClient({}),
+    groupChangeDocument: 'GroupChange',
+    listMembersDocument: 'ListMembers',
+  };
   await intake.store.put(waitingHost(1), undefined);
 });
 

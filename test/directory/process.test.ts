@@ -9,6 +9,7 @@ import { change, hostId, MGMT, waitingHost } from './changes';
 
 const ssm = mockClient(SSMClient);
 const DOCUMENT = 'gmsa-ready-test-GroupChange';
+const LIST = 'gmsa-ready-test-ListMembers';
 const COMMAND_ID = '1b7f4d2e-8c3a-4e96-b0d5-a2f9e6c14b78';
 const HOSTILE = "x';Remove-ADGroup -Identity 'Domain Admins";
 
@@ -20,7 +21,7 @@ beforeEach(async () => {
   ssm.on(SendCommandCommand).resolves({ Command: { CommandId: COMMAND_ID } });
   h = harness();
   h.clock.now = T0 + 5;
-  deps = { ...h.deps, ssm: new SSMClient({}), groupChangeDocument: DOCUMENT };
+  deps = { ...h.deps, ssm: new SSMClient({}), groupChangeDocument: DOCUMENT, listMembersDocument: LIST };
   await h.store.put(waitingHost(1), undefined);
   await h.store.put(waitingHost(2), undefined);
 });
@@ -259,5 +260,35 @@ describe('handleGroupChanges: hostile input', () => {
     const result = await handleGroupChanges(deps, sqsEvent(['{"instanceId": ', '[]', 'null']));
     expect(result).toEqual({ batchItemFailures: [] });
     expect(ssm).toHaveReceivedCommandTimes(SendCommandCommand, 0);
+  });
+});
+
+describe('handleGroupChanges: member listings the reconciler asks for', () => {
+  it('lists the fleet group on its management host, the one role that may, beside the batch', async () => {
+    const result = await handleGroupChanges(deps, sqsEvent([{ request: 'list-members', fleet: 'orders' }, change(1)]));
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(ssm).toHaveReceivedCommandTimes(SendCommandCommand, 2);
+    expect(ssm).toHaveReceivedNthCommandWith(SendCommandCommand, 1, {
+      DocumentName: LIST,
+      InstanceIds: [MGMT],
+      Parameters: { GroupName: ['OrdersApiHosts'], DomainName: ['corp.example.com'] },
+    });
+    expect(h.store.commands.get(COMMAND_ID)).toMatchObject({ purpose: 'authorize' });
+  });
+
+  it('returns a throttled listing to the queue and drops a malformed one, naming the field', async () => {
+    ssm.on(SendCommandCommand).rejects(awsError('ThrottlingException', 'Rate exceeded'));
+    const result = await handleGroupChanges(
+      deps,
+      sqsEvent([
+        { request: 'list-members', fleet: 'orders' },
+        { request: 'list-members', fleet: "orders'; whoami" },
+      ]),
+    );
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-0' }] });
+    expect(h.telemetry.logs.map((l) => l.message)).toEqual([
+      'queue message dropped: fleet: must be a fleet name',
+      'could not list host group members',
+    ]);
   });
 });

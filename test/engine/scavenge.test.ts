@@ -1,7 +1,7 @@
 import { SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { finishScavenge, SCAVENGE_INTERVAL, startScavenge } from '../../lib/engine/scavenge';
+import { finishScavenge, SCAVENGE_INTERVAL, sendMemberListing, startScavenge } from '../../lib/engine/scavenge';
 import type { HostRecord } from '../../lib/workflow/types';
 import { bareRecord } from '../store/records';
 import { harness, T0 } from './fakes';
@@ -36,10 +36,42 @@ function record(
 }
 
 describe('startScavenge', () => {
-  it('lists each domain-joined fleet group on its management host, once per interval', async () => {
+  it('asks for a listing of each domain-joined fleet group, once per interval, and sends nothing itself', async () => {
     const h = harness();
-    expect(await startScavenge(h.deps, ssm, LIST)).toEqual(['orders', 'payments-linux']);
-    expect(ssmMock).toHaveReceivedCommandTimes(SendCommandCommand, 2);
+    const requested: string[] = [];
+    const request = async (fleet: string) => {
+      requested.push(fleet);
+    };
+    expect(await startScavenge(h.deps, request)).toEqual(['orders', 'payments-linux']);
+    expect(requested).toEqual(['orders', 'payments-linux']);
+    expect(ssmMock).toHaveReceivedCommandTimes(SendCommandCommand, 0);
+
+    h.clock.now = T0 + SCAVENGE_INTERVAL - 1;
+    expect(await startScavenge(h.deps, request)).toEqual([]);
+    h.clock.now = T0 + SCAVENGE_INTERVAL;
+    expect(await startScavenge(h.deps, request)).toEqual(['orders', 'payments-linux']);
+  });
+
+  it('never stops the reconciler when the request cannot be queued', async () => {
+    const h = harness();
+    const refuse = async () => {
+      throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: {} });
+    };
+    expect(await startScavenge(h.deps, refuse)).toEqual([]);
+    expect(h.telemetry.logs.map((l) => l.message)).toEqual([
+      'could not list host group members',
+      'could not list host group members',
+    ]);
+    // Not marked as done: the next run tries again.
+    expect(await h.store.getMarker('scavenge-orders')).toBeUndefined();
+  });
+});
+
+describe('sendMemberListing', () => {
+  it('lists the fleet group on its management host, from the config, and indexes the command', async () => {
+    const h = harness();
+    await sendMemberListing(h.deps, ssm, LIST, 'orders');
+    expect(ssmMock).toHaveReceivedCommandTimes(SendCommandCommand, 1);
     expect(ssmMock).toHaveReceivedNthCommandWith(SendCommandCommand, 1, {
       DocumentName: LIST,
       InstanceIds: ['i-0123456789abcdef0'],
@@ -49,29 +81,19 @@ describe('startScavenge', () => {
     });
     expect(h.store.commands.get('11111111-2222-3333-4444-555555555555')).toMatchObject({
       purpose: 'list-members',
-      fleet: 'payments-linux',
+      fleet: 'orders',
       targetInstanceId: 'i-0123456789abcdef0',
       instanceIds: [],
     });
-
-    h.clock.now = T0 + SCAVENGE_INTERVAL - 1;
-    expect(await startScavenge(h.deps, ssm, LIST)).toEqual([]);
-    h.clock.now = T0 + SCAVENGE_INTERVAL;
-    expect(await startScavenge(h.deps, ssm, LIST)).toEqual(['orders', 'payments-linux']);
   });
 
-  it('never stops the reconciler when the listing cannot be sent', async () => {
-    ssmMock
-      .on(SendCommandCommand)
-      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: {} }));
+  it.each(['reports-domainless', 'no-such-fleet'])('sends nothing for %s (no host group to list)', async (fleet) => {
     const h = harness();
-    expect(await startScavenge(h.deps, ssm, LIST)).toEqual([]);
+    await sendMemberListing(h.deps, ssm, LIST, fleet);
+    expect(ssmMock).toHaveReceivedCommandTimes(SendCommandCommand, 0);
     expect(h.telemetry.logs.map((l) => l.message)).toEqual([
-      'could not list host group members',
-      'could not list host group members',
+      'member listing skipped: no domain-joined fleet of that name',
     ]);
-    // Not marked as done: the next run tries again.
-    expect(await h.store.getMarker('scavenge-orders')).toBeUndefined();
   });
 });
 

@@ -1,6 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { FUNCTION_CAPABILITIES, performs } from '../../lib/capabilities';
+import { deliver } from '../../lib/engine/engine';
+import type { HandOn } from '../../lib/engine/ports';
 import { handleWakeMessages } from '../../lib/engine/wake';
-import type { HostRecord } from '../../lib/workflow/types';
+import type { Effect, HostRecord } from '../../lib/workflow/types';
 import { bareRecord } from '../store/records';
 import { type Harness, harness, sqsEvent, T0 } from './fakes';
 
@@ -89,5 +92,39 @@ describe('handleWakeMessages', () => {
       message: 'wake failed; SQS will redeliver',
       fields: { instanceId: other, error: 'Error: ProvisionedThroughputExceededException' },
     });
+  });
+});
+
+describe('effects handed on by a function whose role may not perform them', () => {
+  it('hands on what the function may not perform and performs the rest, after storing the record', async () => {
+    const handed: { instanceId: string; effect: Effect; version?: number }[] = [];
+    const handOn: HandOn = {
+      performs: (type) => performs(FUNCTION_CAPABILITIES.directory, type),
+      send: async (instanceId, effect) => {
+        handed.push({ instanceId, effect, version: (await h.store.get(instanceId))?.version });
+        return undefined;
+      },
+    };
+    await deliver({ ...h.deps, handOn }, ID, { type: 'tick', at: T0 + 15 });
+    // The agent step asks SSM (handed on: the directory role may not) and schedules a wake (its own).
+    expect(handed).toEqual([{ instanceId: ID, effect: { type: 'describeAgent', instanceId: ID }, version: 2 }]);
+    expect(h.effector.types()).toEqual(['wake']);
+  });
+
+  it('performs a handed-on effect on the wake queue and gives its outcome to the host record', async () => {
+    h.effector.script.describeAgent = () => ({ type: 'agent', online: true, computerName: 'EC2AMAZ-AB12CD' });
+    const effect = { type: 'describeAgent', instanceId: ID };
+    const result = await handleWakeMessages(h.deps, sqsEvent([{ instanceId: ID, effect }]));
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(h.effector.calls[0]?.effect).toEqual(effect);
+    // The agent answered online: the record moved past the agent step.
+    expect((await h.store.get(ID))?.step).not.toBe('agent');
+  });
+
+  it('drops a wake message whose effect is not an AWS effect, naming the field', async () => {
+    const result = await handleWakeMessages(h.deps, sqsEvent([{ instanceId: ID, effect: { type: 'log' } }]));
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(h.effector.calls).toEqual([]);
+    expect(h.telemetry.logs[0]?.message).toMatch(/^queue message dropped: effect\.type: must be an AWS effect type/);
   });
 });

@@ -7,7 +7,15 @@ import { join } from 'node:path';
 
 export const STAGE = 'example';
 const TEMPLATE = '.serverless/cloudformation-template-update-stack.json';
-const INPUTS = ['serverless.yml', 'scripts/stage-config.cjs', `config/${STAGE}.yml`, 'ssm', 'lib/infra', 'lib/config'];
+const INPUTS = [
+  'serverless.yml',
+  'scripts/stage-config.cjs',
+  `config/${STAGE}.yml`,
+  'ssm',
+  'lib/infra',
+  'lib/config',
+  'lib/capabilities.ts',
+];
 
 // biome-ignore lint/suspicious/noExplicitAny: a parsed template is untyped JSON; the tests assert its shape.
 export type Json = any;
