@@ -4,7 +4,7 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type DirectoryDeps, handleGroupChanges } from '../../lib/directory/process';
 import { awsError, sent } from '../aws/helpers';
-import { type Harness, harness, sqsEvent, T0 } from '../engine/fakes';
+import { type Harness, harness, silent, sqsEvent, T0 } from '../engine/fakes';
 import { change, hostId, MGMT, waitingHost } from './changes';
 
 const ssm = mockClient(SSMClient);
@@ -20,6 +20,7 @@ beforeEach(async () => {
   ssm.reset();
   ssm.on(SendCommandCommand).resolves({ Command: { CommandId: COMMAND_ID } });
   h = harness();
+  h.effector.script = { enqueueGroupChange: silent }; // a failed authorize queues its undo; nothing answers it here
   h.clock.now = T0 + 5;
   deps = { ...h.deps, ssm: new SSMClient({}), groupChangeDocument: DOCUMENT, listMembersDocument: LIST };
   await h.store.put(waitingHost(1), undefined);

@@ -6,7 +6,7 @@ import { VersionConflictError } from '../../lib/engine/ports';
 import type { HostRecord, Signal } from '../../lib/workflow/types';
 import { bareRecord } from '../store/records';
 import { MemoryStore } from '../support/memory-store';
-import { DOCUMENTS, exampleConfig, type Harness, harness, T0 } from './fakes';
+import { DOCUMENTS, exampleConfig, type Harness, harness, silent, T0 } from './fakes';
 
 const ID = 'i-0a1b2c3d4e5f60718';
 const MGMT = 'i-0123456789abcdef0';
@@ -320,7 +320,7 @@ describe('deliver: optimistic locking', () => {
   it('re-reads and re-decides after a lost race, and performs the effects once', async () => {
     const store = new RacingStore();
     const h = harness(store);
-    h.effector.script = {};
+    h.effector.script = { describeAgent: silent }; // the launch's first step; the agent does not answer yet
     await deliver(h.deps, ID, launch(T0), orders); // LAUNCHING, agent
     const before = (await store.get(ID)) as HostRecord;
     const calls = h.effector.calls.length;
@@ -332,6 +332,7 @@ describe('deliver: optimistic locking', () => {
     };
     h.effector.script = {
       describeAgent: () => ({ type: 'agent', online: true, platformType: 'Windows', computerName: NAME }),
+      sendCommand: silent, // the join this test counts; its answer is not needed
     };
     h.clock.now = T0 + 20;
     await deliver(h.deps, ID, { type: 'tick', at: T0 + 20 });
@@ -351,7 +352,7 @@ describe('deliver: optimistic locking', () => {
   it('does nothing when a concurrent invocation already handled the same event', async () => {
     const store = new RacingStore();
     const h = harness(store);
-    h.effector.script = {};
+    h.effector.script = { describeAgent: silent }; // the launch's first step; the agent does not answer yet
     const event = launch(T0);
     store.competitor = async () => {
       await deliver(h.deps, ID, event, orders);
@@ -379,7 +380,7 @@ describe('deliver: optimistic locking', () => {
 describe('deliver: duplicates and strays', () => {
   it('writes nothing and performs nothing for a duplicate lifecycle event', async () => {
     const h = harness();
-    h.effector.script = {};
+    h.effector.script = { describeAgent: silent }; // the launch's first step; the agent does not answer yet
     await deliver(h.deps, ID, launch(T0), orders);
     const writes = h.store.writes;
     const calls = h.effector.calls.length;

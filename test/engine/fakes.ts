@@ -1,8 +1,10 @@
 // Test doubles for the engine's ports: an Effector that answers from a script and remembers what it was
 // asked (with the stored record as it stood at that moment), a Telemetry that records, and deps over them.
+// An effect the test did not script fails the test, naming the effect; only fire-and-forget ones may go unscripted.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { SQSEvent } from 'aws-lambda';
+import { afterEach } from 'vitest';
 import type { Outcome } from '../../lib/aws/outcome';
 import { loadConfigFile } from '../../lib/config/file';
 import type { Config } from '../../lib/config/schema';
@@ -36,19 +38,54 @@ function hostOf(effect: Effect): string | undefined {
   return 'instanceId' in effect ? effect.instanceId : undefined;
 }
 
+/** Effects that report nothing the core waits for (a wake message, the instance's tags): a test may leave them unscripted. */
+export const FIRE_AND_FORGET: readonly EffectType[] = ['wake', 'tag'];
+
+/** A scripted answer of plain success with nothing to report, for a test that expects the effect and nothing back. */
+export const silent = (): undefined => undefined;
+
+/** Thrown for an effect the test neither scripted nor declared fire-and-forget, like Dwolla's NotImplementedError. */
+export class UnscriptedEffect extends Error {
+  constructor(readonly effect: Effect) {
+    super(
+      `unscripted effect '${effect.type}': script an answer (effector.script.${effect.type}) or declare it fire-and-forget (${JSON.stringify(effect)})`,
+    );
+    this.name = 'UnscriptedEffect';
+  }
+}
+
+/** Effectors made by this test file, checked after each test: an engine that caught the throw must not hide it. */
+const effectors: ScriptedEffector[] = [];
+
+afterEach(() => {
+  const unscripted = effectors.splice(0).flatMap((effector) => effector.unscripted);
+  if (unscripted[0]) throw new UnscriptedEffect(unscripted[0]);
+});
+
 export class ScriptedEffector implements Effector {
   readonly calls: EffectCall[] = [];
   script: Script = {};
+  /** Effects that may go unscripted; a test adds to or removes from the defaults. */
+  readonly fireAndForget = new Set<EffectType>(FIRE_AND_FORGET);
+  /** Effects that were neither scripted nor fire-and-forget (each also threw when it ran). */
+  readonly unscripted: Effect[] = [];
   /** Host whose record is snapshotted for effects that name no instance (putReadyAttribute, drain). */
   watch?: string;
 
-  constructor(private readonly store: MemoryStore) {}
+  constructor(private readonly store: MemoryStore) {
+    effectors.push(this);
+  }
 
   async run(effect: Effect, at: number): Promise<Signal | undefined> {
     const host = hostOf(effect) ?? this.watch;
     this.calls.push({ effect, at, stored: host === undefined ? undefined : await this.store.get(host) });
     const answer = this.script[effect.type] as ((e: Effect) => Outcome | undefined) | undefined;
-    const outcome = answer?.(effect);
+    if (!answer) {
+      if (this.fireAndForget.has(effect.type)) return undefined;
+      this.unscripted.push(effect);
+      throw new UnscriptedEffect(effect);
+    }
+    const outcome = answer(effect);
     return outcome && ({ ...outcome, at } as Signal);
   }
 

@@ -4,7 +4,7 @@ import { intakeCommandStatusEvent, intakeLifecycleEvent } from '../../lib/engine
 import { lifecycleEventSchema } from '../../lib/events/schemas';
 import type { HostRecord } from '../../lib/workflow/types';
 import { bareRecord } from '../store/records';
-import { eventFixture, type Harness, harness, T0 } from './fakes';
+import { eventFixture, type Harness, harness, silent, T0 } from './fakes';
 
 // deliver stays real; the spy only lets the tests see which signal reached which host.
 vi.mock('../../lib/engine/engine', async (importOriginal) => {
@@ -17,6 +17,7 @@ let h: Harness;
 beforeEach(() => {
   delivered.mockClear();
   h = harness();
+  h.effector.script = { describeAgent: silent }; // an accepted launch starts at the agent step; no answer needed
 });
 
 function expectRejected(reason: string | RegExp, source: 'lifecycle' | 'command-status') {
@@ -187,6 +188,8 @@ describe('intakeCommandStatusEvent', () => {
     await storeBatch();
     h.clock.now = T0 + 30;
     h.effector.script = {
+      sendCommand: silent, // a host whose line says ok moves on to refresh
+      enqueueGroupChange: silent, // a host whose line failed queues its undo
       getCommandInvocation: (e) => ({
         type: 'commandStatus',
         commandId: e.commandId,

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { type ReconcileOptions, reconcile } from '../../lib/engine/reconcile';
 import type { HostRecord } from '../../lib/workflow/types';
 import { bareRecord } from '../store/records';
-import { type Harness, harness, T0 } from './fakes';
+import { type Harness, harness, silent, T0 } from './fakes';
 
 const NOW = T0 + 10_000;
 
@@ -26,6 +26,8 @@ let states: ReturnType<typeof vi.fn<ReconcileOptions['instanceStates']>>;
 
 beforeEach(() => {
   h = harness();
+  // Ticked hosts ask SSM about their agent; vanished ones queue their group change. Neither answer matters here.
+  h.effector.script = { describeAgent: silent, enqueueGroupChange: silent };
   h.clock.now = NOW;
   states = vi.fn<ReconcileOptions['instanceStates']>(async () => new Map());
 });

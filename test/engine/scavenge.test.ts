@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { finishScavenge, SCAVENGE_INTERVAL, sendMemberListing, startScavenge } from '../../lib/engine/scavenge';
 import type { HostRecord } from '../../lib/workflow/types';
 import { bareRecord } from '../store/records';
-import { harness, T0 } from './fakes';
+import { harness, silent, T0 } from './fakes';
 import 'aws-sdk-client-mock-vitest/extend';
 
 const ssmMock = mockClient(SSMClient);
@@ -100,6 +100,7 @@ describe('sendMemberListing', () => {
 describe('finishScavenge', () => {
   it('sends terminated hosts still in the group back through deauthorize and only reports unknown members', async () => {
     const h = harness();
+    h.effector.script = { enqueueGroupChange: silent }; // the stray's removal is queued; the directory answers later
     await h.store.put(
       record('i-00000000000000001', 'EC2AMAZ-GONE01', 'TERMINATED', { terminatedAt: T0 - 60, version: 1 }),
       undefined,

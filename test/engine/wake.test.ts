@@ -5,13 +5,14 @@ import type { HandOn } from '../../lib/engine/ports';
 import { handleWakeMessages } from '../../lib/engine/wake';
 import type { Effect, HostRecord } from '../../lib/workflow/types';
 import { bareRecord } from '../store/records';
-import { type Harness, harness, sqsEvent, T0 } from './fakes';
+import { type Harness, harness, silent, sqsEvent, T0 } from './fakes';
 
 const ID = 'i-0a1b2c3d4e5f60718';
 
 let h: Harness;
 beforeEach(async () => {
   h = harness();
+  h.effector.script = { describeAgent: silent }; // the agent step asks SSM; no answer is needed here
   h.clock.now = T0 + 15;
   await h.store.put(
     bareRecord({
