@@ -114,6 +114,7 @@ describe('effects handed on by a function whose role may not perform them', () =
 
   it('performs a handed-on effect on the wake queue and gives its outcome to the host record', async () => {
     h.effector.script.describeAgent = () => ({ type: 'agent', online: true, computerName: 'EC2AMAZ-AB12CD' });
+    h.effector.script.sendCommand = silent; // the agent online, the host moves on to join
     const effect = { type: 'describeAgent', instanceId: ID };
     const result = await handleWakeMessages(h.deps, sqsEvent([{ instanceId: ID, effect }]));
     expect(result).toEqual({ batchItemFailures: [] });
