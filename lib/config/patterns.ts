@@ -10,8 +10,10 @@ export const patterns = {
   instanceId: /^i-[0-9a-f]{8,17}$/,
   clusterName: /^[A-Za-z0-9_-]{1,255}$/,
   directoryId: /^d-[0-9a-f]{10}$/,
-  // A DNS domain name: labels of letters, digits and hyphens, at least two labels.
-  dnsName: /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/,
+  // A DNS domain name: labels of letters, digits and hyphens; one label is enough (a single-label domain such as
+  // contoso: AWS's published domainless Windows credential spec uses one, and credentials-fetcher's isValidDomain,
+  // api/src/gmsa_service.cpp, accepts it). The last label starts with a letter, as top-level names do.
+  dnsName: /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/,
   // An OU distinguished name: comma-separated OU=/DC=/CN= parts without quotes or escapes.
   distinguishedName: /^((OU|CN|DC)=[A-Za-z0-9 _.-]{1,64},)*(OU|CN|DC)=[A-Za-z0-9 _.-]{1,64}$/,
   ipv4: /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/,

@@ -1,7 +1,7 @@
 // Rules for the parts every credential spec has: the domain (DomainJoinConfig) and the gMSA accounts.
 import { patterns } from '../config/patterns';
-import type { CredSpecFinding } from '../workflow/types';
-import { error, isObject, nonEmptyString } from './findings';
+import type { CredSpecFinding, Platform } from '../workflow/types';
+import { error, isObject, nonEmptyString, warning } from './findings';
 
 const DJ = '$.DomainJoinConfig';
 const GMSA = '$.ActiveDirectoryConfig.GroupManagedServiceAccounts';
@@ -115,7 +115,11 @@ function scopesOf(dj: Record<string, unknown> | undefined): string[] {
   return [dns, netbios];
 }
 
-export function gmsaFindings(ad: Record<string, unknown>, dj: Record<string, unknown> | undefined): CredSpecFinding[] {
+export function gmsaFindings(
+  ad: Record<string, unknown>,
+  dj: Record<string, unknown> | undefined,
+  platform?: Platform,
+): CredSpecFinding[] {
   const accounts = ad.GroupManagedServiceAccounts;
   if (!Array.isArray(accounts) || accounts.length === 0) {
     return [
@@ -127,26 +131,43 @@ export function gmsaFindings(ad: Record<string, unknown>, dj: Record<string, unk
     ];
   }
   const scopes = scopesOf(dj);
-  return accounts.flatMap((account, i) => accountFindings(account, `${GMSA}[${i}]`, scopes));
+  return accounts.flatMap((account, i) => accountFindings(account, `${GMSA}[${i}]`, scopes, platform));
 }
 
-function accountFindings(account: unknown, path: string, scopes: string[]): CredSpecFinding[] {
+function accountFindings(
+  account: unknown,
+  path: string,
+  scopes: string[],
+  platform: Platform | undefined,
+): CredSpecFinding[] {
   const entry = isObject(account) ? account : {};
   const findings = nameFindings(entry.Name, `${path}.Name`);
   const scope = entry.Scope;
-  if (
-    scopes.length > 0 &&
-    (typeof scope !== 'string' || !scopes.some((s) => s.toLowerCase() === scope.toLowerCase()))
-  ) {
-    findings.push(
-      error(
-        'gmsa-scope',
-        `${path}.Scope`,
-        `Scope is ${describe(scope)} but must be the domain's DNS name or NetBIOS name (${scopes.join(' or ')}): the account is looked up in the wrong domain and ${TICKET}.`,
-      ),
-    );
-  }
+  if (scopes.length > 0 && (typeof scope !== 'string' || !scopes.some((s) => s.toLowerCase() === scope.toLowerCase())))
+    findings.push(scopeFinding(scope, `${path}.Scope`, scopes, platform));
   return findings;
+}
+
+/**
+ * Every published spec gives each account the domain's DNS name or NetBIOS name as Scope (Microsoft's
+ * New-CredentialSpec, AWS's samples, credentials-fetcher's tests). credentials-fetcher never reads Scope
+ * (parse_cred_spec, api/src/gmsa_service.cpp: DnsName and the first Name only), so on Linux another Scope is
+ * a warning. Windows CCG's use of Scope has no public source; a Scope naming no name of the spec's domain
+ * stays an error there (and when the platform is unknown), the safer choice for a spec that cannot be right.
+ */
+function scopeFinding(scope: unknown, path: string, scopes: string[], platform: Platform | undefined): CredSpecFinding {
+  const expected = `the domain's DNS name or NetBIOS name (${scopes.join(' or ')})`;
+  if (platform === 'linux')
+    return warning(
+      'gmsa-scope',
+      path,
+      `Scope is ${describe(scope)}, not ${expected}: credentials-fetcher reads only DnsName and the first account's Name, so Linux tasks are not affected, but Windows hosts given this spec would look the account up in the wrong domain.`,
+    );
+  return error(
+    'gmsa-scope',
+    path,
+    `Scope is ${describe(scope)} but must be ${expected}: the account is looked up in the wrong domain and ${TICKET}.`,
+  );
 }
 
 function nameFindings(name: unknown, path: string): CredSpecFinding[] {

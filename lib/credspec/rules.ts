@@ -72,7 +72,7 @@ export function inspectCredSpecText(text: string, options: CredSpecRuleOptions =
     findings.push(sectionMissing('ad-config-missing', 'ActiveDirectoryConfig', 'the gMSA accounts'));
     return { findings };
   }
-  findings.push(...gmsaFindings(ad, dj));
+  findings.push(...gmsaFindings(ad, dj, options.platform));
 
   if (options.domainless || ad.HostAccountConfig !== undefined) {
     const domainless = domainlessFindings(ad.HostAccountConfig, options.platform);

@@ -41,6 +41,13 @@ describe('check-credspec', () => {
     expect(h.stderr()).toBe('');
   });
 
+  it('accepts a single-label --domain', async () => {
+    const h = harness();
+    const spec = fixturePath('aws-windows-domainless-contoso');
+    await expect(runCheckCredspec(['--domain', 'contoso', '--platform', 'windows', spec], h.io)).resolves.toBe(0);
+    expect(h.stdout()).toContain(`${spec}: valid\n`);
+  });
+
   it('exits 1 and prints exactly the JSON shape when a spec has an error', async () => {
     const h = harness(async () => brokenSpec());
     await expect(runCheckCredspec(['--json', 'spec.json'], h.io)).resolves.toBe(1);

@@ -7,6 +7,8 @@ const CONTEXT: Record<FixtureName, CredSpecRuleOptions> = {
   'microsoft-contoso': { domain: 'contoso.com', platform: 'windows' },
   'aws-windows-domainless': { domain: 'CONTOSO.COM', platform: 'windows', domainless: true },
   'aws-linux-domainless': { domain: 'example.com', platform: 'linux', domainless: true },
+  'aws-windows-domainless-contoso': { domain: 'contoso', platform: 'windows', domainless: true },
+  'credentials-fetcher-contoso': { domain: 'contoso.com', platform: 'linux' },
 };
 
 const DJ = '$.DomainJoinConfig';
@@ -155,6 +157,23 @@ const cases: Case[] = [
     fixture: 'microsoft-contoso',
     breakIt: (d) => {
       d.ActiveDirectoryConfig.GroupManagedServiceAccounts[1].Scope = 'FABRIKAM';
+    },
+    expected: { severity: 'error', code: 'gmsa-scope', path: `${GMSA}[1].Scope` },
+  },
+  {
+    rule: 'gMSA Scope is the domain (a warning on Linux: credentials-fetcher ignores Scope)',
+    fixture: 'credentials-fetcher-contoso',
+    breakIt: (d) => {
+      d.ActiveDirectoryConfig.GroupManagedServiceAccounts[0].Scope = 'fabrikam.com';
+    },
+    expected: { severity: 'warning', code: 'gmsa-scope', path: `${GMSA}[0].Scope` },
+  },
+  {
+    rule: 'gMSA Scope is the domain (an error when the platform is unknown)',
+    fixture: 'credentials-fetcher-contoso',
+    options: { platform: undefined },
+    breakIt: (d) => {
+      delete d.ActiveDirectoryConfig.GroupManagedServiceAccounts[1].Scope;
     },
     expected: { severity: 'error', code: 'gmsa-scope', path: `${GMSA}[1].Scope` },
   },

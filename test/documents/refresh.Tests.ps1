@@ -64,6 +64,11 @@ Describe 'RefreshLinux' {
     Get-StubUnitState 'credentials-fetcher' | Should -BeExactly 'active'
   }
 
+  It 'accepts a single-label domain' {
+    Set-StubHost -Realms 'contoso'
+    (Invoke-Document refresh-linux @{ DomainName = 'contoso' }).ExitCode | Should -Be 0
+  }
+
   It 'fails before restarting anything when the host is not in the realm' {
     Set-StubHost -Realms 'other.example.com'
     $run = Invoke-Document refresh-linux @{ DomainName = 'corp.example.com' }

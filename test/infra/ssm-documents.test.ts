@@ -165,6 +165,10 @@ describe('DomainName', () => {
     for (const domain of domains)
       for (const value of samples) expect(accepts(domain, value), value).toBe(patterns.dnsName.test(value));
   });
+
+  it('accepts single-label domains such as contoso', () => {
+    for (const domain of domains) expect(accepts(domain, 'contoso')).toBe(true);
+  });
 });
 
 describe('refresh documents', () => {
