@@ -1,7 +1,7 @@
 // The project's Run Command documents: every parameter is constrained by an allowedPattern that lets the
 // values gmsa-ready sends through and keeps hostile text out (issue 4 and 7), and the scripts use the
 // parameters only inside single-quoted literals.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { patterns } from '../../lib/config/patterns';
@@ -24,7 +24,17 @@ const documents = {
   'list-members.yml': load('list-members.yml'),
   'refresh-windows.yml': load('refresh-windows.yml'),
   'refresh-linux.yml': load('refresh-linux.yml'),
+  'join-windows.yml': load('join-windows.yml'),
+  'join-linux.yml': load('join-linux.yml'),
 };
+
+it('covers every document in ssm/', () => {
+  expect(Object.keys(documents).sort()).toEqual(
+    readdirSync('ssm')
+      .filter((f) => f.endsWith('.yml'))
+      .sort(),
+  );
+});
 
 /**
  * What SSM checks before it substitutes a value: the pattern, and maxChars when set. (JS `$` is end of input;
@@ -61,9 +71,11 @@ describe('every parameter of every document', () => {
   it.each(Object.entries(documents))(
     '%s: rejects quotes, $(, backticks, semicolons, newlines, pipes, empty',
     (_, document) => {
+      // An optional parameter (default "") may be empty; nothing else gets through.
       for (const [name, definition] of Object.entries(document.parameters))
         for (const value of HOSTILE)
-          expect(accepts(definition, value), `${name} <- ${JSON.stringify(value)}`).toBe(false);
+          if (!(value === '' && definition.default === ''))
+            expect(accepts(definition, value), `${name} <- ${JSON.stringify(value)}`).toBe(false);
     },
   );
 
@@ -144,6 +156,8 @@ describe('DomainName', () => {
     parameter('group-change.yml', 'DomainName'),
     parameter('list-members.yml', 'DomainName'),
     parameter('refresh-linux.yml', 'DomainName'),
+    parameter('join-windows.yml', 'DomainName'),
+    parameter('join-linux.yml', 'DomainName'),
   ];
 
   it('agrees with lib/config/patterns.dnsName (the document pattern has no lookahead: maxChars bounds it)', () => {
@@ -194,5 +208,34 @@ describe('refresh documents', () => {
     ].map((text) => script.indexOf(text));
     expect(order.every((at) => at >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+});
+
+describe('join documents (self-managed directories)', () => {
+  const joins = ['join-windows.yml', 'join-linux.yml'] as const;
+
+  it('take no credential: only the ARN of the secret the host reads', () => {
+    for (const file of joins) {
+      expect(Object.keys(documents[file].parameters).sort()).toEqual([
+        'DnsIpAddresses',
+        'DomainName',
+        'OuPath',
+        'SecretArn',
+      ]);
+      const arn = parameter(file, 'SecretArn');
+      expect(accepts(arn, 'arn:aws:secretsmanager:us-east-1:123456789012:secret:gmsa-ready/join-AbCdEf')).toBe(true);
+      expect(accepts(arn, 'arn:aws:ssm:us-east-1:123456789012:parameter/join')).toBe(false);
+    }
+  });
+
+  it('agree with lib/config/patterns on OUs and DNS server lists (up to four)', () => {
+    for (const file of joins) {
+      for (const value of ['OU=Hosts,DC=corp,DC=example,DC=com', 'OU=a"b,DC=x', 'CN=Computers,DC=corp'])
+        expect(accepts(parameter(file, 'OuPath'), value), value).toBe(patterns.distinguishedName.test(value));
+      const dns = parameter(file, 'DnsIpAddresses');
+      expect(accepts(dns, '10.0.0.10,10.0.1.10')).toBe(true);
+      expect(accepts(dns, '10.0.0.1,10.0.0.2,10.0.0.3,10.0.0.4,10.0.0.5')).toBe(false);
+      expect(accepts(dns, '10.0.0.256')).toBe(false);
+    }
   });
 });

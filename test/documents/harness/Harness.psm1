@@ -52,6 +52,8 @@ function Get-DocumentSteps([string] $Name) {
   if ($null -eq $document) { throw "no document ssm/$Name.yml" }
   foreach ($step in $document.mainSteps) {
     $platform = switch ($step.action) { 'aws:runPowerShellScript' { 'Windows' } 'aws:runShellScript' { 'Linux' } default { $null } }
+    # A line YAML read as a mapping (an unquoted ": " in it) would reach the host as garbage.
+    foreach ($line in $step.inputs.runCommand) { if ($line -isnot [string]) { throw "ssm/$Name.yml step $($step.name): a runCommand item is not a string (quote it, or use |-): $($line | ConvertTo-Json -Compress)" } }
     if ($platform) { [pscustomobject]@{ Name = $step.name; Platform = $platform; Lines = [string[]]$step.inputs.runCommand } }
   }
 }
@@ -163,6 +165,9 @@ function Test-StubComputer([string] $SamAccountName) { $global:GmsaStubDirectory
 #   DiesAfterRestart: the restart returns 0 but the unit is failed right after (is-active says so).
 # - Realms: what `realm list --name-only` prints. KlistExitCode: what `klist.exe` exits with.
 # - Services: Windows services that exist; FailServices: Restart-Service fails to start them.
+# - ComputerName, JoinedDomain: the host's name and domain ('' = workgroup); Secrets: secret ARN -> SecretString
+#   served to the host; DeniedSecrets: ARNs the instance profile may not read; JoinPassword: the password the
+#   directory accepts for a join (realm join, Add-Computer); AddComputerError: Add-Computer fails with it.
 function Set-StubHost {
   param(
     [hashtable] $Units = @{ 'credentials-fetcher' = 'active'; 'ecs' = 'active' },
@@ -171,7 +176,13 @@ function Set-StubHost {
     [string[]] $Realms = @(),
     [int] $KlistExitCode = 0,
     [string[]] $Services = @('AmazonECS'),
-    [string[]] $FailServices = @()
+    [string[]] $FailServices = @(),
+    [string] $ComputerName = 'EC2AMAZ-A1B2C3D',
+    [string] $JoinedDomain = '',
+    [hashtable] $Secrets = @{},
+    [string[]] $DeniedSecrets = @(),
+    [string] $JoinPassword = '',
+    [string] $AddComputerError = ''
   )
   $hostDir = Join-Path $script:Work 'host'
   if (Test-Path $hostDir) { Remove-Item -Recurse -Force $hostDir }
@@ -181,7 +192,103 @@ function Set-StubHost {
   foreach ($unit in $DiesAfterRestart) { Set-Content -LiteralPath (Join-Path $hostDir "dies-after-restart/$unit") -Value '' }
   Set-Content -LiteralPath (Join-Path $hostDir 'realms') -Value ($Realms -join "`n")
   Set-Content -NoNewline -LiteralPath (Join-Path $hostDir 'klist-exit') -Value $KlistExitCode
-  $global:GmsaStubHost = @{ Dir = $hostDir; Services = $Services; FailServices = $FailServices }
+  Set-Content -NoNewline -LiteralPath (Join-Path $hostDir 'hostname') -Value $ComputerName
+  Set-Content -NoNewline -LiteralPath (Join-Path $hostDir 'join-password') -Value $JoinPassword
+  $null = New-Item -ItemType Directory -Force (Join-Path $hostDir 'secrets')
+  foreach ($arn in $Secrets.Keys) { Set-Content -NoNewline -LiteralPath (Join-Path $hostDir "secrets/$(Get-StubKey $arn)") -Value $Secrets[$arn] }
+  foreach ($arn in $DeniedSecrets) { Set-Content -NoNewline -LiteralPath (Join-Path $hostDir "secrets/$(Get-StubKey $arn).denied") -Value '' }
+  $global:GmsaStubHost = @{
+    Dir = $hostDir; Services = $Services; FailServices = $FailServices; ComputerName = $ComputerName; Domain = $JoinedDomain
+    PendingDomain = $null; Secrets = $Secrets; DeniedSecrets = $DeniedSecrets; JoinPassword = $JoinPassword
+    AddComputerError = $AddComputerError; JoinedWithPassword = $null; DnsServers = $null
+  }
+}
+
+# The file name a secret's value is stored under for the shims (md5 of the ARN, as `md5sum` prints it).
+function Get-StubKey([string] $Arn) {
+  ([System.Security.Cryptography.MD5]::HashData([Text.Encoding]::UTF8.GetBytes($Arn)) | ForEach-Object { $_.ToString('x2') }) -join ''
+}
+
+# What the host's shims and stubs hold after a run: its name, the realms it is in, the password a join received.
+function Get-StubHostState {
+  $dir = $global:GmsaStubHost.Dir
+  $received = Join-Path $dir 'realm-join-stdin'
+  [pscustomobject]@{
+    Hostname = Get-Content -Raw (Join-Path $dir 'hostname')
+    Realms = @(Get-Content (Join-Path $dir 'realms') | Where-Object { $_ })
+    RealmJoinStdin = if (Test-Path $received) { Get-Content -Raw $received } else { $null }
+    Domain = $global:GmsaStubHost.Domain
+    PendingDomain = $global:GmsaStubHost.PendingDomain
+    JoinedWithPassword = $global:GmsaStubHost.JoinedWithPassword
+    DnsServers = $global:GmsaStubHost.DnsServers
+  }
+}
+
+# The reboot SSM Agent performs for exit 3010: a pending Add-Computer takes effect.
+function Restart-StubHost {
+  if ($global:GmsaStubHost.PendingDomain) { $global:GmsaStubHost.Domain = $global:GmsaStubHost.PendingDomain; $global:GmsaStubHost.PendingDomain = $null }
+}
+
+# ---- Windows-only cmdlets the join uses, with their parameters (Microsoft and AWS Tools references).
+
+function Get-CimInstance {
+  [CmdletBinding()]
+  param([Parameter(Mandatory, Position = 0)] [string] $ClassName)
+  Add-CallLine "Get-CimInstance -ClassName '$ClassName'"
+  if ($ClassName -ne 'Win32_ComputerSystem') { throw "stub: class $ClassName not modelled" }
+  $domain = $global:GmsaStubHost.Domain
+  [pscustomobject]@{ Name = $global:GmsaStubHost.ComputerName; PartOfDomain = [bool]$domain; Domain = if ($domain) { $domain } else { 'WORKGROUP' } }
+}
+
+function Get-NetAdapter {
+  [CmdletBinding()]
+  param()
+  Add-CallLine 'Get-NetAdapter'
+  [pscustomobject]@{ Name = 'Ethernet'; InterfaceIndex = 6; Status = 'Up' }
+}
+
+function Set-DnsClientServerAddress {
+  [CmdletBinding()]
+  param([Parameter(ValueFromPipeline)] $InputObject, [string[]] $ServerAddresses)
+  process {
+    Add-CallLine "Set-DnsClientServerAddress -InterfaceIndex $($InputObject.InterfaceIndex) -ServerAddresses '$($ServerAddresses -join "','")'"
+    $global:GmsaStubHost.DnsServers = $ServerAddresses
+  }
+}
+
+# AWS Tools for PowerShell: a missing secret is ResourceNotFoundException, a denied read AccessDeniedException;
+# neither message carries the value.
+function Get-SECSecretValue {
+  [CmdletBinding()]
+  param([Parameter(Mandatory)] [string] $SecretId, [string] $Region)
+  Add-CallLine "Get-SECSecretValue -SecretId '$SecretId' -Region '$Region'"
+  if ($global:GmsaStubHost.DeniedSecrets -contains $SecretId) {
+    throw "User: arn:aws:sts::123456789012:assumed-role/ecs-host/$($global:GmsaStubHost.ComputerName) is not authorized to perform: secretsmanager:GetSecretValue on resource: $SecretId"
+  }
+  if (-not $global:GmsaStubHost.Secrets.ContainsKey($SecretId) -or $SecretId.Split(':')[3] -ne $Region) {
+    throw "Secrets Manager can't find the specified secret."
+  }
+  [pscustomobject]@{ ARN = $SecretId; SecretString = $global:GmsaStubHost.Secrets[$SecretId] }
+}
+
+# Add-Computer records the user, never the password (the tests read what it received from the host state).
+function Add-Computer {
+  [CmdletBinding(SupportsShouldProcess)]
+  param(
+    [Parameter(Mandatory, Position = 0)] [string] $DomainName, [Parameter(Mandatory)] [pscredential] $Credential,
+    [string] $OUPath, [string] $Server, [string] $NewName, [switch] $Restart, [switch] $Force
+  )
+  $line = "Add-Computer -DomainName '$DomainName' -Credential '$($Credential.UserName)'"
+  if ($OUPath) { $line += " -OUPath '$OUPath'" }
+  if ($Restart) { $line += ' -Restart' }
+  if ($Force) { $line += ' -Force' }
+  Add-CallLine $line
+  $password = $Credential.GetNetworkCredential().Password
+  $global:GmsaStubHost.JoinedWithPassword = $password
+  $reason = if ($global:GmsaStubHost.AddComputerError) { $global:GmsaStubHost.AddComputerError }
+  elseif ($password -cne $global:GmsaStubHost.JoinPassword) { "Computer '$($global:GmsaStubHost.ComputerName)' failed to join domain '$DomainName' from its current workgroup 'WORKGROUP' with following error message: The user name or password is incorrect." }
+  if ($reason) { $PSCmdlet.ThrowTerminatingError([System.Management.Automation.ErrorRecord]::new([InvalidOperationException]::new($reason), 'FailToJoinDomainFromWorkgroup', 'OperationStopped', $DomainName)) }
+  $global:GmsaStubHost.PendingDomain = $DomainName
 }
 
 function Get-StubUnitState([string] $Unit) { Get-Content -Raw (Join-Path $global:GmsaStubHost.Dir "units/$Unit") }
@@ -259,8 +366,9 @@ function Invoke-Document {
   $null = New-Item -ItemType Directory -Force $dir
   $calls = Join-Path $dir 'calls'
   $null = New-Item -ItemType File $calls
-  $saved = @{ PATH = $env:PATH; GMSA_STUB_CALLS = $env:GMSA_STUB_CALLS; GMSA_STUB_HOST = $env:GMSA_STUB_HOST }
+  $saved = @{ PATH = $env:PATH; GMSA_STUB_CALLS = $env:GMSA_STUB_CALLS; GMSA_STUB_HOST = $env:GMSA_STUB_HOST; COMPUTERNAME = $env:COMPUTERNAME }
   $env:PATH = $script:Shims + [IO.Path]::PathSeparator + $env:PATH
+  $env:COMPUTERNAME = $global:GmsaStubHost.ComputerName
   $env:GMSA_STUB_CALLS = $calls
   $env:GMSA_STUB_HOST = $global:GmsaStubHost.Dir
   try {
@@ -275,7 +383,7 @@ function Invoke-Document {
       $result = Invoke-ShellScript $path $Stdin
     }
   } finally {
-    foreach ($key in $saved.Keys) { Set-Item "env:$key" $saved[$key] }
+    foreach ($key in $saved.Keys) { if ($null -eq $saved[$key]) { Remove-Item "env:$key" -ErrorAction Ignore } else { Set-Item "env:$key" $saved[$key] } }
   }
   [pscustomobject]@{
     ExitCode = $result.ExitCode
@@ -287,4 +395,5 @@ function Invoke-Document {
 }
 
 Export-ModuleMember -Function Get-ProjectDocuments, Get-DocumentNames, Get-DocumentSteps, Get-DocumentScript,
-  Set-StubDirectory, Get-StubMembers, Test-StubComputer, Set-StubHost, Get-StubUnitState, Restart-Service, Invoke-Document
+  Set-StubDirectory, Get-StubMembers, Test-StubComputer, Set-StubHost, Get-StubUnitState, Get-StubHostState, Restart-StubHost,
+  Invoke-Document, Restart-Service, Get-CimInstance, Get-NetAdapter, Set-DnsClientServerAddress, Get-SECSecretValue, Add-Computer
