@@ -1,55 +1,34 @@
-// Strict argument parsing for the sandbox and replay commands: unknown flags and missing values are
-// usage errors with a one-line reason.
-import { parseArgs } from 'node:util';
+// The options `sandbox` and `replay` share (declared once for both specs) and their checks beyond
+// parsing: a seed is a non-negative integer, a stage a stage name.
+import type { OptionSpec, Parsed } from './command';
 import { UsageError } from './io';
 
 export interface RunArgs {
   world?: string;
   json: boolean;
   seed: number;
-  sandbox: boolean;
-  stage?: string;
-  files: string[];
 }
+
+export const RUN_OPTIONS: Record<string, OptionSpec> = {
+  world: { value: 'FILE', help: 'the world to simulate (default: the built-in demo, events/worlds/demo.json)' },
+  json: { help: "print the sandbox's report as JSON instead of progress lines and a table" },
+  seed: { value: 'N', help: 'the sandbox random seed (default 1): the same seed gives the same run' },
+};
 
 const STAGE = /^[a-z][a-z0-9-]{0,31}$/;
 
-export function parseRunArgs(argv: string[], allow: { positionals: boolean; replay: boolean }): RunArgs {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv, allow.positionals);
-  } catch (error) {
-    throw new UsageError((error as Error).message.split('\n')[0]);
-  }
-  const { values, positionals } = parsed;
-  if (!allow.replay && (values.sandbox || values.stage !== undefined))
-    throw new UsageError('--sandbox and --stage belong to the replay command');
-  const seed = values.seed === undefined ? 1 : Number(values.seed);
-  if (!Number.isSafeInteger(seed) || seed < 0)
-    throw new UsageError(`--seed must be a non-negative integer, got '${values.seed}'`);
-  if (values.stage !== undefined && !STAGE.test(values.stage))
-    throw new UsageError(`--stage must be a stage name such as dev or prod, got '${values.stage}'`);
-  return {
-    world: values.world,
-    json: values.json ?? false,
-    seed,
-    sandbox: values.sandbox ?? false,
-    stage: values.stage,
-    files: positionals,
-  };
+export function runArgs(args: Parsed): RunArgs {
+  const raw = args.string('seed');
+  const seed = raw === undefined ? 1 : Number(raw);
+  if (raw?.trim() === '' || !Number.isSafeInteger(seed) || seed < 0)
+    throw new UsageError(`--seed must be a non-negative integer, got '${raw}'`);
+  return { world: args.string('world'), json: args.flag('json'), seed };
 }
 
-function parse(argv: string[], allowPositionals: boolean) {
-  return parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals,
-    options: {
-      world: { type: 'string' },
-      json: { type: 'boolean' },
-      seed: { type: 'string' },
-      sandbox: { type: 'boolean' },
-      stage: { type: 'string' },
-    },
-  });
+/** `--stage` checked as a stage name (dev, prod): it becomes part of function and table names. */
+export function stageArg(args: Parsed): string | undefined {
+  const stage = args.string('stage');
+  if (stage !== undefined && !STAGE.test(stage))
+    throw new UsageError(`--stage must be a stage name such as dev or prod, got '${stage}'`);
+  return stage;
 }

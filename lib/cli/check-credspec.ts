@@ -1,7 +1,6 @@
 // `gmsa-ready check-credspec`: the launch path's credential spec check, for ops. Local files are validated
 // offline; ARNs are fetched with the caller's AWS credentials. Exit 0 all valid, 1 any error, 2 bad usage.
 import { readFile as readFileFromDisk } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -10,6 +9,8 @@ import { patterns } from '../config/patterns';
 import { type CheckClients, checkSource, parseSource, validateCredSpecText } from '../credspec';
 import { error, ROOT, toCheck } from '../credspec/findings';
 import type { CredSpecCheck, CredSpecFinding, Platform } from '../workflow/types';
+import { type CommandSpec, type Parsed, runCommand } from './command';
+import { UsageError } from './io';
 
 export interface CheckCredspecIo {
   stdout: (s: string) => void;
@@ -19,70 +20,63 @@ export interface CheckCredspecIo {
   clients?: (region: string | undefined) => CheckClients;
 }
 
-export const CHECK_CREDSPEC_USAGE =
-  'usage: gmsa-ready check-credspec [--domain corp.example.com] [--platform windows|linux] [--json] ARN_OR_FILE...';
+export const checkCredspecCommand: CommandSpec = {
+  name: 'check-credspec',
+  summary: 'check credential specs (local files offline; ARNs with your AWS credentials)',
+  usage: ['[--domain corp.example.com] [--platform windows|linux] [--json] ARN_OR_FILE...'],
+  about: ['The same check the launch path runs before a host is joined (docs/credspecs.md lists every finding).'],
+  options: {
+    domain: { value: 'DOMAIN', help: "the AD DNS domain the spec must name (a fleet's domain)" },
+    platform: { value: 'windows|linux', help: 'check the fields that platform needs' },
+    json: { help: '{"results":[{source,valid,findings:[{severity,code,path,message}]}]}' },
+  },
+  positionals: {
+    name: 'ARN_OR_FILE...',
+    help: 'a local file (or credentialspec:file://NAME), or an S3 object, SSM parameter or\nSecrets Manager secret ARN',
+  },
+  exits: { 0: 'every spec valid', 1: 'a spec has an error finding, or could not be read', 2: 'bad usage' },
+};
 
 interface Args {
   domain?: string;
   platform?: Platform;
   json: boolean;
-  help: boolean;
   sources: string[];
 }
 
 /** `argv` is what follows `check-credspec` on the command line. */
-export async function runCheckCredspec(argv: string[], io: CheckCredspecIo): Promise<number> {
-  let args: Args;
-  try {
-    args = parseCliArgs(argv);
-  } catch (e) {
-    const reason = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    io.stderr(`check-credspec: ${reason} (${CHECK_CREDSPEC_USAGE})\n`);
-    return 2;
-  }
-  if (args.help) {
-    io.stdout(`${CHECK_CREDSPEC_USAGE}\n`);
-    return 0;
-  }
-
-  const readFile = io.readFile ?? ((path: string) => readFileFromDisk(path, 'utf8'));
-  const clientsFor = cached(io.clients ?? defaultClients);
-  const results: CredSpecCheck[] = [];
-  for (const raw of args.sources) {
-    const source = parseSource(raw);
-    if (source.kind === 'local-file') {
-      results.push(await checkLocalFile(raw, source.path, args, readFile));
-    } else {
-      const region = source.kind === 'ssm' ? source.region : undefined;
-      results.push(await checkSource(raw, { domain: args.domain, platform: args.platform }, () => clientsFor(region)));
+export function runCheckCredspec(argv: string[], io: CheckCredspecIo): Promise<number> {
+  return runCommand(checkCredspecCommand, argv, io, async (parsed) => {
+    const args = checkArgs(parsed);
+    const readFile = io.readFile ?? ((path: string) => readFileFromDisk(path, 'utf8'));
+    const clientsFor = cached(io.clients ?? defaultClients);
+    const results: CredSpecCheck[] = [];
+    for (const raw of args.sources) {
+      const source = parseSource(raw);
+      if (source.kind === 'local-file') {
+        results.push(await checkLocalFile(raw, source.path, args, readFile));
+      } else {
+        const region = source.kind === 'ssm' ? source.region : undefined;
+        results.push(
+          await checkSource(raw, { domain: args.domain, platform: args.platform }, () => clientsFor(region)),
+        );
+      }
     }
-  }
-
-  io.stdout(args.json ? `${JSON.stringify({ results }, null, 2)}\n` : formatText(results));
-  return results.every((r) => r.valid) ? 0 : 1;
+    io.stdout(args.json ? `${JSON.stringify({ results }, null, 2)}\n` : formatText(results));
+    return results.every((r) => r.valid) ? 0 : 1;
+  });
 }
 
-function parseCliArgs(argv: string[]): Args {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      domain: { type: 'string' },
-      platform: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  const { domain, platform } = values;
+function checkArgs(parsed: Parsed): Args {
+  const [domain, platform] = [parsed.string('domain'), parsed.string('platform')];
   if (domain !== undefined && !patterns.dnsName.test(domain)) {
-    throw new Error(`--domain ${JSON.stringify(domain)} is not a DNS domain name such as corp.example.com`);
+    throw new UsageError(`--domain ${JSON.stringify(domain)} is not a DNS domain name such as corp.example.com`);
   }
   if (platform !== undefined && platform !== 'windows' && platform !== 'linux') {
-    throw new Error(`--platform must be windows or linux, not ${JSON.stringify(platform)}`);
+    throw new UsageError(`--platform must be windows or linux, not ${JSON.stringify(platform)}`);
   }
-  if (!values.help && positionals.length === 0) throw new Error('give at least one ARN or file to check');
-  return { domain, platform, json: values.json, help: values.help, sources: positionals };
+  if (parsed.positionals.length === 0) throw new UsageError('give at least one ARN or file to check');
+  return { domain, platform, json: parsed.flag('json'), sources: parsed.positionals };
 }
 
 async function checkLocalFile(

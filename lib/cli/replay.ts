@@ -4,9 +4,10 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { clientConfig } from '../aws/client-config';
 import { functionName } from '../infra/names';
 import { intakeFunctionFor } from '../sandbox/events';
-import { parseRunArgs } from './args';
+import { RUN_OPTIONS, runArgs, stageArg } from './args';
+import { type CommandSpec, runCommand } from './command';
 import { type RecordedEvent, readEventFiles } from './event-files';
-import { type CliIo, EXIT, oneLineReason, UsageError } from './io';
+import { type CliIo, EXIT, UsageError } from './io';
 import { loadWorld, runWorld } from './run-world';
 
 /** Deployed intake function names (serverless: service-stage-function). */
@@ -21,19 +22,37 @@ export interface StageResult {
   reason: string | null;
 }
 
-export async function runReplay(
-  argv: string[],
-  io: CliIo,
-  lambda: () => LambdaClient = defaultLambda,
-): Promise<number> {
-  try {
-    const args = parseRunArgs(argv, { positionals: true, replay: true });
-    if (args.sandbox === (args.stage !== undefined))
+export const replayCommand: CommandSpec = {
+  name: 'replay',
+  summary: "replay recorded events through the real handlers in a sandbox, or to a deployed stage's intake",
+  usage: ['--sandbox [--world FILE] [--json] [--seed N] EVENT_FILE...', '--stage STAGE [--json] EVENT_FILE...'],
+  about: [
+    'Each EVENT_FILE holds one EventBridge event or an array of them (Auto Scaling lifecycle, SSM command status).',
+    "--stage invokes the stage's intake functions with your AWS credentials (Region from AWS_REGION or your profile).",
+  ],
+  options: {
+    sandbox: { help: 'replay in a sandbox: the real handlers against a simulated account' },
+    stage: { value: 'STAGE', help: "send to this deployed stage's intake functions (Lambda Invoke)" },
+    ...RUN_OPTIONS,
+  },
+  positionals: { name: 'EVENT_FILE...', help: 'recorded events, replayed file by file in order' },
+  exits: {
+    [EXIT.ok]: 'every event accepted',
+    [EXIT.usage]: 'bad usage or an unreadable event or world file',
+    [EXIT.rejected]: 'an event was rejected (the report or results are still printed)',
+  },
+};
+
+export function runReplay(argv: string[], io: CliIo, lambda: () => LambdaClient = defaultLambda): Promise<number> {
+  return runCommand(replayCommand, argv, io, async (parsed) => {
+    const args = runArgs(parsed);
+    const stage = stageArg(parsed);
+    if (parsed.flag('sandbox') === (stage !== undefined))
       throw new UsageError('give exactly one of --sandbox or --stage STAGE');
-    if (args.stage !== undefined && (args.world !== undefined || argv.includes('--seed')))
+    if (stage !== undefined && (args.world !== undefined || parsed.string('seed') !== undefined))
       throw new UsageError('--world and --seed apply to --sandbox only');
-    const events = readEventFiles(args.files);
-    if (args.stage !== undefined) return await replayToStage(args.stage, events, args.json, io, lambda());
+    const events = readEventFiles(parsed.positionals);
+    if (stage !== undefined) return await replayToStage(stage, events, args.json, io, lambda());
     const world = loadWorld(args.world);
     return await runWorld(world, args, io, async (sandbox) => {
       // One file at a time, each followed by the world settling: a later file sees what the earlier did.
@@ -42,11 +61,7 @@ export async function runReplay(
         await sandbox.runUntilQuiet();
       }
     });
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.stderr(`replay: ${oneLineReason(error)}\n`);
-    return EXIT.usage;
-  }
+  });
 }
 
 function defaultLambda(): LambdaClient {

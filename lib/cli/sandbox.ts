@@ -2,43 +2,53 @@
 // the simulated account (the built-in demo by default); with --serve, then serve the status page from
 // the sandbox's records until interrupted.
 import type { Sandbox } from '../sandbox/sandbox';
-import { parseRunArgs } from './args';
+import { RUN_OPTIONS, runArgs } from './args';
+import { type CommandSpec, runCommand } from './command';
 import { type CliIo, EXIT, oneLineReason, UsageError } from './io';
 import { loadWorld, runWorld } from './run-world';
 import { serveFunctionUrl } from './serve';
 
+export const sandboxCommand: CommandSpec = {
+  name: 'sandbox',
+  summary: 'run a world (default: the demo) against a simulated account',
+  usage: ['[--world FILE] [--json] [--seed N] [--serve PORT]'],
+  about: ["Runs the world's scenario through the real handlers against a simulated AWS account and AD."],
+  options: {
+    ...RUN_OPTIONS,
+    serve: {
+      value: 'PORT',
+      help: "then serve the status page from the sandbox's records on 127.0.0.1:PORT until Ctrl-C\n(0: any free port; the URL goes to stderr)",
+    },
+  },
+  exits: {
+    [EXIT.ok]: 'the world ran; no event was rejected',
+    [EXIT.usage]: 'bad usage or an unreadable world file',
+    [EXIT.rejected]: 'an event was rejected (the report is still printed)',
+  },
+};
+
 /** Resolves when the server should stop: by default on SIGINT or SIGTERM. Tests pass their own. */
 export type UntilStopped = () => Promise<void>;
 
-export async function runSandbox(argv: string[], io: CliIo, untilStopped: UntilStopped = untilSignal): Promise<number> {
-  try {
-    const { port, rest } = takeServe(argv);
-    const args = parseRunArgs(rest, { positionals: false, replay: false });
+export function runSandbox(argv: string[], io: CliIo, untilStopped: UntilStopped = untilSignal): Promise<number> {
+  return runCommand(sandboxCommand, argv, io, async (parsed) => {
+    const port = servePort(parsed.string('serve'));
+    const args = runArgs(parsed);
     const world = loadWorld(args.world);
     return await runWorld(world, args, io, async (sandbox) => {
       sandbox.scheduleScenario();
       await sandbox.runUntilQuiet();
       if (port !== undefined) await serveStatusPage(sandbox, port, io, untilStopped);
     });
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.stderr(`sandbox: ${oneLineReason(error)}\n`);
-    return EXIT.usage;
-  }
+  });
 }
 
-/** `--serve PORT` / `--serve=PORT`, taken out before the shared run-argument parser sees the rest. */
-function takeServe(argv: string[]): { port?: number; rest: string[] } {
-  const at = argv.findIndex((arg) => arg === '--serve' || arg.startsWith('--serve='));
-  if (at < 0) return { rest: argv };
-  const inline = argv[at]?.startsWith('--serve=');
-  const value = inline ? argv[at]?.slice('--serve='.length) : argv[at + 1];
+function servePort(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
   const port = Number(value);
-  if (value === undefined || value === '' || !Number.isInteger(port) || port < 0 || port > 65_535)
-    throw new UsageError(`--serve must be a port number from 0 to 65535 (0: any free port), got '${value ?? ''}'`);
-  const rest = [...argv.slice(0, at), ...argv.slice(at + (inline ? 1 : 2))];
-  if (rest.some((arg) => arg === '--serve' || arg.startsWith('--serve='))) throw new UsageError('--serve given twice');
-  return { port, rest };
+  if (value.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new UsageError(`--serve must be a port number from 0 to 65535 (0: any free port), got '${value}'`);
+  return port;
 }
 
 /**

@@ -1,6 +1,5 @@
 // `gmsa-ready status`: the hosts' join status as a table (or one instance's history), read through the
 // Store from a deployed stage's table, or from a sandbox run of a world when no stage is given.
-import { parseArgs } from 'node:util';
 import { clientConfig } from '../aws/client-config';
 import { patterns } from '../config/patterns';
 import type { Store } from '../engine/ports';
@@ -11,19 +10,10 @@ import { STATUSES } from '../status/statuses';
 import { formatHistory, formatStatusTable } from '../status/table';
 import { createDocumentClient, createDynamoStore } from '../store/dynamo';
 import type { HostRecord, Status } from '../workflow/types';
+import { stageArg } from './args';
+import { type CommandSpec, type Parsed, runCommand } from './command';
 import { type CliIo, EXIT, oneLineReason, UsageError } from './io';
 import { loadWorld } from './run-world';
-
-export const STATUS_USAGE = `usage: gmsa-ready status [--stage STAGE | --world FILE] [--fleet NAME] [--instance ID] [--json]
-  --stage STAGE   read the deployed stage's table (gmsa-ready-STAGE-hosts) with your AWS credentials
-                  (region from AWS_REGION or your profile)
-  (no --stage)    run a sandbox world (the built-in demo, or --world FILE) until it is quiet and show
-                  the same view from the sandbox's records
-  --fleet NAME    only this fleet's hosts
-  --instance ID   one instance's full history instead of the table
-  --json          {"hosts":[{instanceId,fleet,computerName,status,step,ageSeconds,reason}]}, or with
-                  --instance {"host":RECORD}
-exit status: 0 ok, 1 no record for --instance or the stage could not be read, 2 bad usage`;
 
 /** Exit status when the command ran but found nothing to show for --instance, or could not read the stage. */
 export const EXIT_NOT_FOUND = 1;
@@ -32,10 +22,33 @@ export const EXIT_NOT_FOUND = 1;
 export const PAGE_SIZE = 100;
 export const MAX_PAGES = 10;
 
-// The same shape replay's --stage accepts (lib/cli/args.ts).
-const STAGE = /^[a-z][a-z0-9-]{0,31}$/;
-
 export const stageTableName = (stage: string) => `gmsa-ready-${stage}-hosts`;
+
+export const statusCommand: CommandSpec = {
+  name: 'status',
+  summary: "hosts' join status (a stage's table, or a sandbox world's)",
+  usage: ['[--stage STAGE | --world FILE] [--fleet NAME] [--instance ID] [--json]'],
+  options: {
+    stage: {
+      value: 'STAGE',
+      help: "read the deployed stage's table (gmsa-ready-STAGE-hosts) with your AWS credentials\n(Region from AWS_REGION or your profile)",
+    },
+    world: {
+      value: 'FILE',
+      help: "without --stage: run a sandbox world (the built-in demo, or --world FILE) until it is quiet\nand show the same view from the sandbox's records",
+    },
+    fleet: { value: 'NAME', help: "only this fleet's hosts" },
+    instance: { value: 'ID', help: "one instance's full history instead of the table" },
+    json: {
+      help: '{"hosts":[{instanceId,fleet,computerName,status,step,ageSeconds,reason}]}, or with\n--instance {"host":RECORD}',
+    },
+  },
+  exits: {
+    [EXIT.ok]: 'ok',
+    [EXIT_NOT_FOUND]: 'no record for --instance, or the stage could not be read',
+    [EXIT.usage]: 'bad usage or an unreadable world file',
+  },
+};
 
 interface StatusArgs {
   stage?: string;
@@ -43,19 +56,11 @@ interface StatusArgs {
   fleet?: string;
   instance?: string;
   json: boolean;
-  help: boolean;
 }
 
-function parseStatusArgs(argv: string[]): StatusArgs {
-  let values: ReturnType<typeof parse>['values'];
-  try {
-    values = parse(argv).values;
-  } catch (error) {
-    throw new UsageError(oneLineReason(error));
-  }
-  const { stage, world, fleet, instance } = values;
-  if (stage !== undefined && !STAGE.test(stage))
-    throw new UsageError(`--stage must be a stage name such as dev or prod, got '${stage}'`);
+function statusArgs(args: Parsed): StatusArgs {
+  const stage = stageArg(args);
+  const [world, fleet, instance] = [args.string('world'), args.string('fleet'), args.string('instance')];
   if (stage !== undefined && world !== undefined)
     throw new UsageError('--world runs a sandbox; it cannot be combined with --stage');
   if (fleet !== undefined && !patterns.fleetName.test(fleet))
@@ -64,39 +69,15 @@ function parseStatusArgs(argv: string[]): StatusArgs {
     throw new UsageError(`--instance must be an EC2 instance id like i-0123456789abcdef0, got '${instance}'`);
   if (instance !== undefined && fleet !== undefined)
     throw new UsageError('--instance shows one host and --fleet filters the table: give one of them');
-  return { stage, world, fleet, instance, json: values.json ?? false, help: values.help ?? false };
+  return { stage, world, fleet, instance, json: args.flag('json') };
 }
 
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      stage: { type: 'string' },
-      world: { type: 'string' },
-      fleet: { type: 'string' },
-      instance: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-}
-
-export async function runStatus(argv: string[], io: CliIo): Promise<number> {
-  try {
-    const args = parseStatusArgs(argv);
-    if (args.help) {
-      io.stdout(`${STATUS_USAGE}\n`);
-      return EXIT.ok;
-    }
+export function runStatus(argv: string[], io: CliIo): Promise<number> {
+  return runCommand(statusCommand, argv, io, async (parsed) => {
+    const args = statusArgs(parsed);
     if (args.stage !== undefined) return await showStage(args.stage, args, io);
     return await showSandbox(loadWorld(args.world), args, io);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.stderr(`status: ${oneLineReason(error)}\n`);
-    return EXIT.usage;
-  }
+  });
 }
 
 /** The world's scenario run to quiet; ages are measured on the sandbox's virtual clock. */

@@ -155,7 +155,8 @@ describe('sandbox --serve', () => {
   });
 
   it.each([
-    [['--serve'], /--serve must be a port number from 0 to 65535 \(0: any free port\), got ''/],
+    [['--serve'], /Option '--serve <value>' argument missing/],
+    [['--serve='], /--serve must be a port number from 0 to 65535 \(0: any free port\), got ''/],
     [['--serve', '65536'], /got '65536'/],
     [['--serve=http'], /got 'http'/],
     [['--serve', '0', '--serve', '1'], /--serve given twice/],
