@@ -6,7 +6,7 @@ export default defineConfig({
     environment: 'node',
     // Generous: sandbox runs of the demo take ~2 s of CPU alone, but up to a minute on a machine shared with
     // other test runs; a real hang still fails.
-    testTimeout: 120_000,
+    testTimeout: 300_000,
     hookTimeout: 60_000,
     env: { POWERTOOLS_DEV: 'true', AWS_REGION: 'us-east-1', POWERTOOLS_METRICS_NAMESPACE: 'GmsaReady' },
   },

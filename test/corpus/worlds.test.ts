@@ -61,7 +61,7 @@ function spawnSandbox(world: string): Promise<Run> {
     execFile(
       process.execPath,
       ['bin/gmsa-ready.js', 'sandbox', '--world', world, '--json'],
-      { cwd: ROOT, timeout: 100_000, maxBuffer: 8 * 1024 * 1024 },
+      { cwd: ROOT, timeout: 280_000, maxBuffer: 8 * 1024 * 1024 },
       (error, stdout, stderr) =>
         resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
     );
