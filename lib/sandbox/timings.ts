@@ -1,5 +1,5 @@
-// Modelled durations, in virtual seconds. Rough real-world figures: what matters is their order and
-// that gmsa-ready never needs to know them.
+// Modelled durations, in virtual seconds. Rough real-world figures, not measured and with no source unless
+// one is named: what matters is their order and that gmsa-ready never needs to know them.
 export const timings = {
   /** EventBridge delivery of an AWS event to its target. */
   eventDelivery: 1,
@@ -22,14 +22,16 @@ export const timings = {
   groupChangeBase: 5,
   groupChangePerName: 0.2,
   listMembers: 4,
-  /** SQS batching window of the directory queue's event source mapping. */
+  /** SQS batching window and batch size of the directory queue's event source mapping (serverless.yml). */
   directoryBatchWindow: 5,
   directoryBatchSize: 50,
-  /** Visibility timeout before a failed SQS message is delivered again. */
+  /** Visibility timeout before a failed SQS message is delivered again (serverless.yml deploys 360 s and 720 s). */
   sqsVisibility: 30,
+  /** maxReceiveCount of the queues' redrive policies (serverless.yml). */
   sqsMaxReceives: 5,
-  /** Lambda async retries of a failed EventBridge invocation. */
+  /** Lambda async retries of a failed EventBridge invocation: 2 more, about 1 and 2 minutes later (aws-facts 10). */
   lambdaRetryDelays: [60, 120],
+  /** The reconciler's schedule, rate(1 minute) in serverless.yml. */
   reconcilerInterval: 60,
   /** From CompleteLifecycleAction to the instance being gone. */
   shutdown: 5,

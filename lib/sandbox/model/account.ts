@@ -228,18 +228,21 @@ export class Account {
     });
   }
 
-  /** Windows AMIs name hosts EC2AMAZ- + 7 characters; Linux hosts start with an IP name (too long for NetBIOS). */
+  /**
+   * Windows AMIs name hosts EC2AMAZ- + 7 characters; Linux hosts start with an IP name, which can be too long
+   * for NetBIOS (aws-facts 8.1). The model's IP names are derived from the instance id, not a real address.
+   */
   private defaultHostname(platform: Platform, instanceId: string): string {
     if (platform === 'windows') return `EC2AMAZ-${this.random.chars(7, WINDOWS_NAME_ALPHABET)}`;
     return `ip-10-0-${parseInt(instanceId.slice(-4), 16) % 250}-${parseInt(instanceId.slice(-2), 16) % 250}`;
   }
 
-  /** NetBIOS name of the host: what the join registers as NAME$. */
+  /** NetBIOS name of the host, truncated to 15 characters: what the join registers as NAME$ (aws-facts 8.1). */
   netbiosName(instance: SimInstance): string {
     return instance.hostname.slice(0, 15).toUpperCase();
   }
 
-  /** DescribeInstanceInformation's ComputerName: the FQDN once joined. */
+  /** DescribeInstanceInformation's ComputerName: the FQDN once joined (aws-facts 4.4). */
   computerName(instance: SimInstance): string {
     return instance.joined ? `${instance.hostname}.${this.directory.name}` : instance.hostname;
   }
@@ -265,7 +268,10 @@ export class Account {
     this.hooks.start(instance, 'launch');
   }
 
-  /** The instance starts; its SSM agent comes online a minute later (unless it never does). */
+  /**
+   * The instance starts; its SSM agent comes online a minute later (unless it never does), and ECS registers
+   * it after that. Both delays are guesses (timings.ts); only their order matters.
+   */
   boot(instance: SimInstance): void {
     instance.state = 'running';
     instance.launchedAt = this.now();
@@ -292,7 +298,7 @@ export class Account {
     this.hooks.start(instance, 'terminate');
   }
 
-  /** Gone with no lifecycle event (spot reclaim, console terminate). */
+  /** Gone with no lifecycle event (spot reclaim, console terminate; hooks do not hold those, aws-facts 1.5). */
   kill(instanceId: string): void {
     const instance = this.instances.get(instanceId);
     if (!instance || instance.state === 'terminated') return;

@@ -1,5 +1,7 @@
 // Active Directory as far as gmsa-ready can see it: computer accounts and group members, looked up
-// case-insensitively like sAMAccountName lookups are, displayed as first written.
+// case-insensitively like sAMAccountName lookups are, displayed as first written. Sources: aws-facts 8.1
+// (names) and 8.2 (the cmdlets' permissive modify); the error texts are the AD cmdlets' usual
+// "Cannot find an object with identity" message, not taken from a captured run.
 
 export interface DirectorySnapshot {
   groups: Record<string, string[]>;
@@ -36,6 +38,7 @@ export class Directory {
     this.computers.set(key(account), account);
   }
 
+  /** Deleting an object removes it from every group: AD keeps membership as links to the object. No source in aws-facts. */
   removeComputer(account: string): void {
     this.computers.delete(key(account));
     for (const group of this.groups.values()) group.members.delete(key(account));

@@ -1,13 +1,15 @@
 // What each SSM document does to the world when it runs on a host, and how long it takes. Effects
 // land when the invocation ends; the output follows the project documents' contract
-// (GMSA-READY-RESULT / GMSA-READY-MEMBER lines).
+// (GMSA-READY-RESULT / GMSA-READY-MEMBER lines, ssm/group-change.yml and ssm/list-members.yml).
+// Sources: aws-facts 4.7 (the join), 6.5 (the ECS agent), 8.1-8.3 (names, cmdlets, tickets); durations in
+// lib/sandbox/timings.ts are rough guesses, not measured.
 import { patterns } from '../../config/patterns';
 import { timings } from '../timings';
 import { JOIN_DOCUMENT, WINDOWS_NAME_ALPHABET } from './constants';
 import type { DocumentsContext, Execution, Outcome } from './context';
 import type { SimCommand, SimInstance } from './types';
 
-/** A hung invocation at the command's timeout. */
+/** A hung invocation at the command's timeout: "Delivery Timed Out" (aws-facts 4.2, 4.3). */
 export const timedOut: Outcome = {
   status: 'TimedOut',
   statusDetails: 'Delivery Timed Out',
@@ -24,7 +26,11 @@ const failure = (output: string, error = output): Outcome => ({
   error,
 });
 
-/** The allowedPattern of each parameter of the project's documents: SendCommand rejects anything else. */
+/**
+ * The allowedPattern of each parameter of ssm/group-change.yml and ssm/list-members.yml (kept equal to the
+ * files by hand): SendCommand rejects anything else (aws-facts 4.1, InvalidParameters). The refresh
+ * documents' patterns are not checked by the model.
+ */
 export const documentPatterns: Record<'groupChange' | 'listMembers', Record<string, RegExp>> = {
   groupChange: {
     Action: /^(add|remove|delete)$/,
@@ -61,6 +67,7 @@ export function execute(ctx: DocumentsContext, command: SimCommand, instance: Si
 
 function join(ctx: DocumentsContext, instance: SimInstance, directoryId: string, directoryName: string): Execution {
   const { directory } = ctx;
+  // The failure texts below are the model's own: no captured output of a failed AWS-JoinDirectoryServiceDomain.
   if (directoryId !== directory.id || directoryName.toLowerCase() !== directory.name.toLowerCase())
     return { duration: 30, finish: () => failure(`Directory ${directoryId} (${directoryName}) was not found.`) };
   if (instance.faults.has('join-times-out')) return { finish: () => timedOut };
@@ -70,22 +77,28 @@ function join(ctx: DocumentsContext, instance: SimInstance, directoryId: string,
       finish: () =>
         failure('Domain join failed: The specified domain either does not exist or could not be contacted. (1355)'),
     };
+  // Joining again changes nothing (aws-facts 4.7 for Linux, fact 24; assumed the same on Windows).
   if (instance.joined)
     return { duration: 10, finish: () => success(`The instance is already joined to ${directory.name}.`) };
   const windows = instance.platform === 'windows';
   return {
     duration: windows ? timings.joinWindows : timings.joinLinux,
     finish: () => {
-      // The Linux join renames the host (aws-facts 4.7); the name is drawn when the join runs.
+      // The Linux join renames the host to EC2AMAZ- + 6 characters (aws-facts 4.7, fact 24); the name is drawn
+      // when the join runs. AWS draws from [a-zA-Z0-9]; the model draws upper case and digits only.
+      // The computer account is the NetBIOS name, at most 15 characters, plus $ (aws-facts 8.1).
       const hostname = windows ? instance.hostname : `EC2AMAZ-${ctx.random.chars(6, WINDOWS_NAME_ALPHABET)}`;
       const accountName = `${hostname.slice(0, 15).toUpperCase()}$`;
+      // A name already taken (two hosts whose names share 15 characters, aws-facts 8.1): no source says what
+      // the join reports, so the model fails it, the safer choice.
       if (directory.hasComputer(accountName))
         return failure(`Domain join failed: the computer account ${accountName} already exists.`);
       instance.hostname = hostname;
       instance.joined = true;
       ctx.createComputerAccount(instance, accountName);
       ctx.observe(instance.instanceId, 'join', `joined ${directory.name} as ${accountName}`);
-      // Windows reboots to finish the join, which restarts the ECS agent; Linux requests no reboot.
+      // Windows reboots to finish the join (SuccessAndReboot), which restarts the ECS agent; Linux requests no
+      // reboot (aws-facts 4.7, 6.5).
       if (windows) ctx.restartEcsAgent(instance);
       return success(windows ? 'Domain join succeeded. SuccessAndReboot' : `Joined ${directory.name} as ${hostname}`);
     },
@@ -93,6 +106,7 @@ function join(ctx: DocumentsContext, instance: SimInstance, directoryId: string,
 }
 
 function refresh(ctx: DocumentsContext, instance: SimInstance, documentPlatform: 'windows' | 'linux'): Execution {
+  // A document for the other platform ends "Invalid Platform" (an invocation status detail, aws-facts 2).
   if (documentPlatform !== instance.platform)
     return { duration: 1, finish: () => ({ ...failure('Invalid platform'), statusDetails: 'Invalid Platform' }) };
   if (instance.faults.has('refresh-fails'))
@@ -103,7 +117,7 @@ function refresh(ctx: DocumentsContext, instance: SimInstance, documentPlatform:
   return {
     duration: instance.platform === 'windows' ? timings.refreshWindows : timings.refreshLinux,
     finish: () => {
-      // Purging the tickets and restarting the agents: the ECS agent re-reads the join state.
+      // Purging the tickets and restarting the agents: the ECS agent re-reads the join state (aws-facts 6.5, 8.3).
       ctx.restartEcsAgent(instance);
       return success('tickets purged; ECS agent restarted');
     },
@@ -126,6 +140,8 @@ function groupChange(
         const host = ctx.instanceByComputerAccount(name);
         const wasMember = directory.isMember(group, name);
         const hadComputer = directory.hasComputer(name);
+        // Add-/Remove-ADGroupMember are permissive: adding a member or removing a non-member succeeds and
+        // changes nothing (aws-facts 8.2). The access-denied text is the usual AD message; no captured output.
         const error =
           action === 'add'
             ? host?.faults.has('authorize-fails')
@@ -134,6 +150,7 @@ function groupChange(
             : action === 'remove'
               ? directory.removeMember(group, name)
               : undefined;
+        // Remove-ADComputer (aws-facts 8.2); the directory drops its memberships with it (model/directory.ts).
         if (!error && action !== 'add' && deleteComputerAccount === 'true') directory.removeComputer(name);
         // A delete changes no membership: it is not a group change for the invariants.
         if (action === 'delete') {

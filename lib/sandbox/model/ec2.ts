@@ -1,15 +1,22 @@
 // EC2 instance state (what the reconciler asks when a host went quiet) and tags on instances.
+// Sources: the EC2 API reference (InstanceState codes; DescribeInstances) and aws-facts 8.1 (host names).
 import type { CreateTagsCommandInput, DescribeInstancesCommandInput } from '@aws-sdk/client-ec2';
 import type { TagResourcesCommandInput } from '@aws-sdk/client-resource-groups-tagging-api';
 import type { Ec2Context } from './context';
 import type { Ec2State } from './types';
 
+/** InstanceState.Code: 0 pending, 16 running, 32 shutting-down, 48 terminated (EC2 API reference). */
 const STATE_CODES: Record<Ec2State, number> = { pending: 0, running: 16, 'shutting-down': 32, terminated: 48 };
 
 export class Ec2 {
   constructor(private readonly ctx: Ec2Context) {}
 
-  /** Unknown ids are simply absent (filter semantics); terminated ones are reported as terminated. */
+  /**
+   * Unknown ids are simply absent, as with the instance-id filter gmsa-ready uses; the model does not raise
+   * InvalidInstanceID.NotFound for an unknown id passed in InstanceIds, as EC2 does (see lib/aws/ec2.ts).
+   * Terminated ones are reported as terminated (EC2 keeps them visible for a while). A pending instance in
+   * the model has not been launched yet, so EC2 would not know it either. PrivateDnsName follows aws-facts 8.1.
+   */
   describeInstances(input: DescribeInstancesCommandInput) {
     const ids = [...(input.InstanceIds ?? []), ...(input.Filters?.find((f) => f.Name === 'instance-id')?.Values ?? [])];
     const instances = ids.flatMap((id) => {

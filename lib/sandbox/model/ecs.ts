@@ -1,5 +1,7 @@
 // Amazon ECS: container instances that register on their own, gMSA capabilities computed at agent
 // start, custom attributes, draining. No tasks run in the sandbox, so drains finish at once.
+// Sources: aws-facts 6.2 (attributes and their limits), 6.3 (ListContainerInstances), 6.4 (draining),
+// 6.5 (gMSA capabilities); ECS registers the instance ACTIVE before gmsa-ready is done (aws-facts 11.8).
 import {
   ClusterNotFoundException,
   type DeleteAttributesCommandInput,
@@ -14,8 +16,10 @@ import { awsError } from '../aws-errors';
 import type { EcsContext } from './context';
 import type { SimContainer, SimInstance } from './types';
 
+/** Name-only capability attributes the agent advertises (aws-facts 6.5). */
 const GMSA = 'ecs.capability.gmsa';
 const GMSA_DOMAINLESS = 'ecs.capability.gmsa-domainless';
+/** At most 10 custom attributes per resource (aws-facts 6.2). */
 const MAX_CUSTOM_ATTRIBUTES = 10;
 
 export class Ecs {
@@ -26,7 +30,11 @@ export class Ecs {
     this.clusters = new Set(ctx.clusters);
   }
 
-  /** The ECS agent registers the host in its fleet's cluster. */
+  /**
+   * The ECS agent registers the host in its fleet's cluster, with the built-in ecs.os-type / ecs.os-family
+   * attributes (aws-facts 6.2); ecs.capability.task-eni stands for the other capabilities, which gmsa-ready
+   * ignores. The ARN is arn:aws:ecs:REGION:ACCOUNT:container-instance/CLUSTER/ID (ECS's long ARN format).
+   */
   register(instance: SimInstance): void {
     if (instance.state !== 'running' || !instance.fleet) return;
     const { cluster } = instance.fleet;
@@ -52,7 +60,10 @@ export class Ecs {
     this.ctx.observe(instance.instanceId, 'ecs', `container instance registered in ${cluster}`);
   }
 
-  /** What the agent advertises from what it saw at start (aws-facts 6.5). */
+  /**
+   * What the agent advertises from what it saw at start (aws-facts 6.5). Domainless hosts always get
+   * gmsa-domainless: the model does not check the CCG plugin or Windows version that the agent requires.
+   */
   refreshCapabilities(instance: SimInstance, container: SimContainer): void {
     const domainless = instance.fleet?.mode === 'domainless';
     if (domainless) container.attributes.set(GMSA_DOMAINLESS, undefined);
@@ -60,6 +71,7 @@ export class Ecs {
     else container.attributes.delete(GMSA);
   }
 
+  /** The ec2InstanceId filter gmsa-ready uses; without a status, every status but INACTIVE (aws-facts 6.3). */
   listContainerInstances(input: ListContainerInstancesCommandInput) {
     this.cluster(input.cluster);
     const instanceId = /ec2InstanceId\s*==\s*'?(i-[0-9a-f]+)'?/.exec(input.filter ?? '')?.[1];
@@ -71,6 +83,7 @@ export class Ecs {
     return { containerInstanceArns: visible ? [container.arn] : [] };
   }
 
+  /** Unknown references come back in failures[] with reason MISSING (the reason AWS gives; botocore `ecs` Failure). */
   describeContainerInstances(input: DescribeContainerInstancesCommandInput) {
     this.cluster(input.cluster);
     const found: SimContainer[] = [];
@@ -95,6 +108,10 @@ export class Ecs {
     };
   }
 
+  /**
+   * Creates or overwrites; over 10 custom attributes → AttributeLimitExceededException, an unknown or
+   * INACTIVE target → TargetNotFoundException (aws-facts 6.2). The per-call limit of 10 is not checked.
+   */
   putAttributes(input: PutAttributesCommandInput) {
     this.cluster(input.cluster);
     const attributes = input.attributes ?? [];
@@ -127,6 +144,10 @@ export class Ecs {
     return { attributes };
   }
 
+  /**
+   * ACTIVE or DRAINING, failures[] for the rest (aws-facts 6.4). The model lets any non-INACTIVE instance
+   * change state and does not check the 10-per-call limit.
+   */
   updateContainerInstancesState(input: UpdateContainerInstancesStateCommandInput) {
     this.cluster(input.cluster);
     const updated: ReturnType<Ecs['describeContainerInstances']>['containerInstances'] = [];
@@ -189,6 +210,7 @@ export class Ecs {
     return (ref ?? 'default').split('/').at(-1) as string;
   }
 
+  /** A cluster the world's fleets do not name → ClusterNotFoundException (aws-facts 6.2). */
   private cluster(ref: string | undefined): void {
     if (!this.clusters.has(this.clusterName(ref)))
       throw awsError(ClusterNotFoundException, 'ClusterNotFoundException', 'Cluster not found.');

@@ -1,6 +1,8 @@
 // Auto Scaling lifecycle hooks: one token per action, EventBridge delivery of the event, heartbeat
 // and global timeouts with DefaultResult ABANDON, and the ValidationError AWS gives for any token
 // that is not active (completed, timed out, never issued: an archive replay).
+// Sources: aws-facts 1.1 (the event), 3.1 (what each result does), 3.2 (the ValidationError, observed in
+// real logs), 3.3 (heartbeats), 3.4 (timeouts and the default result).
 import { AutoScalingServiceException } from '@aws-sdk/client-auto-scaling';
 import type { LifecycleResult, Transition } from '../../workflow/types';
 import { awsError } from '../aws-errors';
@@ -8,7 +10,10 @@ import { lifecycleEvent } from '../events';
 import type { HooksContext } from './context';
 import type { SimInstance, SimLifecycleAction } from './types';
 
+/** The global timeout is min(48 h, 100 × HeartbeatTimeout) (aws-facts 3.4). */
 const GLOBAL_TIMEOUT_CAP = 172_800;
+/** PutLifecycleHook's default HeartbeatTimeout (aws-facts 3.4). */
+const DEFAULT_HEARTBEAT_TIMEOUT = 3600;
 
 export interface LifecycleCallInput {
   AutoScalingGroupName?: string;
@@ -45,7 +50,7 @@ export class Hooks {
   }
 
   private open(instance: SimInstance, transition: Transition, token: string, hookName: string): SimLifecycleAction {
-    const heartbeatTimeout = instance.fleet?.heartbeatTimeoutSeconds ?? 3600;
+    const heartbeatTimeout = instance.fleet?.heartbeatTimeoutSeconds ?? DEFAULT_HEARTBEAT_TIMEOUT;
     const now = this.ctx.clock.now();
     const action: SimLifecycleAction = {
       token,
@@ -77,6 +82,7 @@ export class Hooks {
     if (action) this.finish(action, 'ABANDON', 'InstanceGone');
   }
 
+  /** CONTINUE or ABANDON only (aws-facts 3.1); another result is a ValidationError in the model's own words. */
   complete(input: LifecycleCallInput): Record<string, never> {
     const result = input.LifecycleActionResult;
     const call = {
@@ -104,9 +110,11 @@ export class Hooks {
     return {};
   }
 
+  /** Restarts the heartbeat timeout, never past the global timeout (aws-facts 3.3, 3.4). */
   heartbeat(input: LifecycleCallInput): Record<string, never> {
     const action = this.find(input);
-    const heartbeatTimeout = this.ctx.instance(action.instanceId)?.fleet?.heartbeatTimeoutSeconds ?? 3600;
+    const heartbeatTimeout =
+      this.ctx.instance(action.instanceId)?.fleet?.heartbeatTimeoutSeconds ?? DEFAULT_HEARTBEAT_TIMEOUT;
     action.heartbeats++;
     action.deadline = Math.min(this.ctx.clock.now() + heartbeatTimeout, action.globalDeadline);
     this.arm(action);
@@ -114,7 +122,10 @@ export class Hooks {
     return {};
   }
 
-  /** The active action a call names (token first, as AWS does), or the ValidationError AWS answers with. */
+  /**
+   * The active action a call names, or the ValidationError AWS answers with (aws-facts 3.2). A call may name
+   * the token or the instance (aws-facts 3.1); that the token wins when both are given is not sourced.
+   */
   private find(input: LifecycleCallInput): SimLifecycleAction {
     const { LifecycleActionToken: token, InstanceId: instanceId } = input;
     const instance = instanceId ? this.ctx.instance(instanceId) : undefined;
@@ -147,15 +158,20 @@ export class Hooks {
     this.ctx.observe(action.instanceId, 'lifecycle', `${action.transition} action ${result} (${by})`);
     if (!instance || by === 'InstanceGone') return;
     if (action.transition === 'launch' && result === 'CONTINUE') instance.inService = true;
-    // A launch ABANDON terminates the instance (Auto Scaling replaces it); a terminate of either result ends it.
+    // A launch ABANDON terminates the instance (Auto Scaling replaces it); a terminate of either result ends it
+    // (aws-facts 3.1).
     else {
-      // No terminate event follows a launch ABANDON: like a kill, gmsa-ready must notice it on its own.
+      // No terminate event follows a launch ABANDON: like a kill, gmsa-ready must notice it on its own. No
+      // source says whether the terminate hook runs here; the model takes the harder case.
       if (action.transition === 'launch') this.ctx.killed.add(instance.instanceId);
       this.ctx.shutDown(instance);
     }
   }
 
-  /** The hook's timer: (re)armed on start and on every heartbeat, cancelled when the action ends. */
+  /**
+   * The hook's timer: (re)armed on start and on every heartbeat, cancelled when the action ends. On timeout
+   * the hook's DefaultResult applies, ABANDON unless set (aws-facts 3.4); the model's hooks never set it.
+   */
   private arm(action: SimLifecycleAction): void {
     this.timers.get(action.token)?.();
     const cancel = this.ctx.clock.at(action.deadline, `hook timeout ${action.instanceId}`, () => {

@@ -2,6 +2,11 @@
 // DelaySeconds; the directory queue gathers messages until a batch of 50 is full or the batching window
 // elapses, whichever comes first (as the event source mapping does). Failed messages come back after the
 // visibility timeout, then go to a DLQ.
+// Sources: AWS docs, not aws-facts: SQS SendMessage (DelaySeconds 0-900), "Using Lambda with Amazon SQS"
+// (BatchSize, MaximumBatchingWindowInSeconds, ReportBatchItemFailures: a handler error fails the whole batch)
+// and SQS dead-letter queues (maxReceiveCount). Compromises: wake messages arrive one per invocation although
+// serverless.yml batches up to 10, and timings.sqsVisibility is 30 s where serverless.yml deploys 360 s and
+// 720 s, to keep runs short.
 import {
   QueueDoesNotExist,
   type SendMessageBatchCommandInput,
@@ -57,6 +62,7 @@ export class Queues {
       sentAt: this.ctx.clock.now(),
       receiveCount: 0,
     };
+    // SQS caps DelaySeconds at 900 (it refuses more; the model clamps).
     this.ctx.clock.after(Math.min(delaySeconds, 900), `${queue} message visible`, () => this.visible(queue, message));
     return message;
   }

@@ -1,5 +1,7 @@
 // Systems Manager as gmsa-ready sees it: instance information, Run Command with modelled run times,
 // eventually consistent GetCommandInvocation, status-change events, and Parameter Store credspecs.
+// Sources: /work/shared/reference/aws-facts.md sections 2, 4 and 5 (cited at each behaviour below); what the
+// documents do on the host is model/documents.ts.
 import {
   type DescribeInstanceInformationCommandInput,
   type GetCommandInvocationCommandInput,
@@ -20,12 +22,19 @@ import type { SsmContext } from './context';
 import { documentPatterns, timedOut } from './documents';
 import type { SimCommand, SimInstance, SimInvocation } from './types';
 
+/** Terminal invocation statuses among those the model produces (aws-facts 2, 4.3). */
 const TERMINAL = new Set(['Success', 'Failed', 'TimedOut', 'Cancelled']);
+/** GetCommandInvocation returns the first 24,000 characters of stdout and 8,000 of stderr (aws-facts 4.3). */
 const MAX_OUTPUT = 24_000;
+const MAX_ERROR_OUTPUT = 8000;
 
 export class Ssm {
   constructor(private readonly ctx: SsmContext) {}
 
+  /**
+   * Only nodes whose agent is online are listed, with ComputerName the FQDN once joined (aws-facts 4.4).
+   * AgentVersion, PlatformName and IPAddress are fixed placeholders: gmsa-ready reads none of them.
+   */
   describeInstanceInformation(input: DescribeInstanceInformationCommandInput) {
     const ids =
       input.Filters?.find((f) => f.Key === 'InstanceIds')?.Values ??
@@ -49,6 +58,11 @@ export class Ssm {
     return { InstanceInformationList: list };
   }
 
+  /**
+   * InvalidInstanceId for a node whose agent is not online or that is not running, InvalidDocument for an
+   * unknown document, InvalidParameters when a value breaks the document's allowedPattern (aws-facts 4.1;
+   * the error messages are the model's own wording). TimeoutSeconds defaults to 3600 (aws-facts 4.2).
+   */
   sendCommand(input: SendCommandCommandInput) {
     const { ctx } = this;
     const documentName = input.DocumentName ?? '';
@@ -87,7 +101,10 @@ export class Ssm {
     };
   }
 
-  /** ListCommands with the InstanceId and the DocumentName / InvokedAfter filters gmsa-ready uses. */
+  /**
+   * ListCommands with the InstanceId and the DocumentName / InvokedAfter filters gmsa-ready uses (filter keys
+   * from the SSM API model, botocore `ssm` CommandFilterKey). Unpaged: no source says how AWS pages these.
+   */
   listCommands(input: ListCommandsCommandInput) {
     const filter = (key: string) => input.Filters?.find((f) => f.key === key)?.value;
     const document = filter('DocumentName');
@@ -113,7 +130,8 @@ export class Ssm {
   getCommandInvocation(input: GetCommandInvocationCommandInput) {
     const command = this.ctx.commands.get(input.CommandId ?? '');
     const invocation = command?.invocations.get(input.InstanceId ?? '');
-    // Run Command is eventually consistent: a fresh invocation is not visible yet (aws-facts 4.3).
+    // Run Command is eventually consistent: a fresh invocation is not visible yet (aws-facts 4.3). How long
+    // that lasts is not documented; timings.invocationVisible is a guess.
     if (!command || !invocation || this.ctx.clock.now() < command.requestedAt + timings.invocationVisible)
       throw awsError(InvocationDoesNotExist, 'InvocationDoesNotExist', '');
     const status = this.statusOf(invocation);
@@ -129,11 +147,12 @@ export class Ssm {
           : 'Pending',
       ResponseCode: TERMINAL.has(status) ? invocation.responseCode : -1,
       StandardOutputContent: invocation.output.slice(0, MAX_OUTPUT),
-      StandardErrorContent: invocation.error.slice(0, 8000),
+      StandardErrorContent: invocation.error.slice(0, MAX_ERROR_OUTPUT),
       ExecutionStartDateTime: new Date(invocation.startAt * 1000).toISOString(),
     };
   }
 
+  /** A name or an ARN; the ARN is `arn:aws:ssm:REGION:ACCOUNT:parameter/NAME`; missing → ParameterNotFound (aws-facts 5). */
   getParameter(input: GetParameterCommandInput) {
     const { world } = this.ctx;
     const name = input.Name ?? '';
@@ -154,7 +173,10 @@ export class Ssm {
     };
   }
 
-  /** The aggregate status a command shows (its single invocation's for the commands gmsa-ready sends). */
+  /**
+   * The aggregate status a command shows (its single invocation's for the commands gmsa-ready sends). For
+   * several invocations the model's own rule (first unfinished, else first unsuccessful): no source found.
+   */
   commandStatus(command: SimCommand): string {
     const statuses = [...command.invocations.values()].map((i) => this.statusOf(i));
     return statuses.find((s) => !TERMINAL.has(s)) ?? statuses.find((s) => s !== 'Success') ?? 'Success';
@@ -210,7 +232,8 @@ export class Ssm {
       `${command.documentName} sent (${command.commandId.slice(0, 8)})`,
     );
     ctx.clock.at(endAt, `command ${command.commandId} on ${instance.instanceId}`, () => {
-      // A host that died meanwhile never reports and its document's effects never land.
+      // A host that died meanwhile never reports and its document's effects never land: with no terminal
+      // response from the agent the invocation ends in a delivery timeout (aws-facts 4.2).
       const gone = instance.state === 'terminated';
       const outcome = execution.duration === undefined || gone ? timedOut : execution.finish();
       Object.assign(invocation, { ...outcome, error: outcome.error ?? '' });
@@ -230,6 +253,7 @@ export class Ssm {
         'command',
         `${command.documentName} ${outcome.status}`,
       );
+      // The status-change event carries no output (aws-facts 2), best effort like every SSM event (aws-facts 9).
       const event = commandStatusEvent(ctx.events.context(), command, instance.instanceId, outcome.status);
       ctx.events.deliver('commandStatus', `status event ${command.commandId}`, () => ctx.commandStatusTarget(event));
     });

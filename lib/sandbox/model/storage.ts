@@ -1,5 +1,7 @@
 // Where credential specs and domainless secrets live: S3 objects and Secrets Manager secrets. A
 // world lists what exists; anything else is NoSuchKey / ResourceNotFoundException.
+// Sources: aws-facts 5 (S3 object ARNs), 6.1 and 7 (where specs and domainless secrets live); the S3
+// GetObject and Secrets Manager API references for the errors (their messages as AWS words them).
 import { Readable } from 'node:stream';
 import { type GetObjectCommandInput, NoSuchKey } from '@aws-sdk/client-s3';
 import {
@@ -45,6 +47,10 @@ export class Storage {
     return { ARN: arn, SecretString: this.secretValues.get(arn) ?? '{}', VersionId: 'sandbox' };
   }
 
+  /**
+   * SecretId may be the ARN or the name; a secret's ARN ends with a hyphen and 6 random characters
+   * (Secrets Manager docs), so a name matches the ARN's name part as a prefix.
+   */
   private secretArn(id = ''): string {
     const arn = this.ctx.world.secrets.find((s) => s === id || s.split(':secret:')[1]?.startsWith(id));
     if (!arn)

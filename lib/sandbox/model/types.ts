@@ -1,4 +1,5 @@
-// The simulated account's state: plain records indexed by id so every API call is O(1) or O(log n).
+// The simulated account's state: plain records, indexed by id in the account and the models so the calls a
+// burst makes per host are O(1) or O(log n); ListCommands scans every command.
 import type { Fleet } from '../../config/schema';
 import type { LifecycleResult, Platform, Transition } from '../../workflow/types';
 import type { Fault } from '../world';
