@@ -1,14 +1,14 @@
 // Status page behind a Lambda Function URL (AWS_IAM auth): per-fleet counts, hosts in flight, failed
 // hosts and, with ?instance=i-..., one instance's timeline. Read-only: it only lists and gets records.
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2, LambdaFunctionURLEvent } from 'aws-lambda';
+import { now } from '../lib/clock';
 import { patterns } from '../lib/config/patterns';
 import type { Store } from '../lib/engine/ports';
+import { statusRuntime } from '../lib/env';
+import { initAtColdStart, lambda } from '../lib/handler';
 import { renderStatusPage } from '../lib/status/page';
 import { STATUSES } from '../lib/status/statuses';
-import { createDocumentClient, createDynamoStore } from '../lib/store/dynamo';
+import { logger } from '../lib/telemetry';
 import type { HostRecord } from '../lib/workflow/types';
 
 /** Bounds per status so a long TERMINATED tail cannot make the page slow; the page says when it was cut. */
@@ -78,20 +78,13 @@ export async function handleStatusRequest(event: LambdaFunctionURLEvent, store: 
   };
 }
 
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name}: environment variable is required`);
-  return value;
-}
+initAtColdStart(statusRuntime);
 
-const logger = new Logger();
-const store = createDynamoStore({ client: createDocumentClient(), tableName: requiredEnv('TABLE_NAME') });
-
-export const handler = middy(async (event: LambdaFunctionURLEvent): Promise<Response> => {
-  const response = await handleStatusRequest(event, store, Math.floor(Date.now() / 1000));
+export const handler = lambda(async (event: LambdaFunctionURLEvent): Promise<Response> => {
+  const response = await handleStatusRequest(event, statusRuntime().store, Math.floor(now()));
   logger.info('status page served', {
     statusCode: response.statusCode,
     instance: event.queryStringParameters?.instance,
   });
   return response;
-}).use(injectLambdaContext(logger));
+});

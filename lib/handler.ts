@@ -1,5 +1,5 @@
 // Every Lambda entry is the same thin shape: middy with Powertools' logger context and tracing around one
-// call into the engine. Metrics are single EMF blobs written as they happen (lib/telemetry.ts), so there is
+// call into the engine (the status page: one read of the store). Metrics are single EMF blobs written as they happen (lib/telemetry.ts), so there is
 // no buffer for logMetrics to flush.
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';

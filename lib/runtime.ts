@@ -1,6 +1,7 @@
 // What a workflow handler needs, built once per cold start from the environment: the validated config,
 // the store, the AWS effector with the clients its function's capabilities need (lib/capabilities.ts),
-// telemetry. A bad config fails here, loudly, with its path.
+// telemetry. A bad config fails here, loudly, with its path. The environment is read through lib/env.ts,
+// which the status page uses too.
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
@@ -15,8 +16,8 @@ import { now } from './clock';
 import { ConfigError, parseConfig } from './config/load';
 import type { InspectEffect } from './credspec';
 import type { EngineDeps } from './engine/engine';
+import { required, storeFor } from './env';
 import type { FunctionKey } from './infra/names';
-import { createDocumentClient, createDynamoStore } from './store/dynamo';
 import { logger, powertoolsTelemetry } from './telemetry';
 import type { CredSpecCheck } from './workflow/types';
 
@@ -36,12 +37,6 @@ export interface WorkflowEnv {
   refreshLinuxDocument: string;
   groupChangeDocument: string;
   listMembersDocument: string;
-}
-
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new ConfigError(`environment variable ${name} is required`);
-  return value;
 }
 
 export function readEnv(): WorkflowEnv {
@@ -103,10 +98,7 @@ const cached = new Map<FunctionKey, WorkflowRuntime>();
 function engineBasics(env: WorkflowEnv) {
   return {
     config: readConfig(),
-    store: createDynamoStore({
-      client: createDocumentClient(process.env.GMSA_READY_DYNAMODB_ENDPOINT, clientConfig),
-      tableName: env.tableName,
-    }),
+    store: storeFor(env.tableName),
     telemetry: powertoolsTelemetry(),
     now,
     documents: {

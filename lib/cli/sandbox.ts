@@ -56,7 +56,7 @@ function servePort(value: string | undefined): number | undefined {
  * goes to stderr so stdout stays the report (JSON with --json), which follows once serving stops.
  */
 async function serveStatusPage(sandbox: Sandbox, port: number, io: CliIo, untilStopped: UntilStopped): Promise<void> {
-  // Imported only now: the function module reads TABLE_NAME at load, which the sandbox has just set.
+  // Imported only when serving: nothing else in the sandbox needs the status page's module.
   const { handleStatusRequest } = await import('../../functions/status-page');
   const server = await serveFunctionUrl(
     (event) => handleStatusRequest(event, sandbox.store, Math.floor(sandbox.scheduler.now())),

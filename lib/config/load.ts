@@ -1,8 +1,9 @@
+// Parses a config value into a validated Config, or a ConfigError whose message names each bad field by
+// its path (fleets[0].directory.id); also the fleet lookups by group and by name.
+import { ConfigError } from './error';
 import { type Config, configSchema, type Fleet } from './schema';
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError };
 
 /** A validation issue as zod and every Standard Schema library (Powertools' parser) report it. */
 export interface Issue {

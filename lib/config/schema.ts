@@ -1,3 +1,5 @@
+// The config's schema (zod): fleets, their directory, host group and credential specs, each field with the
+// pattern it must match; unknown keys are refused with a near-miss hint, and fleets may not share a group.
 import * as z from 'zod';
 import { likelyTypo } from './near-miss';
 import { patterns } from './patterns';

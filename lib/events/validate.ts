@@ -1,3 +1,5 @@
+// Validates an incoming event at the edge: refuses it over EventBridge's size limit, then checks its shape
+// with Powertools' parser, reporting each bad field by its path.
 import { parse } from '@aws-lambda-powertools/parser';
 import type { z } from 'zod';
 import { describeIssues, type Issue } from '../config/load';
