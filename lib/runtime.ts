@@ -35,6 +35,8 @@ export interface WorkflowEnv {
   directoryQueueUrl: string;
   refreshWindowsDocument: string;
   refreshLinuxDocument: string;
+  joinWindowsDocument?: string;
+  joinLinuxDocument?: string;
   groupChangeDocument: string;
   listMembersDocument: string;
 }
@@ -48,6 +50,8 @@ export function readEnv(): WorkflowEnv {
     directoryQueueUrl: required('DIRECTORY_QUEUE_URL'),
     refreshWindowsDocument: required('REFRESH_WINDOWS_DOCUMENT'),
     refreshLinuxDocument: required('REFRESH_LINUX_DOCUMENT'),
+    joinWindowsDocument: process.env.JOIN_WINDOWS_DOCUMENT || undefined,
+    joinLinuxDocument: process.env.JOIN_LINUX_DOCUMENT || undefined,
     groupChangeDocument: required('GROUP_CHANGE_DOCUMENT'),
     listMembersDocument: required('LIST_MEMBERS_DOCUMENT'),
   };
@@ -105,6 +109,8 @@ function engineBasics(env: WorkflowEnv) {
       join: JOIN_DOCUMENT,
       refreshWindows: env.refreshWindowsDocument,
       refreshLinux: env.refreshLinuxDocument,
+      joinWindows: env.joinWindowsDocument,
+      joinLinux: env.joinLinuxDocument,
     },
   };
 }

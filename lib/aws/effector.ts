@@ -20,6 +20,9 @@ import { instanceArn, tagInstance } from './tags';
 interface RefreshDocuments {
   refreshWindowsDocument: string;
   refreshLinuxDocument: string;
+  /** The project's join documents for self-managed directories (absent in stages that predate them). */
+  joinWindowsDocument?: string;
+  joinLinuxDocument?: string;
 }
 
 /** What each effect-performing capability needs; a function's effector needs the intersection for its capabilities. */
@@ -54,6 +57,11 @@ function documentFor(
   effect: EffectOf<'sendCommand'> | EffectOf<'findCommand'>,
   env: RefreshDocuments & { groupChangeDocument?: string },
 ): string {
+  if (effect.purpose === 'join' && effect.selfManagedJoin) {
+    const document = effect.platform === 'windows' ? env.joinWindowsDocument : env.joinLinuxDocument;
+    if (!document) throw new Error(`AWS effector: no join document for a self-managed ${effect.platform} fleet`);
+    return document;
+  }
   if (effect.purpose === 'join') return JOIN_DOCUMENT;
   if (effect.purpose === 'refresh')
     return effect.platform === 'windows' ? env.refreshWindowsDocument : env.refreshLinuxDocument;

@@ -8,15 +8,37 @@ const credentialSpecArn = z.string().refine((s) => patterns.ssmParameterArn.test
   message: 'must be an SSM parameter ARN (arn:aws:ssm:REGION:ACCOUNT:parameter/NAME) or an S3 object ARN',
 });
 
-export const directorySchema = z.strictObject({
-  id: z.string().regex(patterns.directoryId, 'must look like d-1234567890'),
+const directoryShape = {
   name: z.string().regex(patterns.dnsName, 'must be a DNS domain name such as corp.example.com'),
   ou: z
     .string()
     .regex(patterns.distinguishedName, 'must be a distinguished name such as OU=Hosts,DC=corp,DC=example,DC=com')
     .optional(),
   dnsIpAddresses: z.array(z.string().regex(patterns.ipv4, 'must be a dotted IPv4 address')).min(1).max(4).optional(),
-});
+};
+
+/**
+ * aws-managed (the default): AWS Directory Service, joined with AWS-JoinDirectoryServiceDomain. self-managed:
+ * any other Active Directory, joined with the project's JoinWindows/JoinLinux documents, which read the join
+ * account's {"username","password"} from this Secrets Manager secret on the host (never in Lambda).
+ */
+export const directorySchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('aws-managed').default('aws-managed'),
+    id: z.string().regex(patterns.directoryId, 'must look like d-1234567890'),
+    ...directoryShape,
+  }),
+  z.strictObject({
+    type: z.literal('self-managed'),
+    joinCredentialSecretArn: z
+      .string()
+      .regex(
+        patterns.secretsManagerArn,
+        'must be a Secrets Manager secret ARN (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME)',
+      ),
+    ...directoryShape,
+  }),
+]);
 
 const fleetShape = {
   name: z.string().regex(patterns.fleetName, 'must match [a-z0-9-]{1,32}'),

@@ -19,7 +19,7 @@ export interface EngineDeps {
   telemetry: Telemetry;
   now: () => number;
   /** Document names, for the command index. */
-  documents: { join: string; refreshWindows: string; refreshLinux: string };
+  documents: { join: string; refreshWindows: string; refreshLinux: string; joinWindows?: string; joinLinux?: string };
   /** Effects this function may not perform go here (absent: it performs every effect). */
   handOn?: HandOn;
 }
@@ -121,10 +121,14 @@ function commandRef(
   sentAt: number,
 ): CommandRef {
   const { documents } = deps;
+  const windows = effect.platform === 'windows';
+  const selfManagedJoin = (windows ? documents.joinWindows : documents.joinLinux) ?? documents.join;
   const documentName =
     effect.purpose === 'join'
-      ? documents.join
-      : effect.platform === 'windows'
+      ? effect.selfManagedJoin
+        ? selfManagedJoin
+        : documents.join
+      : windows
         ? documents.refreshWindows
         : documents.refreshLinux;
   return {

@@ -91,6 +91,9 @@ function sendCommandToHosts(config: Config): Statement[] {
         sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}::document/${JOIN_DOCUMENT}`),
         documentArn('refreshWindows'),
         documentArn('refreshLinux'),
+        // Self-managed directories' joins: the documents read the credential on the host; no function may.
+        documentArn('joinWindows'),
+        documentArn('joinLinux'),
       ],
     ),
     ...allow('SendCommandToFleetHosts', ['ssm:SendCommand'], [regionalArn('ec2', 'instance/*')], {

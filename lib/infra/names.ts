@@ -53,6 +53,8 @@ export const DOCUMENTS = {
   listMembers: { id: 'ListMembersDocument', suffix: 'ListMembers' },
   refreshWindows: { id: 'RefreshWindowsDocument', suffix: 'RefreshWindows' },
   refreshLinux: { id: 'RefreshLinuxDocument', suffix: 'RefreshLinux' },
+  joinWindows: { id: 'JoinWindowsDocument', suffix: 'JoinWindows' },
+  joinLinux: { id: 'JoinLinuxDocument', suffix: 'JoinLinux' },
 } as const;
 
 export const JOIN_DOCUMENT = 'AWS-JoinDirectoryServiceDomain';

@@ -28,6 +28,8 @@ export function deploymentNames(world: World) {
     documents: {
       refreshWindows: `gmsa-ready-${SANDBOX_STAGE}-RefreshWindows`,
       refreshLinux: `gmsa-ready-${SANDBOX_STAGE}-RefreshLinux`,
+      joinWindows: `gmsa-ready-${SANDBOX_STAGE}-JoinWindows`,
+      joinLinux: `gmsa-ready-${SANDBOX_STAGE}-JoinLinux`,
       groupChange: `gmsa-ready-${SANDBOX_STAGE}-GroupChange`,
       listMembers: `gmsa-ready-${SANDBOX_STAGE}-ListMembers`,
     },
@@ -77,6 +79,8 @@ export class Functions {
       DIRECTORY_QUEUE_URL: names.queueUrls.directory,
       REFRESH_WINDOWS_DOCUMENT: names.documents.refreshWindows,
       REFRESH_LINUX_DOCUMENT: names.documents.refreshLinux,
+      JOIN_WINDOWS_DOCUMENT: names.documents.joinWindows,
+      JOIN_LINUX_DOCUMENT: names.documents.joinLinux,
       GROUP_CHANGE_DOCUMENT: names.documents.groupChange,
       LIST_MEMBERS_DOCUMENT: names.documents.listMembers,
       ACCOUNT_ID: world.account,

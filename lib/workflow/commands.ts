@@ -152,6 +152,7 @@ function lost(d: Decision, resend: () => void): CommandOutcome {
       instanceId: pending.targetInstanceId,
       after: pending.requestedAt,
       computerAccount: groupChange ? `${record.computerName}$` : undefined,
+      ...(pending.purpose === 'join' && d.fleet.directory.type === 'self-managed' ? { selfManagedJoin: true } : {}),
     });
     d.checkAt(COMMAND_LOST_AFTER);
     return { kind: 'waiting' };

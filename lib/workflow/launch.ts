@@ -2,6 +2,7 @@
 // Each step is entered once, acts, and moves on when a signal proves it done; a step that fails for
 // good undoes the group change and completes the action with the fleet's onLaunchFailure.
 import { patterns } from '../config/patterns';
+import type { Fleet } from '../config/schema';
 import { follow, groupChangeEffect, request } from './commands';
 import type { Decision } from './context';
 import { type JoinedName, joinedBefore, joinedName, printable } from './names';
@@ -167,20 +168,36 @@ function describeAgent(d: Decision): void {
 
 function sendJoin(d: Decision): void {
   const { record, fleet } = d;
-  const id = record.instanceId;
-  const { directory } = fleet;
-  const parameters: Record<string, string[]> = { directoryId: [directory.id], directoryName: [directory.name] };
-  if (directory.ou) parameters.directoryOU = [directory.ou];
-  if (directory.dnsIpAddresses) parameters.dnsIpAddresses = [...directory.dnsIpAddresses];
+  const selfManaged = fleet.directory.type === 'self-managed';
   const effect = {
     type: 'sendCommand',
     purpose: 'join',
     platform: record.platform,
-    instanceId: id,
-    parameters,
-    timeoutSeconds: 600,
+    instanceId: record.instanceId,
+    parameters: joinParameters(fleet.directory),
+    // A self-managed Windows join reboots (exit 3010) and completes after the reboot.
+    timeoutSeconds: selfManaged ? 1200 : 600,
+    ...(selfManaged ? { selfManagedJoin: true as const } : {}),
   } as const;
-  request(d, 'join', id, effect);
+  request(d, 'join', record.instanceId, effect);
+}
+
+/**
+ * AWS-JoinDirectoryServiceDomain's parameters, or those of the project's join document for a self-managed
+ * directory, which reads the credential on the host: only the secret's ARN travels.
+ */
+function joinParameters(directory: Fleet['directory']): Record<string, string[]> {
+  if (directory.type === 'self-managed')
+    return {
+      DomainName: [directory.name],
+      OuPath: [directory.ou ?? ''],
+      DnsIpAddresses: [(directory.dnsIpAddresses ?? []).join(',')],
+      SecretArn: [directory.joinCredentialSecretArn],
+    };
+  const parameters: Record<string, string[]> = { directoryId: [directory.id], directoryName: [directory.name] };
+  if (directory.ou) parameters.directoryOU = [directory.ou];
+  if (directory.dnsIpAddresses) parameters.dnsIpAddresses = [...directory.dnsIpAddresses];
+  return parameters;
 }
 
 function enqueueAuthorize(d: Decision): void {

@@ -260,11 +260,15 @@ export type Effect =
   | {
       type: 'sendCommand';
       purpose: 'join' | 'refresh';
-      /** 'join' → AWS-JoinDirectoryServiceDomain, 'refresh' → the project's refresh document for the platform. */
+      /**
+       * 'join' → AWS-JoinDirectoryServiceDomain, or with selfManagedJoin the project's join document for the
+       * platform; 'refresh' → the project's refresh document for the platform.
+       */
       platform: Platform;
       instanceId: string;
       parameters: Record<string, string[]>;
       timeoutSeconds: number;
+      selfManagedJoin?: true;
     }
   /** Batched on the management host by the directory function; it answers each record with commandSent. */
   | { type: 'enqueueGroupChange'; change: GroupChange }
@@ -280,6 +284,8 @@ export type Effect =
       instanceId: string;
       after: number;
       computerAccount?: string;
+      /** A join of a self-managed directory: look for the project's join document. */
+      selfManagedJoin?: true;
     }
   | {
       type: 'inspect';

@@ -18,3 +18,32 @@ describe('directory.name', () => {
     expect(() => withDirectory({ name })).toThrow('fleets[0].directory.name: must be a DNS domain name');
   });
 });
+
+describe('directory.type', () => {
+  const secret = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:gmsa-ready/join-AbCdEf';
+  const selfManaged = { type: 'self-managed', name: 'corp.example.com', joinCredentialSecretArn: secret };
+  const parse = (directory: Record<string, unknown>) => parseConfig({ fleets: [{ ...fleet, directory }] });
+
+  it('defaults to aws-managed, which needs the directory id', () => {
+    expect(parse({ id: 'd-1234567890', name: 'corp.example.com' }).fleets[0]?.directory.type).toBe('aws-managed');
+    expect(() => parse({ name: 'corp.example.com' })).toThrow('fleets[0].directory.id');
+  });
+
+  it('accepts self-managed with a Secrets Manager secret, an OU and DNS servers', () => {
+    const directory = parse({ ...selfManaged, ou: 'OU=Hosts,DC=corp,DC=example,DC=com', dnsIpAddresses: ['10.0.0.10'] })
+      .fleets[0]?.directory;
+    expect(directory).toMatchObject({ type: 'self-managed', joinCredentialSecretArn: secret });
+  });
+
+  it.each([
+    [{ ...selfManaged, joinCredentialSecretArn: undefined }, 'fleets[0].directory.joinCredentialSecretArn'],
+    [
+      { ...selfManaged, joinCredentialSecretArn: 'arn:aws:ssm:us-east-1:123456789012:parameter/join' },
+      'must be a Secrets Manager secret ARN',
+    ],
+    [{ ...selfManaged, id: 'd-1234567890' }, 'fleets[0].directory'],
+    [{ ...selfManaged, type: 'on-prem' }, 'fleets[0].directory.type'],
+  ])('refuses %o, naming the path', (directory, expected) => {
+    expect(() => parse(directory)).toThrow(expected);
+  });
+});

@@ -109,17 +109,25 @@ function refresh(ctx: DocumentsContext, instance: SimInstance, documentPlatform:
   // A document for the other platform ends "Invalid Platform" (an invocation status detail, aws-facts 2).
   if (documentPlatform !== instance.platform)
     return { duration: 1, finish: () => ({ ...failure('Invalid platform'), statusDetails: 'Invalid Platform' }) };
+  // The lines ssm/refresh-windows.yml and ssm/refresh-linux.yml print (their Pester tests pin them): a failed
+  // klist purge on Windows, a credentials-fetcher that does not restart on Linux (systemd's message on stderr).
   if (instance.faults.has('refresh-fails'))
     return {
       duration: 10,
-      finish: () => failure('Restart-Service : Service cannot be started due to the following error: timeout'),
+      finish: () =>
+        instance.platform === 'windows'
+          ? failure('GMSA-READY-REFRESH error klist purge exited with 1\n', '')
+          : failure(
+              'GMSA-READY-REFRESH error systemctl restart credentials-fetcher failed\n',
+              'Job for credentials-fetcher.service failed because the control process exited with error code.\n',
+            ),
     };
   return {
     duration: instance.platform === 'windows' ? timings.refreshWindows : timings.refreshLinux,
     finish: () => {
       // Purging the tickets and restarting the agents: the ECS agent re-reads the join state (aws-facts 6.5, 8.3).
       ctx.restartEcsAgent(instance);
-      return success('tickets purged; ECS agent restarted');
+      return success('GMSA-READY-REFRESH ok\n');
     },
   };
 }
