@@ -67,7 +67,8 @@ const worldSchema = z
     /** Virtual start time (ISO 8601); fixed by default so runs are reproducible. */
     start: z.iso.datetime().default('2026-01-01T00:00:00Z'),
     directory: z.looseObject({
-      id: z.string().regex(patterns.directoryId, 'must look like d-1234567890'),
+      /** The AWS Directory Service id; a self-managed directory (fleets' directory.type) has none. */
+      id: z.string().regex(patterns.directoryId, 'must look like d-1234567890').optional(),
       name: z.string().regex(patterns.dnsName, 'must be a DNS domain name'),
       netbiosName: z.string().regex(patterns.netbiosName, 'must be a NetBIOS domain name').optional(),
       groups: z
@@ -78,7 +79,16 @@ const worldSchema = z
     /** Validated below with the deployable config schema (defaults applied). */
     fleets: z.array(z.unknown()).min(1),
     credentialSpecs: z.record(z.string(), z.union([z.string(), z.record(z.string(), z.unknown())])).default({}),
-    secrets: z.array(z.string().startsWith('arn:', 'must be a Secrets Manager ARN')).default([]),
+    /**
+     * The account's secrets: ARNs, or {ARN: SecretString}. A value is served to the hosts' model only (the
+     * self-managed join documents read their credential on the host); gmsa-ready's functions never see it.
+     */
+    secrets: z
+      .union([
+        z.array(z.string().startsWith('arn:', 'must be a Secrets Manager ARN')),
+        z.record(z.string().startsWith('arn:', 'must be a Secrets Manager ARN'), z.string()),
+      ])
+      .default([]),
     instances: z
       .array(
         z.looseObject({
@@ -125,7 +135,9 @@ const worldSchema = z
           if (!ids.has(id)) problem(['scenario', i, action, j], `instance ${id} is not in instances`);
         });
     });
-    return valid ? { ...world, fleets } : z.NEVER;
+    const secrets = Array.isArray(world.secrets) ? world.secrets : Object.keys(world.secrets);
+    const secretValues = Array.isArray(world.secrets) ? {} : world.secrets;
+    return valid ? { ...world, fleets, secrets, secretValues } : z.NEVER;
   });
 
 export type World = z.output<typeof worldSchema>;

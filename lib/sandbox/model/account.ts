@@ -99,6 +99,7 @@ export class Account {
       createComputerAccount: (host, accountName) => this.createComputerAccount(host, accountName),
       instanceByComputerAccount: (accountName) => this.instanceByComputerAccount(accountName),
       restartEcsAgent: (host) => this.restartEcsAgent(host),
+      secretValue: (arn) => world.secretValues[arn],
     };
     this.ssm = new Ssm({
       clock,

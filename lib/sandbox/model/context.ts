@@ -14,6 +14,8 @@ import type { SimCommand, SimInstance } from './types';
 export interface DocumentNames {
   refreshWindows: string;
   refreshLinux: string;
+  joinWindows: string;
+  joinLinux: string;
   groupChange: string;
   listMembers: string;
 }
@@ -118,6 +120,8 @@ export interface DocumentsContext {
   instanceByComputerAccount(accountName: string): SimInstance | undefined;
   /** The ECS agent computes its gMSA capability when it starts (aws-facts 6.5). */
   restartEcsAgent(instance: SimInstance): void;
+  /** A secret's SecretString as the host's instance profile reads it (the self-managed join documents). */
+  secretValue(arn: string): string | undefined;
 }
 
 export interface SsmContext {

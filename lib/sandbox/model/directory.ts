@@ -15,7 +15,8 @@ export class Directory {
   private readonly groups = new Map<string, { name: string; members: Map<string, string> }>();
 
   constructor(
-    readonly id: string,
+    /** The Directory Service id; undefined for a self-managed directory. */
+    readonly id: string | undefined,
     readonly name: string,
     initial: { groups: Record<string, string[]>; computers: string[] },
   ) {

@@ -48,6 +48,12 @@ export function execute(ctx: DocumentsContext, command: SimCommand, instance: Si
   switch (command.documentName) {
     case JOIN_DOCUMENT:
       return join(ctx, instance, p('directoryId'), p('directoryName'));
+    case documents.joinWindows:
+    case documents.joinLinux:
+      return selfManagedJoin(ctx, instance, command.documentName === documents.joinLinux ? 'linux' : 'windows', {
+        domain: p('DomainName'),
+        secretArn: p('SecretArn'),
+      });
     case documents.refreshWindows:
     case documents.refreshLinux:
       return refresh(ctx, instance, command.documentName === documents.refreshLinux ? 'linux' : 'windows');
@@ -103,6 +109,65 @@ function join(ctx: DocumentsContext, instance: SimInstance, directoryId: string,
       return success(windows ? 'Domain join succeeded. SuccessAndReboot' : `Joined ${directory.name} as ${hostname}`);
     },
   };
+}
+
+/**
+ * ssm/join-windows.yml and ssm/join-linux.yml (their Pester tests pin the lines): the credential is read on the
+ * host from the secret (world `secrets` as {ARN: value}); a joined host answers ok unchanged; Linux is renamed
+ * EC2AMAZ- + 6 characters; Windows exits 3010 and SSM reboots it and runs the script again, which the model
+ * folds into one invocation that ends with the second run's line (aws-facts 4.6). The output never holds the
+ * secret's value.
+ */
+function selfManagedJoin(
+  ctx: DocumentsContext,
+  instance: SimInstance,
+  documentPlatform: 'windows' | 'linux',
+  input: { domain: string; secretArn: string },
+): Execution {
+  const { directory } = ctx;
+  const error = (reason: string): Execution => ({
+    duration: 30,
+    finish: () => failure(`GMSA-READY-JOIN error ${reason}\n`, ''),
+  });
+  if (documentPlatform !== instance.platform)
+    return { duration: 1, finish: () => ({ ...failure('Invalid platform'), statusDetails: 'Invalid Platform' }) };
+  if (instance.joined) return { duration: 10, finish: () => success(`GMSA-READY-JOIN ok ${instance.hostname}\n`) };
+  const secret = ctx.secretValue(input.secretArn);
+  if (secret === undefined) return error(`reading the join credential ${input.secretArn} failed`);
+  if (!isCredential(secret)) return error('the join credential is not JSON with username and password');
+  if (input.domain.toLowerCase() !== directory.name.toLowerCase()) return error(`realm join ${input.domain} failed`); // the model's text for a domain it does not hold
+  if (instance.faults.has('join-times-out')) return { finish: () => timedOut };
+  if (instance.faults.has('join-fails')) return error(`realm join ${input.domain} failed`);
+  const windows = instance.platform === 'windows';
+  return {
+    duration: windows ? timings.joinWindows : timings.joinLinux,
+    finish: () => {
+      const hostname = windows ? instance.hostname : `EC2AMAZ-${ctx.random.chars(6, WINDOWS_NAME_ALPHABET)}`;
+      const accountName = `${hostname.slice(0, 15).toUpperCase()}$`;
+      if (directory.hasComputer(accountName))
+        return failure(`GMSA-READY-JOIN error the computer account ${accountName} already exists\n`, '');
+      instance.hostname = hostname;
+      instance.joined = true;
+      ctx.createComputerAccount(instance, accountName);
+      ctx.observe(instance.instanceId, 'join', `joined ${directory.name} as ${accountName}`);
+      if (windows) ctx.restartEcsAgent(instance);
+      return success(`GMSA-READY-JOIN ok ${hostname}\n`);
+    },
+  };
+}
+
+function isCredential(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      typeof (value as Record<string, unknown>).username === 'string' &&
+      typeof (value as Record<string, unknown>).password === 'string'
+    );
+  } catch {
+    return false;
+  }
 }
 
 function refresh(ctx: DocumentsContext, instance: SimInstance, documentPlatform: 'windows' | 'linux'): Execution {

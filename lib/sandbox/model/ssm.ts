@@ -189,7 +189,7 @@ export class Ssm {
 
   private documentKind(name: string): 'join' | 'refresh' | 'groupChange' | 'listMembers' {
     const { documents } = this.ctx;
-    if (name === JOIN_DOCUMENT) return 'join';
+    if (name === JOIN_DOCUMENT || name === documents.joinWindows || name === documents.joinLinux) return 'join';
     if (name === documents.refreshWindows || name === documents.refreshLinux) return 'refresh';
     if (name === documents.groupChange) return 'groupChange';
     if (name === documents.listMembers) return 'listMembers';
