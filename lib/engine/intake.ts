@@ -8,6 +8,7 @@ import {
   lifecycleEventSchema,
 } from '../events/schemas';
 import { validateEvent } from '../events/validate';
+import { refuseLifecycle } from '../workflow/admit';
 import type { Signal } from '../workflow/types';
 import { deliver, type EngineDeps } from './engine';
 import { finishScavenge } from './scavenge';
@@ -32,12 +33,17 @@ function reject(
   return { accepted: false, reason };
 }
 
+/**
+ * The event's own time is a claim: an operator's replay of a hand-made file can date it in the future, and a
+ * future time would make every later real event look older than it (issue 11). It is stored clamped to the
+ * receipt, never later than the moment the event arrived.
+ */
 export function lifecycleSignal(event: LifecycleEvent, at: number): Extract<Signal, { type: 'lifecycle' }> {
   const { detail } = event;
   return {
     type: 'lifecycle',
     at,
-    eventAt: Date.parse(event.time) / 1000,
+    eventAt: Math.min(Date.parse(event.time) / 1000, at),
     transition: detail.LifecycleTransition === 'autoscaling:EC2_INSTANCE_LAUNCHING' ? 'launch' : 'terminate',
     token: detail.LifecycleActionToken,
     hookName: detail.LifecycleHookName,
@@ -57,7 +63,10 @@ export async function intakeLifecycleEvent(deps: EngineDeps, event: unknown): Pr
     return reject(deps, 'lifecycle', `no fleet is configured for Auto Scaling group '${detail.AutoScalingGroupName}'`, {
       instanceId: detail.EC2InstanceId,
     });
-  const record = await deliver(deps, detail.EC2InstanceId, lifecycleSignal(parsed.value, deps.now()), fleet);
+  const signal = lifecycleSignal(parsed.value, deps.now());
+  const refusal = refuseLifecycle(await deps.store.get(detail.EC2InstanceId), signal, detail.EC2InstanceId);
+  if (refusal) return reject(deps, 'lifecycle', refusal, { instanceId: detail.EC2InstanceId });
+  const record = await deliver(deps, detail.EC2InstanceId, signal, fleet);
   return { accepted: true, instanceId: detail.EC2InstanceId, status: record?.status, step: record?.step };
 }
 

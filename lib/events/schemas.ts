@@ -9,22 +9,28 @@ export const MAX_EVENT_BYTES = 256 * 1024;
 const place = z.enum(['EC2', 'AutoScalingGroup', 'WarmPool']);
 
 /**
- * The EventBridge envelope, field for field as Powertools' EventBridgeSchema. Ours because that module imports
- * zod's whole `z` namespace object (locales, JSON-schema tooling: ~370 KB more in every bundle); a
- * namespace import lets the bundler keep only what is used.
+ * The EventBridge envelope, after Powertools' EventBridgeSchema. Ours because that module imports zod's whole
+ * `z` namespace object (locales, JSON-schema tooling: ~370 KB more in every bundle); a namespace import lets
+ * the bundler keep only what is used. Only the fields gmsa-ready reads are checked: `version`, `id`,
+ * `account`, `region` and `resources` are never used, so an event is never refused for them (issue 11).
  */
 export const eventBridgeEnvelope = z.object({
-  version: z.string(),
-  id: z.string(),
   source: z.string(),
-  account: z.string(),
   time: z.iso.datetime(),
-  region: z.string(),
-  resources: z.array(z.string()),
   'detail-type': z.string(),
   detail: z.unknown(),
   'replay-name': z.string().optional(),
 });
+
+/**
+ * What an instance refresh is doing when it sends the action: `ReplaceRootVolume` (the same instance id
+ * boots a fresh OS: a terminate action, then a launch action). AWS docs, "Instance refresh replace root
+ * volume lifecycle events" (docs.aws.amazon.com/autoscaling/ec2/userguide/instance-refresh-eventbridge-events.html).
+ * Read for history only; a value AWS adds later is kept, anything that is not a plain word is refused.
+ */
+const action = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9]{0,63}$/, 'must be a lifecycle action kind such as ReplaceRootVolume');
 
 export const lifecycleDetailSchema = z.object({
   LifecycleActionToken: z
@@ -36,9 +42,11 @@ export const lifecycleDetailSchema = z.object({
   LifecycleTransition: z.enum(['autoscaling:EC2_INSTANCE_LAUNCHING', 'autoscaling:EC2_INSTANCE_TERMINATING'], {
     error: 'must be autoscaling:EC2_INSTANCE_LAUNCHING or autoscaling:EC2_INSTANCE_TERMINATING',
   }),
-  NotificationMetadata: z.string().max(4000).optional(),
+  // Absent, a string, or (a hook created with JSON metadata) an object: aws-facts 16. Never read, never refused.
+  NotificationMetadata: z.unknown().optional(),
   Origin: place.optional(),
   Destination: place.optional(),
+  Action: action.optional(),
 });
 
 export const lifecycleEventSchema = eventBridgeEnvelope

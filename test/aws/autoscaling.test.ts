@@ -2,13 +2,15 @@ import {
   AutoScalingClient,
   AutoScalingServiceException,
   CompleteLifecycleActionCommand,
+  DescribeAutoScalingInstancesCommand,
   RecordLifecycleActionHeartbeatCommand,
   ResourceContentionFault,
 } from '@aws-sdk/client-auto-scaling';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { describeGroupInstances } from '../../lib/aws/autoscaling';
 import { createAwsEffector } from '../../lib/aws/effector';
-import { AT, sent } from './helpers';
+import { AT, awsError, sent } from './helpers';
 
 const autoScaling = mockClient(AutoScalingClient);
 const effector = createAwsEffector(['lifecycleActions'], { autoScaling: new AutoScalingClient({}) });
@@ -88,5 +90,52 @@ describe.each([complete, heartbeat])('$type errors', (effect) => {
   it('ResourceContentionFault is retryable', async () => {
     autoScaling.onAnyCommand().rejects(new ResourceContentionFault({ message: 'pending update', $metadata: {} }));
     expect(await effector.run(effect, AT)).toMatchObject({ type: 'failed', kind: 'retryable' });
+  });
+});
+
+describe('describeGroupInstances', () => {
+  const client = new AutoScalingClient({});
+  const row = (InstanceId: string, AutoScalingGroupName: string, LifecycleState: string) => ({
+    InstanceId,
+    AutoScalingGroupName,
+    LifecycleState,
+    AvailabilityZone: 'us-east-1a',
+    HealthStatus: 'HEALTHY',
+    ProtectedFromScaleIn: false,
+  });
+
+  it('reads one page of 50 from the given token and hands back the next token', async () => {
+    autoScaling.on(DescribeAutoScalingInstancesCommand).resolves({
+      AutoScalingInstances: [
+        row('i-0123456789abcdef0', 'ecs-win-a', 'Pending:Wait'),
+        row('i-0fedcba9876543210', 'other-team', 'Warmed:Pending:Wait'),
+      ],
+      NextToken: 'page-3',
+    });
+    expect(await describeGroupInstances(client, 'page-2')).toEqual({
+      instances: [
+        { instanceId: 'i-0123456789abcdef0', autoScalingGroupName: 'ecs-win-a', lifecycleState: 'Pending:Wait' },
+        {
+          instanceId: 'i-0fedcba9876543210',
+          autoScalingGroupName: 'other-team',
+          lifecycleState: 'Warmed:Pending:Wait',
+        },
+      ],
+      nextToken: 'page-3',
+    });
+    expect(sent(autoScaling)).toEqual([[DescribeAutoScalingInstancesCommand, { MaxRecords: 50, NextToken: 'page-2' }]]);
+  });
+
+  it('has no next token after the last page', async () => {
+    autoScaling.on(DescribeAutoScalingInstancesCommand).resolves({ AutoScalingInstances: [] });
+    expect(await describeGroupInstances(client)).toEqual({ instances: [] });
+  });
+
+  it('asks to start over when its token is refused, and throws anything else', async () => {
+    autoScaling.on(DescribeAutoScalingInstancesCommand).rejects(awsError('InvalidNextToken', 'The token is invalid'));
+    expect(await describeGroupInstances(client, 'stale')).toEqual({ instances: [], restart: true });
+    await expect(describeGroupInstances(client)).rejects.toThrow('The token is invalid');
+    autoScaling.on(DescribeAutoScalingInstancesCommand).rejects(awsError('Throttling', 'Rate exceeded'));
+    await expect(describeGroupInstances(client, 'stale')).rejects.toThrow('Rate exceeded');
   });
 });

@@ -137,6 +137,41 @@ describe('intakeLifecycleEvent', () => {
   });
 });
 
+describe('event time and group (issue 11)', () => {
+  it('a launch dated in the future does not make the real terminate that follows look stale', async () => {
+    const replay = eventFixture('lifecycle-launch-windows');
+    replay.time = '2099-12-31T23:59:59Z'; // an operator's hand-made file
+    await intakeLifecycleEvent(h.deps, replay);
+    expect((await h.store.get('i-0a1b2c3d4e5f60718'))?.lifecycle?.eventAt).toBe(T0);
+
+    h.clock.now = T0 + 600;
+    const terminate = eventFixture('lifecycle-terminate-windows');
+    terminate.time = new Date((T0 + 590) * 1000).toISOString();
+    const result = await intakeLifecycleEvent(h.deps, terminate);
+    expect(result).toMatchObject({ accepted: true, status: 'TERMINATING' });
+  });
+
+  it("refuses an event naming another fleet's group for a known instance, completing nothing", async () => {
+    await intakeLifecycleEvent(h.deps, eventFixture('lifecycle-launch-windows'));
+    const before = await h.store.get('i-0a1b2c3d4e5f60718');
+    h.effector.calls.length = 0;
+    h.telemetry.metrics.length = 0;
+    h.telemetry.logs.length = 0;
+    delivered.mockClear();
+    const writes = h.store.writes;
+
+    const terminate = eventFixture('lifecycle-terminate-windows');
+    terminate.detail.AutoScalingGroupName = 'prod-ecs-linux-payments'; // configured, but for another fleet
+    const result = await intakeLifecycleEvent(h.deps, terminate);
+    const reason =
+      "lifecycle event names Auto Scaling group 'prod-ecs-linux-payments', but instance i-0a1b2c3d4e5f60718 belongs to 'prod-ecs-win-orders' (fleet orders); nothing was completed";
+    expect(result).toEqual({ accepted: false, reason });
+    h.store.writes -= writes;
+    expectRejected(reason, 'lifecycle');
+    expect(await h.store.get('i-0a1b2c3d4e5f60718')).toEqual(before);
+  });
+});
+
 const BATCH_CMD = '1b7f4d2e-8c3a-4e96-b0d5-a2f9e6c14b78';
 const MGMT = 'i-0123456789abcdef0';
 const HOST_A = 'i-0aaaaaaaaaaaaaaa1';
