@@ -60,6 +60,18 @@ const fleetShape = {
   readyAttribute: z.string().regex(patterns.ecsAttributeName, 'must be an ECS attribute name').default('gmsa-ready'),
   onLaunchFailure: z.enum(['ABANDON', 'CONTINUE']).default('ABANDON'),
   deleteComputerAccount: z.boolean().default(true),
+  /**
+   * The names of the fleet's lifecycle hooks (docs/iam-and-ad.md). Events carry their hook's name; the
+   * reconciler's sweep needs these to complete an action whose event never arrived (by instance id).
+   */
+  launchHookName: z
+    .string()
+    .regex(patterns.lifecycleHookName, 'must be a lifecycle hook name')
+    .default('gmsa-ready-launch'),
+  terminateHookName: z
+    .string()
+    .regex(patterns.lifecycleHookName, 'must be a lifecycle hook name')
+    .default('gmsa-ready-terminate'),
   /** The launch hook's HeartbeatTimeout; heartbeats are sent once a third of it has passed. */
   heartbeatTimeoutSeconds: z.number().int().min(300).max(7200).default(3600),
   /** How long terminate waits for running tasks to leave before it deauthorizes anyway. */

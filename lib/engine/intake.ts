@@ -50,6 +50,7 @@ export function lifecycleSignal(event: LifecycleEvent, at: number): Extract<Sign
     autoScalingGroupName: detail.AutoScalingGroupName,
     origin: detail.Origin,
     destination: detail.Destination,
+    action: detail.Action,
     replay: event['replay-name'] !== undefined,
   };
 }

@@ -55,6 +55,8 @@ export interface LifecycleAction {
   completedAt?: number;
   /** True for an EventBridge archive replay (top-level `replay-name`). */
   replay?: boolean;
+  /** What the instance refresh is doing (`ReplaceRootVolume`: the same instance id boots a fresh OS). */
+  action?: string;
 }
 
 /** A Run Command the record is waiting on (or intends to send: commandId absent until SendCommand returned). */
@@ -194,8 +196,12 @@ export type Signal =
       autoScalingGroupName: string;
       origin?: Place;
       destination?: Place;
+      /** `detail.Action`, e.g. ReplaceRootVolume on an instance refresh. */
+      action?: string;
       replay: boolean;
     }
+  /** The reconciler's sweep saw the instance in this Auto Scaling lifecycle state (DescribeAutoScalingInstances). */
+  | { type: 'groupState'; at: number; state: string; autoScalingGroupName: string }
   /** Time passed: a reconciler tick, or (wake) a delayed wake message the record asked for. */
   | { type: 'tick'; at: number; wake?: boolean }
   /** DescribeInstanceInformation for the host. */

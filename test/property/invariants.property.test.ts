@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { worldPlan } from './arbitraries';
+import { counterexampleMessage, violationMessage } from './failure';
 import { buildWorld, runWorld } from './worlds';
 
 const RUNS = Number(process.env.CHAOS_RUNS ?? 8);
@@ -16,19 +17,25 @@ describe('sandbox runs under generated fleets, faults and chaos', () => {
       await fc.assert(
         fc.asyncProperty(worldPlan, fc.integer({ min: 1, max: 1000 }), async (plan, seed) => {
           const report = await runWorld(buildWorld(plan), seed);
-          expect(report.invariants.violations).toEqual([]);
+          if (report.invariants.violations.length > 0) throw new Error(violationMessage(report.invariants.violations));
           expect(report.invariants.held).toBe(true);
-          expect(report.sandbox.quiet).toBe(true);
+          expect(report.sandbox.quiet, 'the sandbox went quiet (nothing left scheduled)').toBe(true);
         }),
         {
           numRuns: RUNS,
           seed: SEED,
           endOnFailure: RUNS > 50,
           reporter: (details) => {
-            if (details.failed)
-              throw new Error(
-                `${fc.defaultReportMessage(details)}\nreplay: CHAOS_SEED=${SEED} CHAOS_RUNS=${RUNS} npm run test:chaos (the counterexample above is a WorldPlan for test/property/worlds.ts buildWorld)`,
-              );
+            if (!details.failed) return;
+            const [plan, seed] = details.counterexample ?? [];
+            const cause = details.errorInstance instanceof Error ? details.errorInstance.message : 'no error';
+            throw new Error(
+              [
+                `${cause}`,
+                plan ? counterexampleMessage(plan, seed as number) : '',
+                `after ${details.numRuns} run(s) and ${details.numShrinks} shrink(s); replay: CHAOS_SEED=${SEED} CHAOS_RUNS=${RUNS} npm run test:chaos`,
+              ].join('\n'),
+            );
           },
         },
       );
