@@ -9,7 +9,8 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export const EXIT = { ok: 0, usage: 2, rejected: 3 } as const;
+/** Exit statuses: 3 (an event was rejected) takes precedence over 4 (an invariant was violated). */
+export const EXIT = { ok: 0, usage: 2, rejected: 3, invariant: 4 } as const;
 
 /**
  * An error's message as one printable line: control characters (newlines, terminal escapes), bidi overrides

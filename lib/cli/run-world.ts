@@ -2,6 +2,7 @@
 // progress and table, and turn the outcome into an exit status.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Report } from '../sandbox/report';
 import { Sandbox } from '../sandbox/sandbox';
 import { loadWorldFile, type World } from '../sandbox/world';
 import { type CliIo, EXIT, UsageError } from './io';
@@ -15,6 +16,12 @@ export function loadWorld(path: string | undefined): World {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+/** A rejected event (3) outranks a violated invariant (4): it usually is the cause. The report is printed either way. */
+export function exitStatus(report: Pick<Report, 'rejected' | 'invariants'>): number {
+  if (report.rejected.length > 0) return EXIT.rejected;
+  return report.invariants.held ? EXIT.ok : EXIT.invariant;
 }
 
 export async function runWorld(
@@ -32,7 +39,7 @@ export async function runWorld(
     await feed(sandbox);
     const report = await sandbox.report();
     io.stdout(options.json ? `${JSON.stringify(report, null, 2)}\n` : `\n${reportTable(report)}`);
-    return report.rejected.length > 0 ? EXIT.rejected : EXIT.ok;
+    return exitStatus(report);
   } finally {
     await sandbox.stop();
   }

@@ -15,6 +15,10 @@ export const FAULTS = [
   'authorize-fails',
   'refresh-fails',
   'ecs-never-registers',
+  // Auto Scaling sends lifecycle events best effort (aws-facts 1.1): this host's event is never delivered,
+  // the action still waits on its hook. Only the reconciler's sweep can serve it.
+  'launch-event-lost',
+  'terminate-event-lost',
 ] as const;
 export type Fault = (typeof FAULTS)[number];
 
@@ -23,6 +27,19 @@ export class WorldError extends Error {
 }
 
 const instanceId = z.string().regex(patterns.instanceId, 'must be an EC2 instance id');
+
+/**
+ * The sandbox stops a world after 24 virtual hours (Sandbox's maxVirtualSeconds default): a scenario step
+ * later than that would never run, so the world is refused instead.
+ */
+export const SCENARIO_HORIZON_SECONDS = 24 * 3600;
+
+/**
+ * A host name as EC2 gives it before any join: one DNS label of up to 63 characters (`ip-172-31-100-200`,
+ * `i-0123456789abcdef0`, `EC2AMAZ-7Q2LK9D`; aws-facts 24). A Windows join keeps it (NetBIOS: its first 15
+ * characters); a Linux join renames the host.
+ */
+const HOSTNAME = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 const computerAccount = z.string().regex(patterns.computerAccount, 'must be a computer account such as BUILD01$');
 
 /** "90m", "1h30m", "45s" or plain seconds. */
@@ -37,7 +54,9 @@ const offset = z.union([z.number(), z.string()]).transform((value, ctx) => {
 
 const stepSchema = z
   .looseObject({
-    at: offset,
+    at: offset.refine((at) => at <= SCENARIO_HORIZON_SECONDS, {
+      message: `must be at most 24h (${SCENARIO_HORIZON_SECONDS} s): the sandbox stops a world after 24 virtual hours`,
+    }),
     launch: z.array(instanceId).optional(),
     terminate: z.array(instanceId).optional(),
     /** Gone without a lifecycle event (spot reclaim, manual terminate): the reconciler must notice. */
@@ -97,8 +116,13 @@ const worldSchema = z
           platform: z.enum(['windows', 'linux']).optional(),
           hostname: z
             .string()
-            .regex(patterns.netbiosName, 'must be a host name of at most 15 letters, digits, hyphens')
+            .regex(HOSTNAME, 'must be a host name: one DNS label of at most 63 letters, digits, hyphens')
             .optional(),
+          /**
+           * Already InService, joined, its account in directory.computers and in its fleet's hostGroup when the
+           * world starts, and unknown to gmsa-ready (a host older than the deployment): the sweep adopts it.
+           */
+          running: z.boolean().optional(),
           faults: z.array(z.enum(FAULTS, { message: `must be one of ${FAULTS.join(', ')}` })).default([]),
         }),
       )

@@ -41,3 +41,40 @@ describe('world files', () => {
     expect(() => parseWorld(withChanges(changes), 'w.json')).toThrow(message);
   });
 });
+
+describe('world fields of issue 11', () => {
+  const instance = (fields: Record<string, unknown>) => ({
+    instances: [{ instanceId: 'i-0a1b2c3d4e5f60001', autoScalingGroupName: WIN, ...fields }],
+    scenario: [],
+  });
+
+  it.each(['ip-172-31-100-200', 'i-0123456789abcdef0', 'EC2AMAZ-7Q2LK9D', `ip-${'a'.repeat(60)}`])(
+    'accepts the EC2 host name %s (one DNS label, at most 63 characters)',
+    (hostname) => {
+      expect(parseWorld(withChanges(instance({ hostname }))).instances[0]?.hostname).toBe(hostname);
+    },
+  );
+
+  it.each([`ip-${'a'.repeat(61)}`, '-ip-172-31-1-2', 'ip_172_31_1_2', 'host.example.com'])(
+    'refuses the host name %s',
+    (hostname) => {
+      expect(() => parseWorld(withChanges(instance({ hostname })))).toThrow(
+        /instances\[0\]\.hostname: must be a host name: one DNS label of at most 63/,
+      );
+    },
+  );
+
+  it('accepts a host that runs before the world starts, and the lost-event faults', () => {
+    const world = parseWorld(
+      withChanges(instance({ running: true, faults: ['launch-event-lost', 'terminate-event-lost'] })),
+    );
+    expect(world.instances[0]).toMatchObject({ running: true, faults: ['launch-event-lost', 'terminate-event-lost'] });
+  });
+
+  it('bounds scenario[].at by the 24 h the sandbox runs a world for', () => {
+    const at = (value: string | number) => withChanges({ scenario: [{ at: value, launch: ['i-0a1b2c3d4e5f60001'] }] });
+    expect(parseWorld(at('24h')).scenario[0]?.at).toBe(86400);
+    expect(() => parseWorld(at('24h0m1s'))).toThrow(/scenario\[0\]\.at: must be at most 24h \(86400 s\)/);
+    expect(() => parseWorld(at(90000))).toThrow(/scenario\[0\]\.at: must be at most 24h/);
+  });
+});
