@@ -180,6 +180,7 @@ function onTerminateEvent(d: Decision, signal: LifecycleSignal, fresh: boolean):
     // Never complete the stale launch action afterwards.
     record.cancelledTokens = [...(record.cancelledTokens ?? []), record.lifecycle.token];
     if (record.pending?.purpose === 'join') record.openJoin = record.pending;
+    keepUndoInFlight(record);
     d.note(`launch cancelled by terminate (action ${record.lifecycle.token} left to Auto Scaling)`);
   }
   record.lifecycle = actionOf(d, signal);
@@ -188,6 +189,17 @@ function onTerminateEvent(d: Decision, signal: LifecycleSignal, fresh: boolean):
     d,
     `terminate lifecycle action ${signal.token}${signal.destination === 'WarmPool' ? ' (to the warm pool)' : ''}`,
   );
+}
+
+/**
+ * A failed launch's undo that was claimed or sent is a membership removal whose outcome is not known yet:
+ * terminate must learn it before removing anything itself, or the membership is removed twice (invariant 4;
+ * CHAOS_SEED=20260101, run ~120 of 300). Kept as the unconfirmed removal terminate's deauthorize asks about.
+ */
+function keepUndoInFlight(record: HostRecord): void {
+  const undo = record.pending;
+  if (undo?.purpose === 'undo' && (undo.commandId !== undefined || undo.claimId !== undefined))
+    record.unconfirmed = undo;
 }
 
 const SEEN_TOKENS = 20;
@@ -210,6 +222,7 @@ function onInstanceGone(d: Decision, signal: Signal): void {
   if (record.status === 'LAUNCHING' && record.lifecycle)
     record.cancelledTokens = [...(record.cancelledTokens ?? []), record.lifecycle.token];
   if (record.status === 'LAUNCHING' && record.pending?.purpose === 'join') record.openJoin = record.pending;
+  if (record.status === 'LAUNCHING') keepUndoInFlight(record);
   if (record.lifecycle && record.lifecycle.result === undefined && record.status === 'LAUNCHING') {
     record.lifecycle.result = 'EXPIRED';
   }

@@ -145,6 +145,10 @@ function startDeauthorize(d: Decision, detail: string): void {
     enter(d, 'deauthorize', `${detail}; waiting for the cancelled launch's join to settle`);
     return settleJoin(d, { type: 'tick', at: d.at }, (detail) => startDeauthorize(d, detail));
   }
+  if (d.record.unconfirmed?.purpose === 'undo') {
+    enter(d, 'deauthorize', `${detail}; the cancelled launch's undo is still out: its outcome first`);
+    return followUnconfirmed(d);
+  }
   if (!needsCleanup(d)) {
     const why =
       d.record.joined && !d.record.computerName ? '; no computer name was recorded, directory left untouched' : '';
@@ -162,12 +166,26 @@ function afterDeauthorize(d: Decision, detail: string): void {
 
 /** A retry first asks about a removal whose outcome was never learned; only a known failure sends another. */
 function retryCleanup(d: Decision): void {
+  if (!d.record.unconfirmed?.commandId) {
+    d.record.unconfirmed = undefined;
+    return requestDeauthorize(d);
+  }
+  followUnconfirmed(d);
+}
+
+/**
+ * Waits on the removal whose outcome was never learned (a deauthorize past its deadline, or the undo a terminate
+ * overtook) as the step's own command: asked about when its id is known, else followed until it is sent or
+ * found lost (commands.ts), so no second removal goes out while the first may still run.
+ */
+function followUnconfirmed(d: Decision): void {
   const { record } = d;
   const last = record.unconfirmed;
   record.unconfirmed = undefined;
-  if (!last?.commandId) return requestDeauthorize(d);
+  if (!last) return;
   record.pending = last;
-  d.emit({ type: 'getCommandInvocation', commandId: last.commandId, instanceId: last.targetInstanceId });
+  if (last.commandId)
+    d.emit({ type: 'getCommandInvocation', commandId: last.commandId, instanceId: last.targetInstanceId });
   d.checkAt(COMMAND_CHECK_AFTER);
 }
 
@@ -308,7 +326,14 @@ function deauthorizeOverdue(d: Decision): void {
 function followRemoval(d: Decision, signal: Signal): void {
   const { record } = d;
   const outcome = follow(d, signal, () => requestDeauthorize(d));
-  if (outcome.kind === 'success' && record.pending?.purpose === 'undo') return keptInService(d);
+  const undo = record.pending?.purpose === 'undo';
+  if (outcome.kind === 'success' && undo && cleanupPurpose(d) === 'undo') return keptInService(d);
+  if (outcome.kind === 'success' && undo) return undoneBeforeTerminate(d);
+  if (outcome.kind === 'failure' && undo && cleanupPurpose(d) === 'deauthorize') {
+    // The overtaken undo did not remove the membership: terminate's own removal may go out now.
+    record.pending = undefined;
+    return requestDeauthorize(d);
+  }
   if (outcome.kind === 'success') return removed(d);
   if (outcome.kind === 'failure') return cleanupFailed(d, outcome.message);
   if (signal.type === 'tick' && !record.pending) requestDeauthorize(d);
@@ -323,6 +348,14 @@ function keptInService(d: Decision): void {
     { status: 'FAILED', step: 'done' },
     `${record.computerName}$ removed from ${fleet.hostGroup}; the host stays in service`,
   );
+}
+
+/** The undo a terminate overtook did remove the membership: only the account may be left to delete. */
+function undoneBeforeTerminate(d: Decision): void {
+  const { record, fleet } = d;
+  record.inGroup = false;
+  record.pending = undefined;
+  startDeauthorize(d, `${record.computerName}$ removed from ${fleet.hostGroup} by the cancelled launch's undo`);
 }
 
 function removed(d: Decision): void {

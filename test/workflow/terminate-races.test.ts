@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { cleanupBackoff, STEP_DEADLINE } from '../../lib/workflow/timing';
 import {
+  AUTH_CMD,
   agent,
   booted,
   DEAUTH_CMD,
@@ -12,6 +13,7 @@ import {
   joinSent,
   lifecycle,
   linux,
+  REFRESH_CMD,
   readyHost,
   sent,
   status,
@@ -19,6 +21,7 @@ import {
   TOKEN,
   TOKEN2,
   tick,
+  UNDO_CMD,
   windows,
 } from './harness';
 
@@ -295,5 +298,61 @@ describe('a failed launch whose undo failed, on a fleet that keeps such hosts (C
       purpose: 'deauthorize',
       deleteComputerAccount: true,
     });
+  });
+});
+
+describe("terminate overtaking a failed launch's undo (issue 11, CHAOS_SEED=20260101)", () => {
+  /** A Windows host whose refresh failed: the undo (remove from the group) has been sent. */
+  function undoSent(fleet = windows): Host {
+    return new Host(fleet)
+      .send(lifecycle('launch'))
+      .after(60, agent(true, 'EC2AMAZ-7Q2LK9D.WORKGROUP'))
+      .now(sent('join', JOIN_CMD))
+      .after(240, status(JOIN_CMD, 'Success'))
+      .now(agent(true, 'EC2AMAZ-7Q2LK9D.corp.example.com'))
+      .now(done('enqueueGroupChange'))
+      .after(6, sent('authorize', AUTH_CMD))
+      .after(8, status(AUTH_CMD, 'Success', ok))
+      .now(sent('refresh', REFRESH_CMD))
+      .after(5, status(REFRESH_CMD, 'Failed'))
+      .now(done('enqueueGroupChange'))
+      .after(5, sent('undo', UNDO_CMD));
+  }
+
+  it('learns the undo outcome before removing anything: a done undo leaves only the account to delete', () => {
+    const h = undoSent().after(1, terminate);
+    expect(h.r).toMatchObject({
+      status: 'TERMINATING',
+      step: 'drain',
+      unconfirmed: { purpose: 'undo', commandId: UNDO_CMD },
+    });
+    h.now(drained);
+    expect(h.r).toMatchObject({ step: 'deauthorize', pending: { purpose: 'undo', commandId: UNDO_CMD } });
+    expect(h.actions()).toEqual([
+      { type: 'getCommandInvocation', commandId: UNDO_CMD, instanceId: windows.managementInstanceId },
+    ]);
+    h.after(5, status(UNDO_CMD, 'Success', ok));
+    expect(h.r.inGroup).toBe(false);
+    expect(h.one('enqueueGroupChange').change).toMatchObject({ action: 'delete', purpose: 'deauthorize' });
+  });
+
+  it('on a fleet that keeps accounts, completes without a second removal', () => {
+    const keeps = fleetWith(windows, { deleteComputerAccount: false });
+    const h = undoSent(keeps)
+      .after(1, terminate)
+      .now(drained)
+      .after(5, status(UNDO_CMD, 'Success', ok));
+    expect(h.of('enqueueGroupChange')).toEqual([]);
+    expect(h.one('completeLifecycleAction')).toMatchObject({ token: TOKEN2, result: 'CONTINUE' });
+    h.now(done('completeLifecycleAction'));
+    expect(h.r).toMatchObject({ status: 'TERMINATED', inGroup: false });
+  });
+
+  it('sends its own removal when the undo failed', () => {
+    const h = undoSent()
+      .after(1, terminate)
+      .now(drained)
+      .after(5, status(UNDO_CMD, 'Failed', 'GMSA-READY-RESULT EC2AMAZ-7Q2LK9D$ failed: the server is not operational'));
+    expect(h.one('enqueueGroupChange').change).toMatchObject({ action: 'remove', purpose: 'deauthorize' });
   });
 });
