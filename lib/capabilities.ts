@@ -26,7 +26,9 @@ export type Capability =
   /** Status tags on fleet hosts. */
   | 'tags'
   /** EC2 instance states (the reconciler's check for hosts that vanished without an event). */
-  | 'instanceStates';
+  | 'instanceStates'
+  /** The Auto Scaling groups' instances and their lifecycle states (the reconciler's sweep for lost events). */
+  | 'groupInstances';
 
 /** Effects the engine performs itself (telemetry), never through AWS. */
 export const ENGINE_EFFECTS = ['metric', 'log'] as const;
@@ -74,7 +76,7 @@ export const FUNCTION_CAPABILITIES = {
   lifecycle: WORKER,
   commandStatus: WORKER,
   continue: WORKER,
-  reconciler: [...WORKER, 'instanceStates'],
+  reconciler: [...WORKER, 'instanceStates', 'groupInstances'],
   directory: ['records', 'managementCommands', 'enqueue'],
   statusPage: ['readRecords'],
 } as const satisfies Record<FunctionKey, readonly Capability[]>;

@@ -2,9 +2,11 @@
 // finds hosts that vanished without a terminate event, and publishes the fleet gauges. Each run reads a
 // bounded number of pages and remembers where it stopped, so a backlog never outgrows the Lambda timeout.
 
+import type { GroupInstancePage } from '../aws/autoscaling';
 import { dueRecords, GONE_STATES, gauges, VANISH_GRACE_SECONDS } from '../workflow/gauges';
 import { type HostRecord, IN_FLIGHT, type Status } from '../workflow/types';
 import { deliver, type EngineDeps } from './engine';
+import { type SweepSummary, sweep } from './sweep';
 
 export interface ReconcileOptions {
   /** Looks up EC2 states (id → state name, 'gone' when EC2 no longer knows it). */
@@ -14,6 +16,8 @@ export interface ReconcileOptions {
   pagesPerStatus?: number;
   /** Ticks delivered per run. */
   maxTicks?: number;
+  /** One page of the Region's Auto Scaling instances: the sweep serves what lost its lifecycle event (sweep.ts). */
+  groupInstances?: (nextToken?: string) => Promise<GroupInstancePage>;
 }
 
 export interface ReconcileSummary {
@@ -21,6 +25,8 @@ export interface ReconcileSummary {
   ticked: number;
   vanished: string[];
   errors: number;
+  /** The sweep of the Auto Scaling groups, when the run had one. */
+  sweep?: SweepSummary;
 }
 
 /** Statuses whose hosts may still hold directory state while EC2 has already let them go. */
@@ -56,6 +62,7 @@ export async function reconcile(deps: EngineDeps, options: ReconcileOptions): Pr
     });
   }
 
+  if (options.groupInstances) summary.sweep = await sweep(deps, { describe: options.groupInstances });
   for (const datum of gauges(deps.config, inFlight, deps.now())) deps.telemetry.metric(datum);
   return summary;
 }

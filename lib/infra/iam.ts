@@ -253,6 +253,8 @@ const CAPABILITY_STATEMENTS: Record<Capability, (config: Config) => Statement[]>
   tags: instanceTags,
   // DescribeInstances has no resource-level permissions.
   instanceStates: () => allow('FindVanishedHosts', ['ec2:DescribeInstances'], '*'),
+  // Auto Scaling's Describe* actions have no resource-level permissions (Service Authorization Reference).
+  groupInstances: () => allow('SweepGroups', ['autoscaling:DescribeAutoScalingInstances'], '*'),
 };
 
 /** What invokes each function, where that needs the function's own permission (queues it polls, its destination). */

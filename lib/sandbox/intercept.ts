@@ -7,6 +7,7 @@ import {
   AutoScalingClient,
   AutoScalingServiceException,
   CompleteLifecycleActionCommand,
+  DescribeAutoScalingInstancesCommand,
   RecordLifecycleActionHeartbeatCommand,
 } from '@aws-sdk/client-auto-scaling';
 import { CreateTagsCommand, DescribeInstancesCommand, EC2Client, EC2ServiceException } from '@aws-sdk/client-ec2';
@@ -116,6 +117,9 @@ export function interceptAws(account: Account): () => void {
   const autoScalingCall = service(AutoScalingClient, AutoScalingServiceException, 'autoscaling');
   autoScalingCall(CompleteLifecycleActionCommand, 'CompleteLifecycleAction', (i) => hooks.complete(i));
   autoScalingCall(RecordLifecycleActionHeartbeatCommand, 'RecordLifecycleActionHeartbeat', (i) => hooks.heartbeat(i));
+  autoScalingCall(DescribeAutoScalingInstancesCommand, 'DescribeAutoScalingInstances', (i) =>
+    hooks.describeInstances(i ?? {}),
+  );
   const sqsCall = service(SQSClient, SQSServiceException, 'sqs');
   sqsCall(SendMessageCommand, 'SendMessage', (i) => queues.sendMessage(i));
   sqsCall(SendMessageBatchCommand, 'SendMessageBatch', (i) => queues.sendMessageBatch(i));

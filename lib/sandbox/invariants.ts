@@ -78,7 +78,7 @@ function lifecycleActionsEndOnce(account: Account, { instance, fleet }: Host, re
       if (action.result !== 'CONTINUE') report(1, `terminate action ${action.token} completed ${action.result}`);
       continue;
     }
-    const settled = account.journal.writes.find((w) => w.token === action.token && w.lifecycleResult !== undefined);
+    const settled = account.journal.writes.find((w) => serves(w, action) && w.lifecycleResult !== undefined);
     if (!settled) continue; // invariant 5 reports the completion the store never recorded
     const expected = settled.status === 'FAILED' ? fleet.onLaunchFailure : 'CONTINUE';
     if (settled.lifecycleResult === 'EXPIRED')
@@ -86,6 +86,19 @@ function lifecycleActionsEndOnce(account: Account, { instance, fleet }: Host, re
     else if (action.result !== expected)
       report(1, `launch action ${action.token} completed ${action.result}, expected ${expected} for ${settled.status}`);
   }
+}
+
+/**
+ * The record write is about this action: it names the action's token, or it names none (an action the sweep
+ * started, completed by instance id, whose token gmsa-ready never learned) and is for the same instance, after
+ * the action began.
+ */
+function serves(
+  write: { token?: string; instanceId: string; at: number },
+  action: Pick<SimLifecycleAction, 'token' | 'instanceId' | 'startedAt'>,
+): boolean {
+  if (write.token !== undefined) return write.token === action.token;
+  return write.instanceId === action.instanceId && write.at >= action.startedAt;
 }
 
 /** A launch action a terminate action overtook while it was still open. */
@@ -259,7 +272,11 @@ function noRecordLost(account: Account, { instance, fleet, record }: Host, repor
     if (
       call.instanceId === instance.instanceId &&
       call.accepted &&
-      !account.journal.writes.some((w) => w.token === call.token && w.lifecycleResult !== undefined)
+      !account.journal.writes.some(
+        (w) =>
+          serves(w, { token: call.token, instanceId: call.instanceId, startedAt: 0 }) &&
+          w.lifecycleResult !== undefined,
+      )
     )
       report(5, `Auto Scaling accepted ${call.result} for action ${call.token}, the record never noted it finished`);
   const joinedAs = instance.accountName?.slice(0, -1).toUpperCase();

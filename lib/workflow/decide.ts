@@ -2,7 +2,9 @@
 // no SDK, no clock, no I/O. Every rule about a host's life is reachable from here.
 import type { Fleet } from '../config/schema';
 import { Decision, lifecycleOpen } from './context';
+import { openGeneration } from './generation';
 import { expireLaunch, onLaunchSignal, startLaunch } from './launch';
+import { sweepMove } from './sweep';
 import { onTerminateSignal, startTerminate, TERMINATE } from './terminate';
 import { POLL_SECONDS } from './timing';
 import type { Effect, HostRecord, LifecycleAction, Signal, Status, Step } from './types';
@@ -15,8 +17,11 @@ export interface Outcome {
 }
 
 type LifecycleSignal = Extract<Signal, { type: 'lifecycle' }>;
+type GroupStateSignal = Extract<Signal, { type: 'groupState' }>;
+/** The signals that can create a record: a lifecycle event, or the sweep finding an instance nobody recorded. */
+type FirstSignal = LifecycleSignal | GroupStateSignal;
 
-export function newRecord(instanceId: string, fleet: Fleet, signal: LifecycleSignal): HostRecord {
+export function newRecord(instanceId: string, fleet: Fleet, signal: FirstSignal): HostRecord {
   return {
     instanceId,
     fleet: fleet.name,
@@ -24,7 +29,7 @@ export function newRecord(instanceId: string, fleet: Fleet, signal: LifecycleSig
     mode: fleet.mode,
     autoScalingGroupName: signal.autoScalingGroupName,
     version: 0,
-    status: signal.transition === 'launch' ? 'LAUNCHING' : 'TERMINATING',
+    status: signal.type === 'lifecycle' && signal.transition === 'terminate' ? 'TERMINATING' : 'LAUNCHING',
     step: 'done',
     stepStartedAt: signal.at,
     attempts: 0,
@@ -40,11 +45,12 @@ export function newRecord(instanceId: string, fleet: Fleet, signal: LifecycleSig
 }
 
 export function decide(previous: HostRecord | undefined, signal: Signal, fleet: Fleet, instanceId: string): Outcome {
-  if (!previous && signal.type !== 'lifecycle') return { record: undefined, effects: [], changed: false };
-  const draft = previous ? structuredClone(previous) : newRecord(instanceId, fleet, signal as LifecycleSignal);
+  if (!previous && !createsRecord(signal)) return { record: undefined, effects: [], changed: false };
+  const draft = previous ? structuredClone(previous) : newRecord(instanceId, fleet, signal as FirstSignal);
   const d = new Decision(draft, fleet, signal.at, previous === undefined);
 
   if (signal.type === 'lifecycle') onLifecycle(d, signal, previous === undefined);
+  else if (signal.type === 'groupState') onGroupState(d, signal, previous);
   else if (!onHeartbeat(d, signal)) route(d, signal);
 
   // Structural comparison, not bookkeeping: any field a rule touched counts, and nothing else does.
@@ -105,8 +111,15 @@ function route(d: Decision, signal: Signal): void {
   WORKFLOW[record.status]?.(d, signal);
 }
 
+function createsRecord(signal: Signal): signal is FirstSignal {
+  if (signal.type === 'lifecycle') return true;
+  const move = signal.type === 'groupState' ? sweepMove(undefined, signal.state, signal.at) : undefined;
+  return move !== undefined && move !== 'adopt'; // adoption is not built yet: the host is left alone
+}
+
 function onLifecycle(d: Decision, signal: LifecycleSignal, fresh: boolean): void {
   const { record } = d;
+  if (!fresh && tokenOfSweptAction(d, signal)) return;
   const known = [record.lifecycle?.token, ...(record.cancelledTokens ?? []), ...(record.seenTokens ?? [])];
   if (!fresh && known.includes(signal.token)) return; // a duplicate, retried or replayed delivery
   const served = record.lifecycle?.eventAt;
@@ -137,11 +150,15 @@ function actionOf(d: Decision, signal: LifecycleSignal): LifecycleAction {
     heartbeatAt: startedAt,
     heartbeats: 0,
     replay: signal.replay || undefined,
+    action: signal.action,
   };
 }
 
-/** Statuses a launch event may start from: a new record, or a host waiting in (or leaving) its warm pool. */
-const LAUNCHES_FROM: readonly Status[] = ['WARMED'];
+/**
+ * Statuses a launch event may start from: a new record, a host waiting in (or leaving) its warm pool, or a
+ * retired generation (the same instance id with a fresh OS: generation.ts).
+ */
+const LAUNCHES_FROM: readonly Status[] = ['WARMED', 'TERMINATED'];
 /** Statuses a terminate event is news for: anything not already leaving. */
 const TERMINATE_IGNORED_IN: readonly Status[] = ['TERMINATING', 'CLEANUP_PENDING', 'TERMINATED'];
 
@@ -152,15 +169,21 @@ function onLaunchEvent(d: Decision, signal: LifecycleSignal, fresh: boolean): vo
     d.log('warn', `launch event ignored: instance is already ${record.status}`, { token: signal.token });
     return;
   }
-  const action = actionOf(d, signal);
+  beginLaunch(d, actionOf(d, signal), launchDetail(signal), fresh);
+}
+
+/** A launch action begins, from its event or from the sweep; a retired record opens a new generation. */
+function beginLaunch(d: Decision, action: LifecycleAction, detail: string, fresh: boolean): void {
+  const { record } = d;
+  if (!fresh && record.status === 'TERMINATED') d.note(openGeneration(record, action.action));
   record.lifecycle = action;
-  remember(record, signal.token);
+  if (action.token) remember(record, action.token);
   record.launchStartedAt = action.startedAt;
   record.failedStep = undefined;
   record.ready = false;
   record.draining = false;
   record.containerInstanceArn = undefined;
-  startLaunch(d, launchDetail(signal));
+  startLaunch(d, detail);
 }
 
 function launchDetail(signal: LifecycleSignal): string {
@@ -176,19 +199,71 @@ function onTerminateEvent(d: Decision, signal: LifecycleSignal, fresh: boolean):
     d.log('warn', `terminate event ignored: instance is already ${record.status}`, { token: signal.token });
     return;
   }
+  beginTerminate(
+    d,
+    actionOf(d, signal),
+    `terminate lifecycle action ${signal.token}${signal.destination === 'WarmPool' ? ' (to the warm pool)' : ''}`,
+    fresh,
+  );
+}
+
+/** A terminate action begins, from its event or from the sweep: a launch still running is cancelled. */
+function beginTerminate(d: Decision, action: LifecycleAction, detail: string, fresh: boolean): void {
+  const { record } = d;
   if (record.status === 'LAUNCHING' && record.lifecycle && !fresh) {
     // Never complete the stale launch action afterwards.
-    record.cancelledTokens = [...(record.cancelledTokens ?? []), record.lifecycle.token];
+    cancel(record, record.lifecycle);
     if (record.pending?.purpose === 'join') record.openJoin = record.pending;
     keepUndoInFlight(record);
-    d.note(`launch cancelled by terminate (action ${record.lifecycle.token} left to Auto Scaling)`);
+    d.note(`launch cancelled by terminate (action ${record.lifecycle.token ?? 'by instance id'} left to Auto Scaling)`);
   }
-  record.lifecycle = actionOf(d, signal);
-  remember(record, signal.token);
-  startTerminate(
-    d,
-    `terminate lifecycle action ${signal.token}${signal.destination === 'WarmPool' ? ' (to the warm pool)' : ''}`,
-  );
+  record.lifecycle = action;
+  if (action.token) remember(record, action.token);
+  startTerminate(d, detail);
+}
+
+/** A launch action that will never be completed (a terminate or the instance's end overtook it). */
+function cancel(record: HostRecord, action: LifecycleAction): void {
+  if (action.token) record.cancelledTokens = [...(record.cancelledTokens ?? []), action.token];
+}
+
+/**
+ * The event of an action the sweep already started (by instance id, with no token): the record takes its token,
+ * so later copies are recognised, and nothing else changes. True when the event was that.
+ */
+function tokenOfSweptAction(d: Decision, signal: LifecycleSignal): boolean {
+  const lifecycle = d.record.lifecycle;
+  if (!lifecycle || lifecycle.token !== undefined || lifecycle.transition !== signal.transition) return false;
+  if (!lifecycleOpen(d)) return false;
+  lifecycle.token = signal.token;
+  remember(d.record, signal.token);
+  d.note(`${signal.transition} lifecycle event ${signal.token} arrived for the action the sweep started`);
+  return true;
+}
+
+/**
+ * The reconciler's sweep saw the instance in an Auto Scaling wait state (or running) that its record does not
+ * serve (sweep.ts): start the launch or terminate whose event never arrived, completed by instance id.
+ */
+function onGroupState(d: Decision, signal: GroupStateSignal, previous: HostRecord | undefined): void {
+  const move = sweepMove(previous, signal.state, signal.at);
+  if (move === undefined || move === 'adopt') return;
+  const { fleet } = d;
+  const launch = move === 'launch' || move === 'launchToPool';
+  const action: LifecycleAction = {
+    transition: launch ? 'launch' : 'terminate',
+    hookName: launch ? fleet.launchHookName : fleet.terminateHookName,
+    autoScalingGroupName: signal.autoScalingGroupName,
+    origin: move === 'launch' && previous?.status === 'WARMED' ? 'WarmPool' : undefined,
+    destination: move === 'launchToPool' || move === 'terminateToPool' ? 'WarmPool' : undefined,
+    startedAt: signal.at,
+    heartbeatAt: signal.at,
+    heartbeats: 0,
+  };
+  const detail = `${action.transition} action found by the sweep (${signal.state}, no event received): completed by instance id`;
+  d.metric('SweepStarted', 1);
+  if (launch) beginLaunch(d, action, detail, previous === undefined);
+  else beginTerminate(d, action, detail, previous === undefined);
 }
 
 /**
@@ -219,8 +294,7 @@ function onInstanceGone(d: Decision, signal: Signal): void {
     return d.note(`instance ${state}: the pending cleanup now deletes the computer account too`);
   }
   if (record.status === 'TERMINATING' && record.step !== 'drain') return;
-  if (record.status === 'LAUNCHING' && record.lifecycle)
-    record.cancelledTokens = [...(record.cancelledTokens ?? []), record.lifecycle.token];
+  if (record.status === 'LAUNCHING' && record.lifecycle) cancel(record, record.lifecycle);
   if (record.status === 'LAUNCHING' && record.pending?.purpose === 'join') record.openJoin = record.pending;
   if (record.status === 'LAUNCHING') keepUndoInFlight(record);
   if (record.lifecycle && record.lifecycle.result === undefined && record.status === 'LAUNCHING') {

@@ -39,7 +39,8 @@ export type CommandPurpose = 'join' | 'refresh' | 'authorize' | 'deauthorize' | 
 export interface LifecycleAction {
   transition: Transition;
   hookName: string;
-  token: string;
+  /** Absent for an action the sweep started (its event never arrived): completed by instance id. */
+  token?: string;
   autoScalingGroupName: string;
   origin?: Place;
   destination?: Place;
@@ -86,6 +87,8 @@ export interface HostRecord {
   platform: Platform;
   mode: Mode;
   autoScalingGroupName: string;
+  /** Which OS generation of the instance this record serves (absent: the first); see generation.ts. */
+  generation?: number;
   /** Optimistic-lock counter: every write is conditional on the version read. */
   version: number;
   status: Status;
@@ -312,11 +315,12 @@ export type Effect =
       type: 'completeLifecycleAction';
       autoScalingGroupName: string;
       hookName: string;
-      token: string;
+      /** Absent: by instance id (an action the sweep started; CompleteLifecycleAction takes either). */
+      token?: string;
       instanceId: string;
       result: LifecycleResult;
     }
-  | { type: 'recordHeartbeat'; autoScalingGroupName: string; hookName: string; token: string; instanceId: string }
+  | { type: 'recordHeartbeat'; autoScalingGroupName: string; hookName: string; token?: string; instanceId: string }
   /** Delayed continuation: deliver a tick for this instance after the delay (SQS DelaySeconds, max 900). */
   | { type: 'wake'; instanceId: string; delaySeconds: number }
   /** gmsa-ready:status / gmsa-ready:reason tags on the instance (best effort). */

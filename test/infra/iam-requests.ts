@@ -129,6 +129,7 @@ export function capabilityRequests(config: Config): Record<Capability, IamReques
       ]),
     ),
     instanceStates: [{ action: 'ec2:DescribeInstances', resource: '*' }],
+    groupInstances: [{ action: 'autoscaling:DescribeAutoScalingInstances', resource: '*' }],
   };
 }
 

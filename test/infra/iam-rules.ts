@@ -11,6 +11,8 @@ export const RESOURCE_STAR_ALLOWED = new Set([
   'ssm:GetCommandInvocation',
   'ssm:ListCommands',
   'ec2:DescribeInstances',
+  // The reconciler's sweep; no resource types (iam-data autoscaling.json, Service Authorization Reference).
+  'autoscaling:DescribeAutoScalingInstances',
   'xray:PutTraceSegments',
   'xray:PutTelemetryRecords',
   'tag:TagResources',

@@ -40,6 +40,6 @@ describe('sandbox runs under generated fleets, faults and chaos', () => {
         },
       );
     },
-    Math.max(60_000, RUNS * 10_000),
+    Math.max(600_000, RUNS * 30_000),
   );
 });

@@ -64,11 +64,15 @@ describe('world fields of issue 11', () => {
     },
   );
 
-  it('accepts a host that runs before the world starts, and the lost-event faults', () => {
-    const world = parseWorld(
-      withChanges(instance({ running: true, faults: ['launch-event-lost', 'terminate-event-lost'] })),
+  it('accepts the lost-event faults', () => {
+    const world = parseWorld(withChanges(instance({ faults: ['launch-event-lost', 'terminate-event-lost'] })));
+    expect(world.instances[0]).toMatchObject({ faults: ['launch-event-lost', 'terminate-event-lost'] });
+  });
+
+  it('refuses running: true, naming the field, while adoption is not built', () => {
+    expect(() => parseWorld(withChanges(instance({ running: true })))).toThrow(
+      /instances\[0\]\.running: is not supported yet: adopting hosts that predate gmsa-ready is not built/,
     );
-    expect(world.instances[0]).toMatchObject({ running: true, faults: ['launch-event-lost', 'terminate-event-lost'] });
   });
 
   it('bounds scenario[].at by the 24 h the sandbox runs a world for', () => {

@@ -3,6 +3,21 @@ import { describe, expect, it } from 'vitest';
 import { SETTLE_SECONDS, sweepMove } from '../../lib/workflow/sweep';
 import type { Status } from '../../lib/workflow/types';
 import { bareRecord, T0 } from '../store/records';
+import {
+  AUTH_CMD,
+  agent,
+  done,
+  Host,
+  ID,
+  inspected,
+  JOIN_CMD,
+  lifecycle,
+  REFRESH_CMD,
+  readyHost,
+  sent,
+  status,
+  TOKEN,
+} from './harness';
 
 const LATER = T0 + SETTLE_SECONDS + 1;
 const settled = (status: Status) => bareRecord({ status, step: 'done', updatedAt: T0 });
@@ -83,4 +98,86 @@ describe('an instance with a record', () => {
     expect(sweepMove(record, 'Pending:Wait', T0 + SETTLE_SECONDS - 1)).toBeUndefined();
     expect(sweepMove(record, 'Pending:Wait', T0 + SETTLE_SECONDS)).toBe('launch');
   });
+});
+
+describe('the core on a groupState signal (decide)', () => {
+  const at = T0 + 10_000;
+  const groupState = (state: string, when = at) =>
+    ({ type: 'groupState', at: when, state, autoScalingGroupName: 'prod-ecs-win-orders' }) as const;
+
+  it('starts the launch of a Pending:Wait instance nobody recorded, to complete it by instance id', () => {
+    const h = new Host().send(groupState('Pending:Wait'));
+    expect(h.r).toMatchObject({
+      status: 'LAUNCHING',
+      step: 'agent',
+      lifecycle: { transition: 'launch', hookName: 'gmsa-ready-launch', autoScalingGroupName: 'prod-ecs-win-orders' },
+    });
+    expect(h.r.lifecycle?.token).toBeUndefined();
+    expect(h.metrics()).toContainEqual({ name: 'SweepStarted', value: 1, dimensions: { Fleet: 'orders' } });
+  });
+
+  it('completes a swept launch by instance id, with no token', () => {
+    const h = readySwept();
+    expect(h.one('completeLifecycleAction')).toEqual({
+      type: 'completeLifecycleAction',
+      autoScalingGroupName: 'prod-ecs-win-orders',
+      hookName: 'gmsa-ready-launch',
+      token: undefined,
+      instanceId: ID,
+      result: 'CONTINUE',
+    });
+  });
+
+  it('takes the token of the late event for the action it started, and changes nothing else', () => {
+    const h = new Host().send(groupState('Pending:Wait'));
+    const step = h.r.step;
+    h.after(5, (when) => lifecycle('launch', when, { token: TOKEN }));
+    expect(h.r.lifecycle?.token).toBe(TOKEN);
+    expect(h.r.step).toBe(step);
+    expect(h.actions()).toEqual([]);
+    h.after(5, (when) => lifecycle('launch', when, { token: TOKEN }));
+    expect(h.changed).toBe(false);
+  });
+
+  it('prepares a Warmed:Pending:Wait instance for the warm pool', () => {
+    const h = new Host().send(groupState('Warmed:Pending:Wait'));
+    expect(h.r.lifecycle).toMatchObject({ transition: 'launch', destination: 'WarmPool' });
+  });
+
+  it('starts the terminate of a READY host in Terminating:Wait, with the terminate hook', () => {
+    const h = readyHost().after(SETTLE_SECONDS + 1, (when) => groupState('Terminating:Wait', when));
+    expect(h.r).toMatchObject({
+      status: 'TERMINATING',
+      step: 'drain',
+      lifecycle: { transition: 'terminate', hookName: 'gmsa-ready-terminate' },
+    });
+  });
+
+  it('creates no record for a running host (adoption is not built) nor for a state it does not serve', () => {
+    expect(new Host().send(groupState('InService')).record).toBeUndefined();
+    expect(new Host().send(groupState('Pending:Proceed')).record).toBeUndefined();
+  });
+
+  it('leaves a record whose workflow runs alone', () => {
+    const h = new Host().send(lifecycle('launch', at));
+    h.after(60, (when) => groupState('Pending:Wait', when));
+    expect(h.changed).toBe(false);
+  });
+
+  /** A launch the sweep started, driven to its completion. */
+  function readySwept(): Host {
+    return new Host()
+      .send(groupState('Pending:Wait'))
+      .after(60, agent(true, 'EC2AMAZ-7Q2LK9D.WORKGROUP'))
+      .now(sent('join', JOIN_CMD))
+      .after(240, status(JOIN_CMD, 'Success'))
+      .now(agent(true, 'EC2AMAZ-7Q2LK9D.corp.example.com'))
+      .now(done('enqueueGroupChange'))
+      .after(6, sent('authorize', AUTH_CMD))
+      .after(8, status(AUTH_CMD, 'Success', 'GMSA-READY-RESULT EC2AMAZ-7Q2LK9D$ ok'))
+      .now(sent('refresh', REFRESH_CMD))
+      .after(5, status(REFRESH_CMD, 'Success'))
+      .now(inspected())
+      .now(done('putReadyAttribute'));
+  }
 });

@@ -137,6 +137,7 @@ export class Account {
       observe,
       killed: this.killed,
       shutDown: (host) => this.shutDown(host),
+      instances: () => this.instances.values(),
     });
     this.queues = new Queues({
       clock,

@@ -96,6 +96,8 @@ export interface HooksContext {
   killed: Set<string>;
   /** Auto Scaling finishes with the instance after its last lifecycle action. */
   shutDown(instance: SimInstance): void;
+  /** Every instance, for DescribeAutoScalingInstances. */
+  instances(): Iterable<SimInstance>;
 }
 
 export interface QueuesContext {

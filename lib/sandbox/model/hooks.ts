@@ -31,9 +31,17 @@ export class Hooks {
 
   constructor(private readonly ctx: HooksContext) {}
 
-  /** Puts the instance in a wait state and sends the lifecycle event to EventBridge. */
+  /**
+   * Puts the instance in a wait state and sends the lifecycle event to EventBridge, unless the world loses it
+   * (fault `launch-event-lost` / `terminate-event-lost`: Auto Scaling sends these events best effort, aws-facts
+   * 1.1). The action waits on its hook either way.
+   */
   start(instance: SimInstance, transition: Transition): SimLifecycleAction {
     const action = this.open(instance, transition, this.ctx.random.uuid(), this.ctx.hookNames[transition]);
+    if (instance.faults.has(`${transition}-event-lost`)) {
+      this.ctx.observe(instance.instanceId, 'lifecycle', `${transition} event lost: never delivered`);
+      return action;
+    }
     const event = lifecycleEvent(this.ctx.events.context(), action, this.ctx.groupUuid(action.autoScalingGroupName));
     this.ctx.events.deliver('lifecycle', `lifecycle event ${instance.instanceId}`, () =>
       this.ctx.lifecycleTarget(event),
@@ -69,6 +77,42 @@ export class Hooks {
     this.activeCount++;
     this.arm(action);
     return action;
+  }
+
+  /**
+   * DescribeAutoScalingInstances: the groups' instances in pages of at most 50 (its maximum), each in the
+   * lifecycle state its hooks put it in (botocore autoscaling AutoScalingInstanceDetails.LifecycleState).
+   * Terminated instances have left the listing. NextToken is the offset, opaque to the caller.
+   */
+  describeInstances(input: { MaxRecords?: number; NextToken?: string; InstanceIds?: string[] }) {
+    const listed = [...this.ctx.instances()].filter(
+      (i) =>
+        i.autoScalingGroupName !== undefined && !i.management && i.launchedAt !== undefined && i.state !== 'terminated',
+    );
+    const wanted = input.InstanceIds ? listed.filter((i) => input.InstanceIds?.includes(i.instanceId)) : listed;
+    const start = Number(input.NextToken ?? 0);
+    if (!Number.isInteger(start) || start < 0 || start > wanted.length)
+      throw awsError(AutoScalingServiceException, 'InvalidNextToken', 'The token passed is invalid.');
+    const size = Math.min(input.MaxRecords ?? 50, 50);
+    const page = wanted.slice(start, start + size);
+    return {
+      AutoScalingInstances: page.map((instance) => ({
+        InstanceId: instance.instanceId,
+        AutoScalingGroupName: instance.autoScalingGroupName,
+        AvailabilityZone: 'us-east-1a',
+        LifecycleState: this.lifecycleState(instance),
+        HealthStatus: 'HEALTHY',
+        ProtectedFromScaleIn: false,
+      })),
+      NextToken: start + size < wanted.length ? String(start + size) : undefined,
+    };
+  }
+
+  private lifecycleState(instance: SimInstance): string {
+    const action = this.active(instance);
+    if (action) return action.transition === 'launch' ? 'Pending:Wait' : 'Terminating:Wait';
+    if (instance.state === 'shutting-down') return 'Terminating:Proceed';
+    return instance.inService ? 'InService' : 'Pending';
   }
 
   active(instance: SimInstance): SimLifecycleAction | undefined {
