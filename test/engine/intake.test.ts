@@ -145,6 +145,7 @@ describe('event time and group (issue 11)', () => {
     expect((await h.store.get('i-0a1b2c3d4e5f60718'))?.lifecycle?.eventAt).toBe(T0);
 
     h.clock.now = T0 + 600;
+    h.effector.script.inspectDrain = silent; // the terminate starts by looking at the container instance
     const terminate = eventFixture('lifecycle-terminate-windows');
     terminate.time = new Date((T0 + 590) * 1000).toISOString();
     const result = await intakeLifecycleEvent(h.deps, terminate);
