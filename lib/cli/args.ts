@@ -20,7 +20,8 @@ const STAGE = /^[a-z][a-z0-9-]{0,31}$/;
 export function runArgs(args: Parsed): RunArgs {
   const raw = args.string('seed');
   const seed = raw === undefined ? 1 : Number(raw);
-  if (raw?.trim() === '' || !Number.isSafeInteger(seed) || seed < 0)
+  // Digits only: Number('') is 0 and Number('0x10') is 16, so `--seed=` must not quietly mean seed 0.
+  if ((raw !== undefined && !/^\d+$/.test(raw)) || !Number.isSafeInteger(seed) || seed < 0)
     throw new UsageError(`--seed must be a non-negative integer, got '${raw}'`);
   return { world: args.string('world'), json: args.flag('json'), seed };
 }

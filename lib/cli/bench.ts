@@ -43,7 +43,8 @@ function benchOptions(args: Parsed) {
     const raw = args.string(flag);
     if (raw === undefined && fallback !== undefined) return fallback;
     const n = Number(raw);
-    if (raw === undefined || raw.trim() === '' || !Number.isSafeInteger(n) || n < min || n > max)
+    // Digits only: Number('') is 0 and Number('0x10') is 16.
+    if (raw === undefined || !/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max)
       throw new UsageError(`--${flag} must be an integer from ${min} to ${max}, got '${raw ?? ''}'`);
     return n;
   };

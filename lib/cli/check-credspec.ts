@@ -1,6 +1,5 @@
 // `gmsa-ready check-credspec`: the launch path's credential spec check, for ops. Local files are validated
 // offline; ARNs are fetched with the caller's AWS credentials. Exit 0 all valid, 1 any error, 2 bad usage.
-import { readFile as readFileFromDisk } from 'node:fs/promises';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -8,6 +7,8 @@ import { clientConfig } from '../aws/client-config';
 import { patterns } from '../config/patterns';
 import { type CheckClients, checkSource, parseSource, validateCredSpecText } from '../credspec';
 import { error, ROOT, toCheck } from '../credspec/findings';
+import { CREDSPEC_MAX_BYTES } from '../credspec/limits';
+import { readInputText } from '../files';
 import type { CredSpecCheck, CredSpecFinding, Platform } from '../workflow/types';
 import { type CommandSpec, type Parsed, runCommand } from './command';
 import { UsageError } from './io';
@@ -48,7 +49,7 @@ interface Args {
 export function runCheckCredspec(argv: string[], io: CheckCredspecIo): Promise<number> {
   return runCommand(checkCredspecCommand, argv, io, async (parsed) => {
     const args = checkArgs(parsed);
-    const readFile = io.readFile ?? ((path: string) => readFileFromDisk(path, 'utf8'));
+    const readFile = io.readFile ?? readSpecFile;
     const clientsFor = cached(io.clients ?? defaultClients);
     const results: CredSpecCheck[] = [];
     for (const raw of args.sources) {
@@ -91,9 +92,15 @@ async function checkLocalFile(
   } catch (e) {
     const missing = (e as { code?: unknown }).code === 'ENOENT';
     const reason = e instanceof Error ? e.message : String(e);
-    return toCheck(raw, [error(missing ? 'not-found' : 'read-failed', ROOT, `Cannot read ${path}: ${reason}`)]);
+    return toCheck(raw, [error(missing ? 'not-found' : 'read-failed', ROOT, reason)]);
   }
   return toCheck(raw, validateCredSpecText(text, { domain: args.domain, platform: args.platform, sourceKind: 'file' }));
+}
+
+/** A regular file of at most CREDSPEC_MAX_BYTES, refused before reading otherwise (a FIFO, /dev/zero, 5 GB). */
+async function readSpecFile(path: string): Promise<string> {
+  const fail = (message: string, code?: string) => Object.assign(new Error(message), { code });
+  return readInputText(path, 'credential spec', fail, CREDSPEC_MAX_BYTES);
 }
 
 function defaultClients(region: string | undefined): CheckClients {

@@ -1,6 +1,7 @@
 // Human output of a sandbox run: a line per modelled happening while it runs, a table at the end.
 import type { Observation } from '../sandbox/model/types';
 import type { Report } from '../sandbox/report';
+import { oneLine } from '../text/terminal';
 
 export function clock(seconds: number): string {
   const s = Math.floor(seconds);
@@ -9,23 +10,26 @@ export function clock(seconds: number): string {
 }
 
 export function progressLine(o: Observation): string {
-  return `${clock(o.at)}  ${(o.instanceId ?? 'management').padEnd(19)}  ${o.step.padEnd(11)}  ${o.detail}\n`;
+  const id = oneLine(o.instanceId ?? 'management');
+  return `${clock(o.at)}  ${id.padEnd(19)}  ${oneLine(o.step).padEnd(11)}  ${oneLine(o.detail)}\n`;
 }
 
 const HEADERS = ['INSTANCE', 'FLEET', 'COMPUTER', 'STATUS', 'LIFECYCLE', 'IN GROUP', 'ACCOUNT', 'ECS READY', 'REASON'];
 
 export function reportTable(report: Report): string {
-  const rows = report.instances.map((i) => [
-    i.instanceId,
-    i.fleet ?? '-',
-    i.computerName,
-    i.status,
-    i.lifecycleResult ?? (i.lifecycleErrors.length ? 'refused' : '-'),
-    i.inHostGroup ? 'yes' : 'no',
-    i.computerAccount,
-    i.ecsReady ? 'yes' : 'no',
-    i.reason ?? i.lifecycleErrors[0] ?? '-',
-  ]);
+  const rows = report.instances.map((i) =>
+    [
+      i.instanceId,
+      i.fleet ?? '-',
+      i.computerName,
+      i.status,
+      i.lifecycleResult ?? (i.lifecycleErrors.length ? 'refused' : '-'),
+      i.inHostGroup ? 'yes' : 'no',
+      i.computerAccount,
+      i.ecsReady ? 'yes' : 'no',
+      i.reason ?? i.lifecycleErrors[0] ?? '-',
+    ].map(oneLine),
+  );
   const lines = [HEADERS, ...rows];
   const widths = HEADERS.map((_, c) => Math.max(...lines.map((line) => line[c]?.length ?? 0)));
   const table = lines.map((line) =>
@@ -44,6 +48,6 @@ export function reportTable(report: Report): string {
     ...(report.sandbox.quiet ? [] : ['WARNING: the world was still busy when the virtual-time cap stopped it']),
     ...report.rejected.map((r) => `rejected ${r.source}: ${r.error}`),
     ...report.sandbox.failedInvocations.map((f) => `failed invocation ${f.source}: ${f.error}`),
-  ];
+  ].map(oneLine);
   return `${[...table, '', ...summary].join('\n')}\n`;
 }

@@ -15,10 +15,38 @@ function distance(a: string, b: string): number {
   return row[b.length] as number;
 }
 
+/** camelCase, snake_case or kebab-case words, lower-cased: deleteComputerAccount → delete, computer, account. */
+const words = (key: string): string[] =>
+  key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+
+/**
+ * A shortened name: every word of `key`, in order, starts a word of `known`, and it has at least two words
+ * (deleteAccount → deleteComputerAccount, heartbeatTimeout → heartbeatTimeoutSeconds). One word alone
+ * (`name`, `delete`) is too common to mean a known field.
+ */
+function isShortened(key: string, known: string): boolean {
+  const short = words(key);
+  const long = words(known);
+  if (short.length < 2 || short.length >= long.length) return false;
+  let j = 0;
+  for (const word of short) {
+    while (j < long.length && !long[j]?.startsWith(word)) j++;
+    if (j === long.length) return false;
+    j++;
+  }
+  return true;
+}
+
 /** The known key an unknown one is probably a typo of, or undefined when it looks like a deliberate extra. */
 export function likelyTypo(key: string, known: readonly string[]): string | undefined {
   const lower = key.toLowerCase();
   return known.find(
-    (k) => k !== key && (k.toLowerCase() === lower || (key.length >= 5 && distance(lower, k.toLowerCase()) <= 2)),
+    (k) =>
+      k !== key &&
+      (k.toLowerCase() === lower || (key.length >= 5 && distance(lower, k.toLowerCase()) <= 2) || isShortened(key, k)),
   );
 }

@@ -1,7 +1,8 @@
 // Rules for the parts every credential spec has: the domain (DomainJoinConfig) and the gMSA accounts.
 import { patterns } from '../config/patterns';
 import type { CredSpecFinding, Platform } from '../workflow/types';
-import { error, isObject, nonEmptyString, warning } from './findings';
+import { error, isObject, nonEmptyString, show, warning } from './findings';
+import { gmsaNameShapeFindings, netbiosNameFindings } from './name-rules';
 
 const DJ = '$.DomainJoinConfig';
 const GMSA = '$.ActiveDirectoryConfig.GroupManagedServiceAccounts';
@@ -33,11 +34,11 @@ const FORBIDDEN_NAME_CHARS = [
   '~',
 ];
 
-const describe = (value: unknown): string => (value === undefined ? 'missing' : JSON.stringify(value));
+const describe = show;
 
 export function domainJoinFindings(dj: Record<string, unknown>, domain: string | undefined): CredSpecFinding[] {
   const findings: CredSpecFinding[] = [];
-  const { DnsName, NetBiosName, Sid, Guid, DnsTreeName } = dj;
+  const { DnsName, NetBiosName, Sid, Guid, DnsTreeName, MachineAccountName } = dj;
 
   if (!nonEmptyString(DnsName)) {
     findings.push(
@@ -52,7 +53,7 @@ export function domainJoinFindings(dj: Record<string, unknown>, domain: string |
       error(
         'dns-name-invalid',
         `${DJ}.DnsName`,
-        `DnsName ${JSON.stringify(DnsName)} is not a DNS domain name such as corp.example.com: credentials-fetcher rejects the spec and ${TICKET}.`,
+        `DnsName ${show(DnsName)} is not a DNS domain name such as corp.example.com: credentials-fetcher rejects the spec and ${TICKET}.`,
       ),
     );
   } else if (domain !== undefined && DnsName.toLowerCase() !== domain.toLowerCase()) {
@@ -73,7 +74,14 @@ export function domainJoinFindings(dj: Record<string, unknown>, domain: string |
         `NetBiosName (the domain's NetBIOS name, e.g. CORP) is ${describe(NetBiosName)}: Windows cannot map the account's NetBIOS scope and ${TICKET}.`,
       ),
     );
+  } else {
+    findings.push(...netbiosNameFindings(NetBiosName, `${DJ}.NetBiosName`));
   }
+  // New-CredentialSpec writes the (first) gMSA's name here too; optional, but shaped like one when present.
+  if (typeof MachineAccountName === 'string')
+    findings.push(
+      ...gmsaNameShapeFindings(MachineAccountName, MachineAccountName.replace(/\$$/, ''), `${DJ}.MachineAccountName`),
+    );
   if (typeof Sid !== 'string' || !DOMAIN_SID.test(Sid)) {
     findings.push(
       error(
@@ -188,17 +196,18 @@ function nameFindings(name: unknown, path: string): CredSpecFinding[] {
       error(
         'gmsa-name-dollar',
         path,
-        `The gMSA Name ${JSON.stringify(name)} ends with $: write it without the $ (${bare}); credentials-fetcher rejects it and Windows looks up a different account, so ${TICKET}.`,
+        `The gMSA Name ${show(name)} ends with $: write it without the $ (${bare}); credentials-fetcher rejects it and Windows looks up a different account, so ${TICKET}.`,
       ),
     );
   }
+  findings.push(...gmsaNameShapeFindings(name, bare, path));
   const bad = FORBIDDEN_NAME_CHARS.filter((c) => bare.includes(c));
   if (bad.length > 0) {
     findings.push(
       error(
         'gmsa-name-chars',
         path,
-        `The gMSA Name ${JSON.stringify(name)} contains ${bad.map((c) => JSON.stringify(c)).join(', ')}: credentials-fetcher rejects names with any of & : ] [ + | ; $ * ? < > ! space / \\ ' \` ~, so ${TICKET}.`,
+        `The gMSA Name ${show(name)} contains ${bad.map((c) => JSON.stringify(c)).join(', ')}: credentials-fetcher rejects names with any of & : ] [ + | ; $ * ? < > ! space / \\ ' \` ~, so ${TICKET}.`,
       ),
     );
   }

@@ -1,8 +1,10 @@
 // Rules for domainless specs (HostAccountConfig): the host is not joined, so the CCG plugin (Windows) or
 // credentials-fetcher (Linux) logs in with a user whose credentials sit behind the ARN in PluginInput.
 // The two platforms read PluginInput in different dialects; a spec written for one fails on the other.
+
+import { parseJsonStrict } from '../json/strict';
 import type { CredSpecFinding, Platform } from '../workflow/types';
-import { error, isObject, nonEmptyString, warning } from './findings';
+import { error, isObject, nonEmptyString, show, warning } from './findings';
 
 const HAC = '$.ActiveDirectoryConfig.HostAccountConfig';
 /** The AWS CCG plugin; the ECS agent advertises gmsa-domainless only when this GUID is registered. */
@@ -40,7 +42,7 @@ export function domainlessFindings(hac: unknown, platform: Platform | undefined)
       strict(
         'plugin-guid',
         `${HAC}.PluginGUID`,
-        `PluginGUID is ${JSON.stringify(hac.PluginGUID)} but must be ${AWS_CCG_PLUGIN_GUID}, the AWS CCG plugin: Windows cannot load another plugin and the container fails to start with a CCG error.`,
+        `PluginGUID is ${show(hac.PluginGUID)} but must be ${AWS_CCG_PLUGIN_GUID}, the AWS CCG plugin: Windows cannot load another plugin and the container fails to start with a CCG error.`,
       ),
     );
   }
@@ -49,7 +51,7 @@ export function domainlessFindings(hac: unknown, platform: Platform | undefined)
       strict(
         'portable-ccg-version',
         `${HAC}.PortableCcgVersion`,
-        `PortableCcgVersion is ${JSON.stringify(hac.PortableCcgVersion)} but must be the string "1": Windows CCG does not recognize the host account config and the container fails to start.`,
+        `PortableCcgVersion is ${show(hac.PortableCcgVersion)} but must be the string "1": Windows CCG does not recognize the host account config and the container fails to start.`,
       ),
     );
   }
@@ -78,7 +80,7 @@ function windowsInput(input: unknown): InputResult {
       finding: error(
         'plugin-input-form',
         PI,
-        `PluginInput must be a JSON-encoded string with the key credentialArn; it is ${JSON.stringify(input)}: the CCG plugin finds no credentials and the container fails to start.`,
+        `PluginInput must be a JSON-encoded string with the key credentialArn; it is ${show(input)}: the CCG plugin finds no credentials and the container fails to start.`,
       ),
     };
   }
@@ -100,7 +102,7 @@ function linuxInput(input: unknown): InputResult {
       finding: error(
         'plugin-input-form',
         PI,
-        `PluginInput must be an object with the key CredentialArn (capital C); it is ${JSON.stringify(input)}: credentials-fetcher finds no secret and the task fails to start.`,
+        `PluginInput must be an object with the key CredentialArn (capital C); it is ${show(input)}: credentials-fetcher finds no secret and the task fails to start.`,
       ),
     };
   }
@@ -117,7 +119,7 @@ function arnFindings(findings: CredSpecFinding[], arn: string, platform: Platfor
     error(
       'plugin-input-arn',
       PI,
-      `The credential ARN ${JSON.stringify(arn)} is not ${accepted}: the host cannot fetch the domainless user's credentials and the task fails to start.`,
+      `The credential ARN ${show(arn)} is not ${accepted}: the host cannot fetch the domainless user's credentials and the task fails to start.`,
     ),
   );
   return { findings };
@@ -125,7 +127,7 @@ function arnFindings(findings: CredSpecFinding[], arn: string, platform: Platfor
 
 function parseJson(text: string): unknown {
   try {
-    return JSON.parse(text);
+    return parseJsonStrict(text);
   } catch {
     return undefined;
   }

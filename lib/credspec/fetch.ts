@@ -10,6 +10,7 @@ import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { classify, describeError, errorName } from '../aws/errors';
 import type { CredSpecFinding } from '../workflow/types';
 import { error, ROOT, warning } from './findings';
+import { CREDSPEC_MAX_BYTES, tooLarge } from './limits';
 
 export type FetchOutcome = { text: string } | { finding: CredSpecFinding };
 
@@ -62,9 +63,14 @@ export async function fetchParameter(ssm: SSMClient, arn: string): Promise<Fetch
   }
 }
 
+/** An object over CREDSPEC_MAX_BYTES is refused by its Content-Length, its body left unread (rules.ts says why). */
 export async function fetchObject(s3: S3Client, bucket: string, key: string): Promise<FetchOutcome> {
   try {
     const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    if ((out.ContentLength ?? 0) > CREDSPEC_MAX_BYTES) {
+      (out.Body as { destroy?: () => void } | undefined)?.destroy?.();
+      return { finding: tooLarge(out.ContentLength ?? 0) };
+    }
     return { text: (await out.Body?.transformToString('utf-8')) ?? '' };
   } catch (e) {
     return { finding: fetchFailure(e, `The S3 object s3://${bucket}/${key}`, 's3:GetObject') };

@@ -29,3 +29,13 @@ export const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export const nonEmptyString = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
+
+/**
+ * A value quoted in a message: JSON, cut to 80 characters so a huge field can't flood a record or a terminal.
+ * The spec is parsed with a depth limit first (lib/json/strict.ts), so JSON.stringify cannot overflow the stack.
+ */
+export function show(value: unknown): string {
+  if (value === undefined) return 'missing';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

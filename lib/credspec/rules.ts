@@ -1,8 +1,11 @@
 // The pure validator: credential spec text in, findings out. No I/O; the fetchers bring the text.
+import { renderPath } from '../json/path';
+import { JsonShapeError, parseJsonStrict } from '../json/strict';
 import type { CredSpecFinding, Platform } from '../workflow/types';
 import { domainJoinFindings, gmsaFindings } from './domain-rules';
 import { domainlessFindings } from './domainless-rules';
-import { error, isObject, ROOT, warning } from './findings';
+import { error, isObject, ROOT, show, warning } from './findings';
+import { CREDSPEC_MAX_BYTES, tooLarge } from './limits';
 
 export type SourceKind = 'ssm' | 's3' | 'file';
 
@@ -27,19 +30,37 @@ export const S3_SPEC_MAX_BYTES = 4000;
 /** Standard-tier parameter values are limited to 4 KB; warn from 90% of it. */
 export const SSM_STANDARD_MAX_BYTES = 4096;
 export const SSM_WARN_BYTES = Math.floor(SSM_STANDARD_MAX_BYTES * 0.9);
+/** A spec nests 4 levels (ActiveDirectoryConfig.GroupManagedServiceAccounts[0].Name); 16 leaves room, no more. */
+export const CREDSPEC_MAX_DEPTH = 16;
 
 export function validateCredSpecText(text: string, options: CredSpecRuleOptions = {}): CredSpecFinding[] {
   return inspectCredSpecText(text, options).findings;
 }
 
+/**
+ * Never throws: any size, nesting or shape of text is a finding, so a launch's verify step fails at once with it
+ * (lib/workflow/launch.ts) rather than retrying a crash until its deadline.
+ */
 export function inspectCredSpecText(text: string, options: CredSpecRuleOptions = {}): CredSpecInspection {
-  const findings = sizeFindings(new TextEncoder().encode(text).length, options);
+  const bytes = new TextEncoder().encode(text).length;
+  if (bytes > CREDSPEC_MAX_BYTES) return { findings: [tooLarge(bytes)] };
+  const findings = sizeFindings(bytes, options);
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    doc = parseJsonStrict(text, CREDSPEC_MAX_DEPTH);
   } catch (e) {
-    return { findings: [...findings, invalidJson(text, e)] };
+    return { findings: [...findings, unparsable(text, e)] };
   }
+  try {
+    return inspectDocument(doc, findings, options);
+  } catch (e) {
+    // A rule's bug must not look like a transient failure: report it as what it is, an unusable check.
+    const reason = e instanceof Error ? e.message : String(e);
+    return { findings: [...findings, error('check-failed', ROOT, `The spec could not be checked (${reason}).`)] };
+  }
+}
+
+function inspectDocument(doc: unknown, findings: CredSpecFinding[], options: CredSpecRuleOptions): CredSpecInspection {
   if (!isObject(doc)) {
     const kind = Array.isArray(doc) ? 'an array' : doc === null ? 'null' : `a ${typeof doc}`;
     findings.push(
@@ -58,7 +79,7 @@ export function inspectCredSpecText(text: string, options: CredSpecRuleOptions =
       error(
         'cms-plugins',
         '$.CmsPlugins',
-        `CmsPlugins must contain "ActiveDirectory"; it is ${JSON.stringify(plugins)}: the container runtime ignores the spec and the container runs without the gMSA identity.`,
+        `CmsPlugins must contain "ActiveDirectory"; it is ${show(plugins)}: the container runtime ignores the spec and the container runs without the gMSA identity.`,
       ),
     );
   }
@@ -106,7 +127,17 @@ function sizeFindings(bytes: number, { sourceKind, platform }: CredSpecRuleOptio
   return [];
 }
 
-function invalidJson(text: string, cause: unknown): CredSpecFinding {
+function unparsable(text: string, cause: unknown): CredSpecFinding {
+  if (cause instanceof JsonShapeError && cause.kind === 'duplicate-key') {
+    return error(
+      'duplicate-key',
+      renderPath(cause.segments, ROOT),
+      `The spec repeats a key (${cause.message}): readers disagree on which value counts, so it is refused.`,
+    );
+  }
+  if (cause instanceof JsonShapeError) {
+    return error('too-deep', ROOT, `The spec is ${cause.message}; a credential spec nests 4, so it cannot be one.`);
+  }
   const reason = cause instanceof Error ? cause.message : String(cause);
   // PowerShell 5 writes UTF-8 with a byte-order mark, which JSON parsers refuse.
   const hint = text.startsWith('\uFEFF')

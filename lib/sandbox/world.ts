@@ -42,13 +42,19 @@ export const SCENARIO_HORIZON_SECONDS = 24 * 3600;
 const HOSTNAME = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 const computerAccount = z.string().regex(patterns.computerAccount, 'must be a computer account such as BUILD01$');
 
-/** "90m", "1h30m", "45s" or plain seconds. */
+/** "90m", "1h30m", "45s", or plain seconds: 90 or "90". */
 const DURATION = /^(?=\d)(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
+const SECONDS = /^\d{1,9}$/;
 const offset = z.union([z.number(), z.string()]).transform((value, ctx) => {
-  if (typeof value === 'number' && value >= 0) return value;
+  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
+  if (typeof value === 'string' && SECONDS.test(value)) return Number(value);
   const match = typeof value === 'string' ? DURATION.exec(value) : null;
   if (match) return Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60 + Number(match[3] ?? 0);
-  ctx.addIssue({ code: 'custom', message: 'must be a duration such as 0m, 90s or 1h30m, or seconds' });
+  ctx.addIssue({
+    code: 'custom',
+    message:
+      'must be a duration such as "0m", "90s" or "1h30m", or seconds as a number or a string of digits (90 or "90")',
+  });
   return z.NEVER;
 });
 

@@ -1,7 +1,9 @@
 // Plain-text views for the CLI: the status table and one instance's history.
+
+import { oneLine } from '../text/terminal';
 import type { HostRecord } from '../workflow/types';
 import type { StatusRow } from './rows';
-import { formatAge, isoTime, oneLine } from './text';
+import { formatAge, isoTime } from './text';
 
 const HEADERS = ['INSTANCE', 'FLEET', 'COMPUTER', 'STATUS', 'STEP', 'AGE', 'REASON'] as const;
 

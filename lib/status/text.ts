@@ -14,12 +14,3 @@ export function formatAge(seconds: number): string {
 export function isoTime(epochSeconds: number): string {
   return new Date(epochSeconds * 1000).toISOString();
 }
-
-// C0/C1 controls (newlines, ANSI escapes) and bidi overrides: reasons and details come from command
-// output and AWS errors, and must not break a table row or repaint a terminal.
-const UNSAFE = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu;
-
-/** Text that stays on one line and cannot carry terminal escape sequences. */
-export function oneLine(text: string): string {
-  return text.replace(UNSAFE, ' ');
-}

@@ -1,6 +1,7 @@
 // Hostile and malformed configuration files: each is refused with a ConfigError that names the file and
-// the offending path. Each file's first line, `# expect: ...`, is the text its error must contain
-// (not-yaml.txt is .txt so the linter, which parses YAML, leaves it alone).
+// the offending path. Each file's first line, `# expect: ...`, is the text its error must contain, or
+// `# expect: valid, ...` for a file that must load and mean what it says (merge keys, a byte-order mark).
+// (not-yaml.txt is .txt so the linter, which parses YAML, leaves it alone.)
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,11 +17,13 @@ const cases = readdirSync(DIR)
   .filter((file) => file.endsWith('.yml') || file.endsWith('.txt'))
   .sort()
   .map((file) => {
-    const text = readFileSync(join(DIR, file), 'utf8');
+    const text = readFileSync(join(DIR, file), 'utf8').replace(/^\uFEFF/, '');
     const expected = /^# expect: (.+)\n/.exec(text)?.[1];
     if (!expected) throw new Error(`${file} lacks its '# expect: ' line`);
     return { file, path: join(DIR, file), text, expected };
   });
+const refused = cases.filter((c) => !c.expected.startsWith('valid'));
+const accepted = cases.filter((c) => c.expected.startsWith('valid'));
 
 function configError(load: () => unknown): ConfigError {
   try {
@@ -42,11 +45,22 @@ describe('loadConfigFile', () => {
     expect(cases.length).toBeGreaterThanOrEqual(30);
   });
 
-  it.each(cases.map((c) => [c.file, c] as const))('rejects %s, naming the path', (_, entry) => {
+  it.each(refused.map((c) => [c.file, c] as const))('rejects %s, naming the path', (_, entry) => {
     const error = configError(() => loadConfigFile(entry.path));
     expect(error.message.startsWith(`${entry.path} is `)).toBe(true);
     expect(error.message).toContain(entry.expected);
     expectPrototypeClean();
+  });
+
+  it.each(accepted.map((c) => [c.file, c] as const))('loads %s', (_, entry) => {
+    expect(loadConfigFile(entry.path).fleets[0]?.name).toBe('orders');
+  });
+
+  it('honours a YAML merge key: a merged field takes effect, a field written in the map wins', () => {
+    const [fleet] = loadConfigFile(join(DIR, 'merge-key-delete-flag.yml')).fleets;
+    expect(fleet?.deleteComputerAccount).toBe(false);
+    expect(fleet?.onLaunchFailure).toBe('ABANDON');
+    expect(fleet).not.toHaveProperty('<<');
   });
 
   it('rejects an empty file as an empty document', () => {
@@ -64,7 +78,8 @@ describe('loadConfigFile', () => {
 });
 
 describe('parseConfig', () => {
-  const parsable = cases.filter((c) => !c.expected.startsWith('is not valid YAML'));
+  // YAML-level refusals and merge keys are the file loader's; parseConfig sees plain values.
+  const parsable = refused.filter((c) => !c.expected.startsWith('is not valid YAML') && !c.text.includes('<<:'));
 
   it.each(parsable.map((c) => [c.file, c] as const))('rejects the value of %s, naming the path', (_, entry) => {
     const error = configError(() => parseConfig(parse(entry.text)));

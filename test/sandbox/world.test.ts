@@ -11,10 +11,12 @@ describe('world files', () => {
         scenario: [
           { at: '1h30m', launch: ['i-0a1b2c3d4e5f60001'] },
           { at: 45, kill: ['i-0a1b2c3d4e5f60001'] },
+          { at: '90', terminate: ['i-0a1b2c3d4e5f60001'] },
         ],
       }),
     );
-    expect(world.scenario.map((s) => s.at)).toEqual([5400, 45]);
+    // A string of digits is seconds, as the number is.
+    expect(world.scenario.map((s) => s.at)).toEqual([5400, 45, 90]);
     expect(world.fleets[0]).toMatchObject({ readyAttribute: 'gmsa-ready', heartbeatTimeoutSeconds: 3600 });
   });
 
@@ -29,7 +31,7 @@ describe('world files', () => {
     ],
     [
       { scenario: [{ at: 'soon', launch: ['i-0a1b2c3d4e5f60001'] }] },
-      /scenario\[0\]\.at: must be a duration such as 0m, 90s or 1h30m/,
+      /scenario\[0\]\.at: must be a duration such as "0m", "90s" or "1h30m", or seconds as a number or a string of digits/,
     ],
     [
       { scenario: [{ at: '0m', launch: ['i-0fffffffffffffff0'] }] },

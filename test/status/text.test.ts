@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAge, isoTime, oneLine } from '../../lib/status/text';
+import { formatAge, isoTime } from '../../lib/status/text';
 
 describe('formatAge', () => {
   it.each([
@@ -20,8 +20,4 @@ describe('formatAge', () => {
 
 it('isoTime reads epoch seconds', () => {
   expect(isoTime(1_735_000_000)).toBe('2024-12-24T00:26:40.000Z');
-});
-
-it('oneLine turns newlines, ANSI escapes and bidi overrides into spaces', () => {
-  expect(oneLine('a\nb\r\tc\u001b[31md\u202eé')).toBe('a b  c [31md é');
 });
