@@ -10,6 +10,7 @@ import { error, ROOT, toCheck } from '../credspec/findings';
 import { CREDSPEC_MAX_BYTES } from '../credspec/limits';
 import { readInputText } from '../files';
 import type { CredSpecCheck, CredSpecFinding, Platform } from '../workflow/types';
+import { ensureAwsConfigured, REGION } from './aws-access';
 import { type CommandSpec, type Parsed, runCommand } from './command';
 import { UsageError } from './io';
 
@@ -24,22 +25,31 @@ export interface CheckCredspecIo {
 export const checkCredspecCommand: CommandSpec = {
   name: 'check-credspec',
   summary: 'check credential specs (local files offline; ARNs with your AWS credentials)',
-  usage: ['[--domain corp.example.com] [--platform windows|linux] [--json] ARN_OR_FILE...'],
+  usage: ['[--domain corp.example.com] [--platform windows|linux] [--region REGION] [--json] ARN_OR_FILE...'],
   about: ['The same check the launch path runs before a host is joined (docs/credspecs.md lists every finding).'],
   options: {
     domain: { value: 'DOMAIN', help: "the AD DNS domain the spec must name (a fleet's domain)" },
     platform: { value: 'windows|linux', help: 'check the fields that platform needs' },
+    region: {
+      value: 'REGION',
+      help: "the Region for S3 and Secrets Manager ARNs (default: AWS_REGION, else your profile's);\nan SSM parameter ARN names its own",
+    },
     json: { help: '{"results":[{source,valid,findings:[{severity,code,path,message}]}]}' },
   },
   positionals: {
     name: 'ARN_OR_FILE...',
     help: 'a local file (or credentialspec:file://NAME), or an S3 object, SSM parameter or\nSecrets Manager secret ARN',
   },
-  exits: { 0: 'every spec valid', 1: 'a spec has an error finding, or could not be read', 2: 'bad usage' },
+  exits: {
+    0: 'every spec valid',
+    1: 'a spec has an error finding or could not be read, or an ARN was given with no AWS Region or\ncredentials (one line says which)',
+    2: 'bad usage',
+  },
 };
 
 interface Args {
   domain?: string;
+  region?: string;
   platform?: Platform;
   json: boolean;
   sources: string[];
@@ -51,13 +61,20 @@ export function runCheckCredspec(argv: string[], io: CheckCredspecIo): Promise<n
     const args = checkArgs(parsed);
     const readFile = io.readFile ?? readSpecFile;
     const clientsFor = cached(io.clients ?? defaultClients);
+    // With the default clients, a missing Region or credentials is said once, not as a finding per ARN.
+    const configured = new Set<string>();
     const results: CredSpecCheck[] = [];
     for (const raw of args.sources) {
       const source = parseSource(raw);
       if (source.kind === 'local-file') {
         results.push(await checkLocalFile(raw, source.path, args, readFile));
       } else {
-        const region = source.kind === 'ssm' ? source.region : undefined;
+        // An SSM ARN names its Region; S3 and Secrets Manager sources use --region or the default chain's.
+        const region = source.kind === 'ssm' ? source.region : args.region;
+        if (io.clients === undefined && !configured.has(region ?? '')) {
+          await ensureAwsConfigured(clientsFor(region).ssm);
+          configured.add(region ?? '');
+        }
         results.push(
           await checkSource(raw, { domain: args.domain, platform: args.platform }, () => clientsFor(region)),
         );
@@ -76,8 +93,11 @@ function checkArgs(parsed: Parsed): Args {
   if (platform !== undefined && platform !== 'windows' && platform !== 'linux') {
     throw new UsageError(`--platform must be windows or linux, not ${JSON.stringify(platform)}`);
   }
+  const region = parsed.string('region');
+  if (region !== undefined && !REGION.test(region))
+    throw new UsageError(`--region must be a Region name such as eu-west-1, got '${region}'`);
   if (parsed.positionals.length === 0) throw new UsageError('give at least one ARN or file to check');
-  return { domain, platform, json: parsed.flag('json'), sources: parsed.positionals };
+  return { domain, platform, region, json: parsed.flag('json'), sources: parsed.positionals };
 }
 
 async function checkLocalFile(

@@ -2,6 +2,7 @@
 // option parser's configuration and the one-line usage error are all derived from that declaration here,
 // so a command module only declares its CommandSpec and works on the parsed result.
 import { parseArgs } from 'node:util';
+import { AwsAccessError, EXIT_AWS } from './aws-access';
 import { type CliIo, EXIT, oneLineReason, UsageError } from './io';
 
 export interface OptionSpec {
@@ -44,7 +45,7 @@ const HELP: OptionSpec = { short: 'h', help: 'show this help (usage, options, ex
 /**
  * Runs a command: `--help`/`-h` anywhere before `--` prints its help and exits 0; otherwise the arguments
  * are parsed strictly against the spec and handed to `body`. A UsageError (from parsing or from `body`)
- * becomes one line on stderr naming the command's usage, exit 2.
+ * becomes one line on stderr naming the command's usage, exit 2; an AwsAccessError its one line, exit 1.
  */
 export async function runCommand(
   spec: CommandSpec,
@@ -59,6 +60,10 @@ export async function runCommand(
   try {
     return await body(parseOptions(spec, argv));
   } catch (error) {
+    if (error instanceof AwsAccessError) {
+      io.stderr(`${spec.name}: ${oneLineReason(error)}\n`);
+      return EXIT_AWS;
+    }
     if (!(error instanceof UsageError)) throw error;
     io.stderr(
       `${spec.name}: ${oneLineReason(error)} (usage: ${usageLine(spec)}; see gmsa-ready ${spec.name} --help)\n`,

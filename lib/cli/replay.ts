@@ -5,6 +5,7 @@ import { clientConfig } from '../aws/client-config';
 import { functionName } from '../infra/names';
 import { intakeFunctionFor } from '../sandbox/events';
 import { RUN_OPTIONS, runArgs, stageArg } from './args';
+import { EXIT_AWS, REGION, regionOf, withAwsAccess } from './aws-access';
 import { type CommandSpec, runCommand } from './command';
 import { type RecordedEvent, readEventFiles } from './event-files';
 import { type CliIo, EXIT, UsageError } from './io';
@@ -25,7 +26,10 @@ export interface StageResult {
 export const replayCommand: CommandSpec = {
   name: 'replay',
   summary: "replay recorded events through the real handlers in a sandbox, or to a deployed stage's intake",
-  usage: ['--sandbox [--world FILE] [--json] [--seed N] EVENT_FILE...', '--stage STAGE [--json] EVENT_FILE...'],
+  usage: [
+    '--sandbox [--world FILE] [--json] [--seed N] EVENT_FILE...',
+    '--stage STAGE [--region REGION] [--json] EVENT_FILE...',
+  ],
   about: [
     'Each EVENT_FILE holds one EventBridge event or an array of them (Auto Scaling lifecycle, SSM command status).',
     "--stage invokes the stage's intake functions with your AWS credentials (Region from AWS_REGION or your profile).",
@@ -33,17 +37,24 @@ export const replayCommand: CommandSpec = {
   options: {
     sandbox: { help: 'replay in a sandbox: the real handlers against a simulated account' },
     stage: { value: 'STAGE', help: "send to this deployed stage's intake functions (Lambda Invoke)" },
+    region: { value: 'REGION', help: "with --stage: the stage's Region (default: AWS_REGION, else your profile's)" },
     ...RUN_OPTIONS,
   },
   positionals: { name: 'EVENT_FILE...', help: 'recorded events, replayed file by file in order' },
   exits: {
     [EXIT.ok]: 'every event accepted',
+    [EXIT_AWS]:
+      'the stage could not be called (one line says what is missing: a Region, credentials,\nan IAM permission, the function)',
     [EXIT.usage]: 'bad usage or an unreadable event or world file',
     [EXIT.rejected]: 'an event was rejected (the report or results are still printed)',
   },
 };
 
-export function runReplay(argv: string[], io: CliIo, lambda: () => LambdaClient = defaultLambda): Promise<number> {
+export function runReplay(
+  argv: string[],
+  io: CliIo,
+  lambda: (region?: string) => LambdaClient = defaultLambda,
+): Promise<number> {
   return runCommand(replayCommand, argv, io, async (parsed) => {
     const args = runArgs(parsed);
     const stage = stageArg(parsed);
@@ -51,8 +62,12 @@ export function runReplay(argv: string[], io: CliIo, lambda: () => LambdaClient 
       throw new UsageError('give exactly one of --sandbox or --stage STAGE');
     if (stage !== undefined && (args.world !== undefined || parsed.string('seed') !== undefined))
       throw new UsageError('--world and --seed apply to --sandbox only');
+    const region = parsed.string('region');
+    if (region !== undefined && stage === undefined) throw new UsageError('--region applies to --stage only');
+    if (region !== undefined && !REGION.test(region))
+      throw new UsageError(`--region must be a Region name such as eu-west-1, got '${region}'`);
     const events = readEventFiles(parsed.positionals);
-    if (stage !== undefined) return await replayToStage(stage, events, args.json, io, lambda());
+    if (stage !== undefined) return await replayToStage(stage, events, args.json, io, lambda(region));
     const world = loadWorld(args.world);
     return await runWorld(world, args, io, async (sandbox) => {
       // One file at a time, each followed by the world settling: a later file sees what the earlier did.
@@ -64,8 +79,8 @@ export function runReplay(argv: string[], io: CliIo, lambda: () => LambdaClient 
   });
 }
 
-function defaultLambda(): LambdaClient {
-  return new LambdaClient(clientConfig);
+function defaultLambda(region?: string): LambdaClient {
+  return new LambdaClient(region ? { ...clientConfig, region } : clientConfig);
 }
 
 function groupByFile(events: RecordedEvent[]): RecordedEvent[][] {
@@ -97,7 +112,14 @@ async function replayToStage(
       continue;
     }
     const functionName = intakeFunctionName(stage, target);
-    results.push({ source, functionName, ...(await invoke(lambda, functionName, event)) });
+    const access = {
+      action: 'lambda:InvokeFunction',
+      resource: `function ${functionName}`,
+      whenMissing: `is stage '${stage}' deployed in this Region?`,
+    };
+    // The first access failure ends the run: every later event would meet it too.
+    const outcome = await withAwsAccess(access, regionOf(lambda), () => invoke(lambda, functionName, event));
+    results.push({ source, functionName, ...outcome });
   }
   if (json) io.stdout(`${JSON.stringify({ stage, results }, null, 2)}\n`);
   else

@@ -1,6 +1,7 @@
 // `gmsa-ready status`: the hosts' join status as a table (or one instance's history), read through the
 // Store from a deployed stage's table, or from a sandbox run of a world when no stage is given.
 import { clientConfig } from '../aws/client-config';
+import { describeError, isAwsError } from '../aws/errors';
 import { patterns } from '../config/patterns';
 import type { Store } from '../engine/ports';
 import { Sandbox } from '../sandbox/sandbox';
@@ -8,11 +9,12 @@ import type { World } from '../sandbox/world';
 import { statusRows } from '../status/rows';
 import { STATUSES } from '../status/statuses';
 import { formatHistory, formatStatusTable } from '../status/table';
-import { createDocumentClient, createDynamoStore } from '../store/dynamo';
+import { createDocumentClient, createDynamoStore, STATUS_INDEX } from '../store/dynamo';
 import type { HostRecord, Status } from '../workflow/types';
 import { stageArg } from './args';
+import { AwsAccessError, REGION, regionOf, withAwsAccess } from './aws-access';
 import { type CommandSpec, type Parsed, runCommand } from './command';
-import { type CliIo, EXIT, oneLineReason, UsageError } from './io';
+import { type CliIo, EXIT, UsageError } from './io';
 import { loadWorld } from './run-world';
 
 /** Exit status when the command ran but found nothing to show for --instance, or could not read the stage. */
@@ -27,12 +29,13 @@ export const stageTableName = (stage: string) => `gmsa-ready-${stage}-hosts`;
 export const statusCommand: CommandSpec = {
   name: 'status',
   summary: "hosts' join status (a stage's table, or a sandbox world's)",
-  usage: ['[--stage STAGE | --world FILE] [--fleet NAME] [--instance ID] [--json]'],
+  usage: ['[--stage STAGE [--region REGION] | --world FILE] [--fleet NAME] [--instance ID] [--json]'],
   options: {
     stage: {
       value: 'STAGE',
       help: "read the deployed stage's table (gmsa-ready-STAGE-hosts) with your AWS credentials\n(Region from AWS_REGION or your profile)",
     },
+    region: { value: 'REGION', help: "with --stage: the stage's Region (default: AWS_REGION, else your profile's)" },
     world: {
       value: 'FILE',
       help: "without --stage: run a sandbox world (the built-in demo, or --world FILE) until it is quiet\nand show the same view from the sandbox's records",
@@ -45,13 +48,15 @@ export const statusCommand: CommandSpec = {
   },
   exits: {
     [EXIT.ok]: 'ok',
-    [EXIT_NOT_FOUND]: 'no record for --instance, or the stage could not be read',
+    [EXIT_NOT_FOUND]:
+      'no record for --instance, or the stage could not be read (one line says what is missing:\na Region, credentials, an IAM permission, the table)',
     [EXIT.usage]: 'bad usage or an unreadable world file',
   },
 };
 
 interface StatusArgs {
   stage?: string;
+  region?: string;
   world?: string;
   fleet?: string;
   instance?: string;
@@ -61,6 +66,10 @@ interface StatusArgs {
 function statusArgs(args: Parsed): StatusArgs {
   const stage = stageArg(args);
   const [world, fleet, instance] = [args.string('world'), args.string('fleet'), args.string('instance')];
+  const region = args.string('region');
+  if (region !== undefined && stage === undefined) throw new UsageError('--region applies to --stage only');
+  if (region !== undefined && !REGION.test(region))
+    throw new UsageError(`--region must be a Region name such as eu-west-1, got '${region}'`);
   if (stage !== undefined && world !== undefined)
     throw new UsageError('--world runs a sandbox; it cannot be combined with --stage');
   if (fleet !== undefined && !patterns.fleetName.test(fleet))
@@ -69,7 +78,7 @@ function statusArgs(args: Parsed): StatusArgs {
     throw new UsageError(`--instance must be an EC2 instance id like i-0123456789abcdef0, got '${instance}'`);
   if (instance !== undefined && fleet !== undefined)
     throw new UsageError('--instance shows one host and --fleet filters the table: give one of them');
-  return { stage, world, fleet, instance, json: args.flag('json') };
+  return { stage, region, world, fleet, instance, json: args.flag('json') };
 }
 
 export function runStatus(argv: string[], io: CliIo): Promise<number> {
@@ -94,13 +103,21 @@ async function showSandbox(world: World, args: StatusArgs, io: CliIo): Promise<n
 
 async function showStage(stage: string, args: StatusArgs, io: CliIo): Promise<number> {
   const tableName = stageTableName(stage);
-  const client = createDocumentClient(undefined, clientConfig);
+  const client = createDocumentClient(undefined, args.region ? { ...clientConfig, region: args.region } : clientConfig);
+  const access = {
+    action:
+      args.instance === undefined ? `dynamodb:Query (on the table and its ${STATUS_INDEX} index)` : 'dynamodb:GetItem',
+    resource: `table ${tableName}`,
+    whenMissing: `is stage '${stage}' deployed in this Region?`,
+  };
   try {
-    return await showStatus(createDynamoStore({ client, tableName }), Math.floor(Date.now() / 1000), args, io);
+    const store = createDynamoStore({ client, tableName });
+    return await withAwsAccess(access, regionOf(client), () =>
+      showStatus(store, Math.floor(Date.now() / 1000), args, io),
+    );
   } catch (error) {
-    const name = error instanceof Error ? error.name : 'Error';
-    const hint = name === 'ResourceNotFoundException' ? ` (is stage '${stage}' deployed in this region?)` : '';
-    io.stderr(`status: cannot read table ${tableName}: ${name}: ${oneLineReason(error)}${hint}\n`);
+    if (error instanceof AwsAccessError || !isAwsError(error)) throw error;
+    io.stderr(`status: cannot read table ${tableName}: ${describeError(error)}\n`);
     return EXIT_NOT_FOUND;
   } finally {
     client.destroy();

@@ -295,7 +295,7 @@ describe('--stage: the deployed table, read with the caller credentials', () => 
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(stderr).toBe(
-      `status: cannot read table ${TABLE}: ResourceNotFoundException: Requested resource not found (is stage 'dev' deployed in this region?)\n`,
+      `status: table ${TABLE} not found in us-east-1: is stage 'dev' deployed in this Region? (AWS_REGION or --region chooses the Region)\n`,
     );
   });
 });
