@@ -20,6 +20,7 @@ const SKIPPED_SCRIPTS: Record<string, string> = {
   'test:chaos': 'the long chaos run (.ci/run runs it)',
   'test:documents': 'the SSM document tests (.ci/run runs them)',
   'test:node22': 'the suite again on Node 22 (.ci/run runs it)',
+  'docs:state-machine': 'rewrites docs/state-machine.md (test/workflow/state-machine.test.ts checks it is current)',
 };
 /** bench lines run with at most this many hosts: the burst is the same code at any size. */
 const SMALL_N = 10;
