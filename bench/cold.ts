@@ -1,12 +1,13 @@
 // `npm run bench:cold`: builds every function's bundle and the all-clients baseline with serverless.yml's
 // esbuild options, measures size and cold import time (median of BENCH_COLD_RUNS, default 9, fresh node
 // processes each), prints the table and writes it to bench/results.md.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildBundles } from '../lib/bench/bundles';
 import { coldTable, measureCold } from '../lib/bench/cold-start';
+import { lambdaLikeEnv } from '../lib/bench/lambda-env';
 import { describeMachine } from '../lib/bench/machine';
 import { writeSection } from '../lib/bench/results-file';
 
@@ -14,28 +15,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const runs = Number(process.env.BENCH_COLD_RUNS ?? 9);
 if (!Number.isInteger(runs) || runs < 7) throw new Error(`BENCH_COLD_RUNS: must be an integer >= 7, got ${runs}`);
 
-// What Lambda would set (serverless.yml's provider.environment), with the demo world's fleets as the config.
-const demo = JSON.parse(readFileSync(join(root, 'events/worlds/demo.json'), 'utf8')) as { fleets: unknown[] };
-const lambdaEnv = {
-  PATH: process.env.PATH ?? '',
-  AWS_REGION: 'us-east-1',
-  AWS_LAMBDA_FUNCTION_NAME: 'gmsa-ready-bench',
-  AWS_ACCESS_KEY_ID: 'AKIDBENCH',
-  AWS_SECRET_ACCESS_KEY: 'bench-secret',
-  TABLE_NAME: 'gmsa-ready-bench-hosts',
-  WAKE_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/gmsa-ready-bench-wake',
-  DIRECTORY_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/gmsa-ready-bench-directory',
-  REFRESH_WINDOWS_DOCUMENT: 'gmsa-ready-bench-RefreshWindows',
-  REFRESH_LINUX_DOCUMENT: 'gmsa-ready-bench-RefreshLinux',
-  GROUP_CHANGE_DOCUMENT: 'gmsa-ready-bench-GroupChange',
-  LIST_MEMBERS_DOCUMENT: 'gmsa-ready-bench-ListMembers',
-  STAGE: 'bench',
-  ACCOUNT_ID: '123456789012',
-  POWERTOOLS_SERVICE_NAME: 'gmsa-ready',
-  POWERTOOLS_METRICS_NAMESPACE: 'GmsaReady',
-  POWERTOOLS_LOG_LEVEL: 'SILENT',
-  GMSA_READY_CONFIG: JSON.stringify({ fleets: demo.fleets }),
-};
+const lambdaEnv = lambdaLikeEnv(root, 'bench');
 
 const outDir = mkdtempSync(join(tmpdir(), 'gmsa-ready-bundles-'));
 try {

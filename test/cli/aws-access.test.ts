@@ -9,8 +9,8 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-d
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { explainAwsAccess } from '../../lib/cli/aws-access';
-import { main } from '../../lib/cli/main';
 import { noAwsEnv } from '../docs/no-aws';
+import { runCli } from './run-cli';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const LAUNCH = 'events/lifecycle-launch-windows.json';
@@ -30,18 +30,7 @@ function spawnCli(
   });
 }
 
-async function cli(argv: string[]) {
-  const out = { stdout: '', stderr: '' };
-  const code = await main(argv, {
-    stdout: (text) => {
-      out.stdout += text;
-    },
-    stderr: (text) => {
-      out.stderr += text;
-    },
-  });
-  return { code, ...out };
-}
+const cli = runCli;
 
 /** One line on stderr, nothing on stdout, exit 1, and no stack frame. */
 function expectOneLine(run: { code: number | null; stdout: string; stderr: string }, pattern: RegExp) {

@@ -3,20 +3,10 @@
 // checked without a new test.
 import { describe, expect, it } from 'vitest';
 import { type CommandSpec, parseOptions, renderHelp } from '../../lib/cli/command';
-import { COMMANDS, main } from '../../lib/cli/main';
+import { COMMANDS } from '../../lib/cli/main';
+import { runCli } from './run-cli';
 
-async function cli(argv: string[]) {
-  const out = { stdout: '', stderr: '' };
-  const code = await main(argv, {
-    stdout: (text) => {
-      out.stdout += text;
-    },
-    stderr: (text) => {
-      out.stderr += text;
-    },
-  });
-  return { code, ...out };
-}
+const cli = runCli;
 
 const names = COMMANDS.map((c) => c.spec.name);
 

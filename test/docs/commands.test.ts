@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { COMMANDS, main } from '../../lib/cli/main';
+import { COMMANDS } from '../../lib/cli/main';
+import { runCli } from '../cli/run-cli';
 import { allDocCommands, type DocCommand, isSynopsis, skippedByDesign, specFor } from './doc-commands';
 import { withNoAwsConfiguration } from './no-aws';
 
@@ -28,18 +29,7 @@ const SMALL_N = 10;
 const commands = allDocCommands(ROOT);
 const gmsa = commands.filter((c) => c.tool === 'gmsa-ready');
 
-async function cli(argv: string[]) {
-  const out = { stdout: '', stderr: '' };
-  const code = await main(argv, {
-    stdout: (text) => {
-      out.stdout += text;
-    },
-    stderr: (text) => {
-      out.stderr += text;
-    },
-  });
-  return { code, ...out };
-}
+const cli = runCli;
 
 const specOf = (command: DocCommand) =>
   specFor(
