@@ -72,7 +72,11 @@ export function readConfig() {
  * The credential spec checker and the clients only it uses (S3, Secrets Manager, IAM) load on the first
  * verify, not at cold start: most invocations never verify, and these modules cost import time.
  */
-function lazyCredSpecChecker(ssm: SSMClient, ecs: ECSClient): (effect: InspectEffect) => Promise<CredSpecCheck[]> {
+function lazyCredSpecChecker(
+  ssm: SSMClient,
+  ecs: ECSClient,
+  stack: { region: string; accountId: string },
+): (effect: InspectEffect) => Promise<CredSpecCheck[]> {
   let checker: Promise<(effect: InspectEffect) => Promise<CredSpecCheck[]>> | undefined;
   return async (effect) => {
     checker ??= Promise.all([
@@ -81,14 +85,17 @@ function lazyCredSpecChecker(ssm: SSMClient, ecs: ECSClient): (effect: InspectEf
       import('@aws-sdk/client-secrets-manager'),
       import('@aws-sdk/client-iam'),
     ]).then(([{ credSpecCheckerFor }, { S3Client }, { SecretsManagerClient }, { IAMClient }]) =>
-      credSpecCheckerFor({
-        ssm,
-        ecs,
-        // An S3 ARN names no Region: follow the bucket's.
-        s3: new S3Client({ ...clientConfig, followRegionRedirects: true }),
-        secrets: new SecretsManagerClient(clientConfig),
-        iam: new IAMClient(clientConfig),
-      }),
+      credSpecCheckerFor(
+        {
+          ssm,
+          ecs,
+          // An S3 ARN names no Region: follow the bucket's.
+          s3: new S3Client({ ...clientConfig, followRegionRedirects: true }),
+          secrets: new SecretsManagerClient(clientConfig),
+          iam: new IAMClient(clientConfig),
+        },
+        stack,
+      ),
     );
     return (await checker)(effect);
   };
@@ -129,7 +136,7 @@ export function workflowRuntime(key: WorkerKey): WorkflowRuntime {
     autoScaling: new AutoScalingClient(clientConfig),
     sqs,
     tagging: new ResourceGroupsTaggingAPIClient(clientConfig),
-    credSpecs: lazyCredSpecChecker(ssm, ecs),
+    credSpecs: lazyCredSpecChecker(ssm, ecs, { region: env.region, accountId: env.accountId }),
     env,
     warn: (message: string, fields: Record<string, unknown>) => logger.warn(message, fields),
   });

@@ -13,7 +13,7 @@ export function formatBench(r: BenchReport): string {
   );
   return [
     `gmsa-ready bench: ${r.instances} Windows hosts of fleet '${r.fleet}', launches and terminations spread over ${r.rampSeconds} s (seed ${r.seed})`,
-    `  ready ${r.ready}/${r.instances}, terminated ${r.terminated}/${r.instances}, world quiet: ${r.quiet}, failed invocations: ${r.failedInvocations}`,
+    `  ready ${r.ready}/${r.instances}, terminated ${r.terminated}/${r.instances}, world quiet: ${r.quiet}, failed invocations: ${r.failedInvocations}, access denied: ${r.accessDenied}`,
     `  virtual time, first launch to last host ready: ${r.firstToLastReadySeconds} s`,
     `  time to ready        ${s(r.timeToReady)}`,
     `  overhead (no AWS)    ${s(r.overhead)}`,

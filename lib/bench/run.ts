@@ -49,6 +49,8 @@ export interface BenchReport {
   peakMemoryMB: number;
   quiet: boolean;
   failedInvocations: number;
+  /** SDK calls a function's IAM role refused (the sandbox enforces the roles): 0 on a correct build. */
+  accessDenied: number;
 }
 
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
@@ -138,6 +140,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       peakMemoryMB: round(probe.peakRssBytes / 2 ** 20, 1),
       quiet: report.sandbox.quiet,
       failedInvocations: report.sandbox.failedInvocations.length,
+      accessDenied: report.sandbox.accessDenied.length,
     };
   } finally {
     clearInterval(sampler);

@@ -26,6 +26,11 @@ export const patterns = {
   ecsAttributeName: /^[A-Za-z0-9_./-]{1,128}$/,
   ssmParameterArn: /^arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter\/[A-Za-z0-9_.\-/]{1,1011}$/,
   s3ObjectArn: /^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/[^\s]{1,1024}$/,
+  // Where discovered credential specs may live: a parameter name prefix (no wildcards: IAM appends its own *),
+  // and an S3 bucket with an optional key prefix.
+  ssmParameterPrefix: /^\/?[A-Za-z0-9_.-][A-Za-z0-9_.\-/]{0,1010}$/,
+  s3Bucket: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+  s3KeyPrefix: /^[A-Za-z0-9_.\-/!'()]{0,1000}$/,
   iamRoleArn: /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_\-/]{1,512}$/,
   // A Secrets Manager secret ARN (the self-managed directory's join credential; read on the hosts only).
   secretsManagerArn: /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}$/,

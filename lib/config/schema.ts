@@ -40,6 +40,31 @@ export const directorySchema = z.discriminatedUnion('type', [
   }),
 ]);
 
+/**
+ * Where the specs `discoverCredentialSpecs` finds may be read from, in the stack's own account and Region: IAM
+ * grants exactly these; a discovered spec elsewhere is a warning naming the location to add.
+ */
+export const discoveryLocationsSchema = z.strictObject({
+  ssmParameterPaths: z
+    .array(
+      z.string().regex(patterns.ssmParameterPrefix, 'must be a parameter path prefix such as /gmsa/ (no wildcards)'),
+    )
+    .default([]),
+  s3: z
+    .array(
+      z.strictObject({
+        bucket: z.string().regex(patterns.s3Bucket, 'must be an S3 bucket name'),
+        keyPrefix: z
+          .string()
+          .regex(patterns.s3KeyPrefix, 'must be an S3 key prefix such as specs/ (no wildcards)')
+          .default(''),
+      }),
+    )
+    .default([]),
+});
+
+export type DiscoveryLocations = z.output<typeof discoveryLocationsSchema>;
+
 const fleetShape = {
   name: z.string().regex(patterns.fleetName, 'must match [a-z0-9-]{1,32}'),
   autoScalingGroups: z
@@ -77,6 +102,7 @@ const fleetShape = {
   /** How long terminate waits for running tasks to leave before it deauthorizes anyway. */
   drainTimeoutSeconds: z.number().int().min(0).max(7200).default(900),
   discoverCredentialSpecs: z.boolean().default(false),
+  discoveredSpecLocations: discoveryLocationsSchema.optional(),
   taskExecutionRoleArn: z.string().regex(patterns.iamRoleArn, 'must be an IAM role ARN').optional(),
 };
 
@@ -92,6 +118,12 @@ function rejectTypos(value: Record<string, unknown>, known: readonly string[], c
 
 export const fleetSchema = z.looseObject(fleetShape).superRefine((fleet, ctx) => {
   rejectTypos(fleet, Object.keys(fleetShape), ctx);
+  if (fleet.discoveredSpecLocations && !fleet.discoverCredentialSpecs)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['discoveredSpecLocations'],
+      message: 'is set but discoverCredentialSpecs is not true: nothing would be discovered',
+    });
   if (fleet.mode === 'domain-joined') {
     if (!fleet.hostGroup)
       ctx.addIssue({ code: 'custom', path: ['hostGroup'], message: 'is required for mode domain-joined' });

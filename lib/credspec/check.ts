@@ -5,10 +5,12 @@ import type { IAMClient } from '@aws-sdk/client-iam';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { DiscoveryLocations } from '../config/schema';
 import type { CredSpecCheck, CredSpecFinding, Effect, Mode, Platform } from '../workflow/types';
-import { discoverCredentialSpecs } from './discover';
+import { type DiscoveredSpec, discoverCredentialSpecs } from './discover';
 import { checkSecretExists, fetchObject, fetchParameter, simulateTaskRoleRead } from './fetch';
 import { error, ROOT, toCheck, warning } from './findings';
+import { missingLocation, type StackPlace, withinLocations } from './locations';
 import { inspectCredSpecText } from './rules';
 import { type CredSpecSource, parseSource } from './source';
 
@@ -31,9 +33,12 @@ export interface CheckOptions {
   domain: string;
   platform: Platform;
   mode: Mode;
-  discover?: { ecs: ECSClient; cluster: string };
+  /** Discovery: the cluster to read, where its specs may be read from, and the stack's account and Region. */
+  discover?: { ecs: ECSClient; cluster: string; locations?: DiscoveryLocations; stack: StackPlace };
   taskExecutionRoleArn?: string;
 }
+
+const NO_LOCATIONS: DiscoveryLocations = { ssmParameterPaths: [], s3: [] };
 
 /** The launch path's verify step: the fleet's specs plus, optionally, every spec the cluster's services use. */
 export async function checkCredentialSpecs(
@@ -42,20 +47,49 @@ export async function checkCredentialSpecs(
   clients: CheckClients,
 ): Promise<CredSpecCheck[]> {
   const discovered = options.discover
-    ? (await discoverCredentialSpecs(options.discover.ecs, options.discover.cluster)).map((d) => d.source)
+    ? await discoverCredentialSpecs(options.discover.ecs, options.discover.cluster)
     : [];
   const checks: CredSpecCheck[] = [];
   // One at a time: Parameter Store's default throughput is shared by every reader in the account.
-  for (const source of new Set([...sources, ...discovered]))
-    checks.push(await checkSource(source, options, () => clients));
+  for (const source of new Set(sources)) checks.push(await checkSource(source, options, () => clients));
+  const configured = new Set(sources.map((raw) => remoteArn(parseSource(raw))));
+  for (const spec of discovered) {
+    if (sources.includes(spec.source)) continue;
+    const source = parseSource(spec.source);
+    const discover = options.discover;
+    const readable =
+      !discover ||
+      (source.kind !== 'ssm' && source.kind !== 's3') ||
+      configured.has(source.arn) ||
+      withinLocations(source, discover.locations ?? NO_LOCATIONS, discover.stack);
+    if (readable) checks.push(await checkSource(spec.source, options, () => clients));
+    else checks.push(toCheck(spec.source, [outsideLocations(spec, source, discover.stack)]));
+  }
   return checks;
+}
+
+const remoteArn = (source: CredSpecSource) => (source.kind === 'ssm' || source.kind === 's3' ? source.arn : undefined);
+
+/** IAM grants gmsa-ready only the configured locations: a spec elsewhere is reported, never fetched, never fatal. */
+function outsideLocations(
+  spec: DiscoveredSpec,
+  source: Extract<CredSpecSource, { kind: 'ssm' | 's3' }>,
+  stack: StackPlace,
+): CredSpecFinding {
+  const users =
+    spec.usedBy.slice(0, 3).join(', ') + (spec.usedBy.length > 3 ? ` and ${spec.usedBy.length - 3} more` : '');
+  return warning(
+    'outside-discovery-locations',
+    ROOT,
+    `Used by ${users}, but outside the fleet's discoveredSpecLocations, so gmsa-ready may not read it and did not check it: add ${missingLocation(source, stack)} to discoveredSpecLocations to have it checked.`,
+  );
 }
 
 export type InspectEffect = Extract<Effect, { type: 'inspect' }>;
 
-/** The AWS effector's `credSpecs` dependency: an inspect effect checked with these clients. */
+/** The AWS effector's `credSpecs` dependency: an inspect effect checked with these clients, in this stack. */
 export const credSpecCheckerFor =
-  (clients: CheckClients & { ecs: ECSClient }) =>
+  (clients: CheckClients & { ecs: ECSClient }, stack: StackPlace) =>
   (effect: InspectEffect): Promise<CredSpecCheck[]> =>
     checkCredentialSpecs(
       effect.credentialSpecs,
@@ -63,7 +97,9 @@ export const credSpecCheckerFor =
         domain: effect.directoryName,
         platform: effect.platform,
         mode: effect.mode,
-        discover: effect.discover ? { ecs: clients.ecs, cluster: effect.cluster } : undefined,
+        discover: effect.discover
+          ? { ecs: clients.ecs, cluster: effect.cluster, locations: effect.discoveryLocations, stack }
+          : undefined,
         taskExecutionRoleArn: effect.taskExecutionRoleArn,
       },
       clients,

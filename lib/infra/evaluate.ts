@@ -17,13 +17,20 @@ export interface IamRequest {
 
 const OPERATORS = new Set(['StringEquals', 'StringLike', 'ArnEquals', 'ArnLike']);
 
+const compiled = new Map<string, RegExp>();
+
 /** `*` any run of characters, `?` any one character; everything else literal (case-sensitive). */
 function wildcard(pattern: string, value: string): boolean {
-  const source = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${source}$`, 's').test(value);
+  let regex = compiled.get(pattern);
+  if (!regex) {
+    const source = pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.');
+    regex = new RegExp(`^${source}$`, 's');
+    compiled.set(pattern, regex);
+  }
+  return regex.test(value);
 }
 
 /** ARN matching: the first five segments one by one, the resource part (which may hold colons) as a whole. */

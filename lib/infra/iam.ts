@@ -154,11 +154,32 @@ function credentialSpecs(config: Config): Statement[] {
   ];
 }
 
-/** Fleets with discoverCredentialSpecs read their clusters' services and task definitions. */
+/**
+ * Fleets with discoverCredentialSpecs read their clusters' services and task definitions, and the specs found
+ * only where the fleet's discoveredSpecLocations say they may live (in this account and Region): a spec
+ * elsewhere is reported as a warning, never read (lib/credspec/locations.ts).
+ */
 function credentialSpecDiscovery(config: Config): Statement[] {
-  const clusters = unique(config.fleets.filter((fleet) => fleet.discoverCredentialSpecs).map((fleet) => fleet.cluster));
+  const discovering = config.fleets.filter((fleet) => fleet.discoverCredentialSpecs);
+  const clusters = unique(discovering.map((fleet) => fleet.cluster));
   if (clusters.length === 0) return [];
+  const locations = discovering.flatMap((fleet) =>
+    fleet.discoveredSpecLocations ? [fleet.discoveredSpecLocations] : [],
+  );
+  // A parameter's ARN names it without its leading slash (aws-facts.md §5); IAM's * completes the prefix.
+  const parameterPaths = unique(locations.flatMap((l) => l.ssmParameterPaths.map((p) => p.replace(/^\//, ''))));
+  const objectPrefixes = unique(locations.flatMap((l) => l.s3.map((o) => `${o.bucket}/${o.keyPrefix}`)));
   return [
+    ...allow(
+      'DiscoveredSpecParameters',
+      ['ssm:GetParameter'],
+      parameterPaths.map((path) => regionalArn('ssm', `parameter/${path}*`)),
+    ),
+    ...allow(
+      'DiscoveredSpecObjects',
+      ['s3:GetObject'],
+      objectPrefixes.map((prefix) => sub(`arn:\${AWS::Partition}:s3:::${prefix}*`)),
+    ),
     ...allow(
       'DiscoverServices',
       ['ecs:DescribeServices'],

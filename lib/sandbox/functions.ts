@@ -1,9 +1,23 @@
 // gmsa-ready's Lambda functions, loaded in-process exactly as deployed and invoked the way their
 // triggers would: environment from the world, a fake Lambda context, one cold start per run.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Context } from 'aws-lambda';
+import type { FunctionKey } from '../infra/names';
 import type { World } from './world';
 
 export type FunctionName = 'lifecycle' | 'command-status' | 'continue' | 'directory' | 'reconciler';
+
+/** The stack's function key of each (its role: lib/infra/names.ts). */
+const KEYS: Record<FunctionName, FunctionKey> = {
+  lifecycle: 'lifecycle',
+  'command-status': 'commandStatus',
+  continue: 'continue',
+  directory: 'directory',
+  reconciler: 'reconciler',
+};
+
+/** The function whose invocation is running, so the SDK calls it makes are judged by its role (lib/sandbox/iam.ts). */
+export const invocation = new AsyncLocalStorage<{ key: FunctionKey; name: FunctionName }>();
 
 // biome-ignore lint/suspicious/noExplicitAny: each handler has its own event and result type.
 type Handler = (event: any, context: Context) => Promise<any>;
@@ -110,7 +124,9 @@ export class Functions {
     stats.invocations++;
     const started = performance.now();
     try {
-      return (await this.wrap(name, () => handler(event, this.context(name)))) as R;
+      return (await invocation.run({ key: KEYS[name], name }, () =>
+        this.wrap(name, () => handler(event, this.context(name))),
+      )) as R;
     } catch (error) {
       stats.errors++;
       throw error;

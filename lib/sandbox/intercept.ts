@@ -1,6 +1,7 @@
 // Routes every SDK call the shell makes into the simulated account. Clients are mocked at class
 // level, so every instance the handlers build (at any cold start) is covered; DynamoDB is left alone
-// (it talks to dynalite; its host record writes are only journaled). A call the model does not know fails
+// (it talks to dynalite; its host record writes are only journaled). Every call, DynamoDB's included, is
+// first judged by the calling function's IAM role (lib/sandbox/iam.ts). A call the model does not know fails
 // loudly instead of returning nothing.
 
 import {
@@ -51,6 +52,7 @@ import {
 import { type AwsStub, mockClient } from 'aws-sdk-client-mock';
 import { clientConfig } from '../aws/client-config';
 import { awsError, type SdkErrorOptions } from './aws-errors';
+import { guardTable, type SandboxIam } from './iam';
 import type { Account } from './model/account';
 import { journalRecordWrites } from './record-writes';
 
@@ -60,8 +62,8 @@ type Stub = AwsStub<any, any, any>;
 // biome-ignore lint/suspicious/noExplicitAny: command classes differ per service.
 type CommandClass = new (input: any) => any;
 
-/** Mocks the clients; returns a function that restores them. */
-export function interceptAws(account: Account): () => void {
+/** Mocks the clients, each call judged by the calling function's role first; returns a function that restores them. */
+export function interceptAws(account: Account, iam: SandboxIam): () => void {
   const stubs: Stub[] = [];
   const service = (client: Parameters<typeof mockClient>[0], base: Base, prefix: string) => {
     const stub = mockClient(client) as Stub;
@@ -76,6 +78,8 @@ export function interceptAws(account: Account): () => void {
     ) => {
       stub.on(command).callsFake(async (input: ConstructorParameters<C>[0]) => {
         account.count(`${prefix}:${api}`);
+        const refusal = iam.authorize(`${prefix}:${api}`, input);
+        if (refusal) throw awsError(base, refusal.name, refusal.message);
         // The mock replaces the client's send, so the SDK's own retries (adaptive mode, clientConfig.maxAttempts)
         // are modelled here: an injected throttle or server error reaches the caller only when every attempt got one.
         for (let attempt = 1; ; attempt++) {
@@ -133,14 +137,16 @@ export function interceptAws(account: Account): () => void {
   const secretsCall = service(SecretsManagerClient, SecretsManagerServiceException, 'secretsmanager');
   secretsCall(DescribeSecretCommand, 'DescribeSecret', (i) => storage.describeSecret(i));
   secretsCall(GetSecretValueCommand, 'GetSecretValue', (i) => storage.getSecretValue(i));
-  // The task execution role may read what the world lists; the sandbox has no IAM policies to evaluate.
+  // The task execution role may read what the world lists: the sandbox models only gmsa-ready's own roles.
   const iamCall = service(IAMClient, IAMServiceException, 'iam');
   iamCall(SimulatePrincipalPolicyCommand, 'SimulatePrincipalPolicy', () => ({
     EvaluationResults: [{ EvalActionName: 's3:GetObject', EvalDecision: 'allowed' }],
   }));
 
   const unwatch = journalRecordWrites(account.journal, () => account.now());
+  const unguard = guardTable(iam);
   return () => {
+    unguard();
     unwatch();
     for (const stub of stubs) stub.restore();
   };

@@ -3,6 +3,7 @@
 import type { Store } from '../engine/ports';
 import type { HostRecord } from '../workflow/types';
 import type { FunctionName, InvocationStats } from './functions';
+import type { Denial } from './iam';
 import { checkInvariants, type InvariantsReport } from './invariants';
 import type { Account } from './model/account';
 import type { DirectorySnapshot } from './model/directory';
@@ -23,6 +24,7 @@ export interface ReportSource {
   readonly functions: { readonly stats: Record<FunctionName, InvocationStats> };
   readonly rejected: Rejection[];
   readonly failedInvocations: Rejection[];
+  readonly iam: { readonly denied: Denial[] };
 }
 
 /** Record statuses that end a story; anything else reports the step it is stuck on. */
@@ -73,6 +75,8 @@ export interface Report {
     deadLetters: number;
     lambda: Record<string, { invocations: number; errors: number; busySeconds: number }>;
     awsCalls: Record<string, number>;
+    /** SDK calls a function's IAM role refused (lib/sandbox/iam.ts), once per function, action and resource. */
+    accessDenied: Denial[];
     chaos?: Record<string, number>;
   };
 }
@@ -109,6 +113,7 @@ export async function buildReport(
       deadLetters: account.queues.deadLetters.wake.length + account.queues.deadLetters.directory.length,
       lambda,
       awsCalls: { ...account.calls },
+      accessDenied: [...sandbox.iam.denied],
       ...(account.chaos ? { chaos: { ...account.chaos.injected } } : {}),
     },
   };

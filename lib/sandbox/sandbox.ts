@@ -9,6 +9,7 @@ import { IN_FLIGHT, type Status, type Transition } from '../workflow/types';
 import { Chaos } from './chaos';
 import { intakeFunctionFor, scheduledEvent } from './events';
 import { deploymentNames, type FunctionName, Functions } from './functions';
+import { SandboxIam } from './iam';
 import { interceptAws } from './intercept';
 import { LOCAL_CREDENTIALS, type LocalTable, startLocalTable } from './local-table';
 import { Account } from './model/account';
@@ -27,6 +28,8 @@ export interface SandboxOptions {
   onProgress?: (observation: Observation) => void;
   /** Stop after this much virtual time even if the world is not quiet (default 24 h). */
   maxVirtualSeconds?: number;
+  /** Narrows the functions' roles (tests proving that the sandbox's IAM enforcement bites). */
+  narrowRoles?: ConstructorParameters<typeof SandboxIam>[2];
 }
 
 interface IntakeResult {
@@ -50,6 +53,7 @@ export class Sandbox {
     readonly account: Account,
     readonly functions: Functions,
     readonly store: Store,
+    readonly iam: SandboxIam,
     private readonly cleanup: (() => void | Promise<void>)[],
     private readonly maxVirtualSeconds: number,
   ) {}
@@ -88,13 +92,23 @@ export class Sandbox {
       client: createDocumentClient(table.endpoint, { region: world.region, credentials: LOCAL_CREDENTIALS }),
       tableName: names.tableName,
     });
-    const cleanup = [interceptAws(account), useClock(() => scheduler.now()), () => table.stop()];
+    const iam = new SandboxIam(
+      world,
+      {
+        region: world.region,
+        account: world.account,
+        groupOf: (id) => account.instances.get(id)?.autoScalingGroupName,
+      },
+      options.narrowRoles,
+    );
+    const cleanup = [interceptAws(account, iam), useClock(() => scheduler.now()), () => table.stop()];
     const sandbox = new Sandbox(
       world,
       scheduler,
       account,
       functions,
       store,
+      iam,
       cleanup,
       options.maxVirtualSeconds ?? DEFAULT_MAX_VIRTUAL_SECONDS,
     );

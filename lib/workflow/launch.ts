@@ -235,6 +235,7 @@ function inspect(d: Decision): void {
     platform: record.platform,
     mode: record.mode,
     discover: fleet.discoverCredentialSpecs,
+    discoveryLocations: fleet.discoveredSpecLocations,
     taskExecutionRoleArn: fleet.taskExecutionRoleArn,
   });
   d.checkAt(POLL_SECONDS.verify * 3); // the answer feeds straight back; this only covers a lost invocation

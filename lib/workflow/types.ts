@@ -1,5 +1,6 @@
 // The vocabulary of the workflow core: what a host's record holds, what can happen to it (signals)
 // and what the core asks the shell to do (effects). Plain data only: no SDK types, no clock.
+import type { DiscoveryLocations } from '../config/schema';
 
 export type Platform = 'windows' | 'linux';
 export type Mode = 'domain-joined' | 'domainless';
@@ -305,6 +306,8 @@ export type Effect =
       platform: Platform;
       mode: Mode;
       discover: boolean;
+      /** Where discovered specs may be read from (the fleet's discoveredSpecLocations); none when absent. */
+      discoveryLocations?: DiscoveryLocations;
       taskExecutionRoleArn?: string;
     }
   | { type: 'putReadyAttribute'; cluster: string; containerInstanceArn: string; name: string }

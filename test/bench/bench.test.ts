@@ -43,6 +43,7 @@ describe('gmsa-ready bench', () => {
     expect(report.ready).toBe(N);
     expect(report.terminated).toBe(N);
     expect(report.sleeps).toBe(0);
+    expect(report.accessDenied).toBe(0);
     const invocations = Object.values(report.lambda.byFunction).reduce((sum, f) => sum + f.invocations, 0);
     expect(report.lambda.watchedInvocations).toBe(invocations);
     expect(report.lambda.invocationsPerHost).toBeCloseTo(invocations / N, 3);

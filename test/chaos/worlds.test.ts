@@ -1,5 +1,5 @@
 // The shipped chaos worlds (events/worlds/chaos*.json) under the CLI's own path: each goes quiet with every
-// invariant holding, and the chaos it names was really injected.
+// invariant holding, no call refused by IAM, and the chaos it names was really injected.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,8 @@ describe('chaos worlds', () => {
       const report = await runWorld(world);
       expect(report.invariants).toEqual({ held: true, violations: [] });
       expect(report.sandbox.quiet).toBe(true);
+      // Every SDK call was judged by its function's role (lib/sandbox/iam.ts): none was refused.
+      expect(report.sandbox.accessDenied).toEqual([]);
       expect(report.instances.map((i) => i.status)).not.toContain('NO_RECORD');
       const injected = report.sandbox.chaos ?? {};
       if (world.chaos?.duplicateEvents) expect(injected.duplicatedEvents).toBeGreaterThan(0);

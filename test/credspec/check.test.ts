@@ -39,6 +39,8 @@ beforeEach(() => {
   for (const mock of [ssmMock, s3Mock, secretsMock, iamMock, ecsMock]) mock.reset();
 });
 
+const STACK = { region: 'us-east-1', accountId: '123456789012' };
+
 describe('checkCredentialSpecs', () => {
   it('passes a good spec in Parameter Store', async () => {
     ssmMock.on(GetParameterCommand).resolves({ Parameter: { Value: fixtureText('microsoft-contoso') } });
@@ -154,7 +156,7 @@ describe('checkCredentialSpecs', () => {
 
     const checks = await checkCredentialSpecs(
       [OBJECT],
-      { ...linuxDomainless, discover: { ecs, cluster: 'linux' } },
+      { ...linuxDomainless, discover: { ecs, cluster: 'linux', stack: STACK } },
       clients,
     );
     expect(checks.map((c) => [c.source, c.findings.map((f) => f.code)])).toEqual([
@@ -167,10 +169,53 @@ describe('checkCredentialSpecs', () => {
     expect(ecsMock).toHaveReceivedCommandWith(ListServicesCommand, { cluster: 'linux' });
   });
 
+  it('reads a discovered spec only inside the fleet locations: outside is a warning naming the location to add', async () => {
+    const inside = 'arn:aws:ssm:us-east-1:123456789012:parameter/gmsa/web';
+    const outside = 'arn:aws:ssm:us-east-1:123456789012:parameter/apps/orders/spec';
+    const otherBucket = 'arn:aws:s3:::team-bucket/specs/api.json';
+    const otherAccount = 'arn:aws:ssm:us-east-1:999999999999:parameter/gmsa/web';
+    ecsMock.on(ListServicesCommand).resolves({ serviceArns: ['arn:aws:ecs:us-east-1:123456789012:service/linux/web'] });
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [{ taskDefinition: 'web:1' }] });
+    ecsMock.on(DescribeTaskDefinitionCommand).resolves({
+      taskDefinition: {
+        containerDefinitions: [
+          { name: 'web', credentialSpecs: [`credentialspec:${inside}`, `credentialspec:${outside}`] },
+          { name: 'api', credentialSpecs: [`credentialspec:${otherBucket}`, `credentialspec:${otherAccount}`] },
+        ],
+      },
+    });
+    ssmMock.on(GetParameterCommand).resolves({ Parameter: { Value: fixtureText('aws-linux-domainless') } });
+    const locations = { ssmParameterPaths: ['/gmsa/'], s3: [{ bucket: 'corp-gmsa-credspecs', keyPrefix: '' }] };
+
+    const checks = await checkCredentialSpecs(
+      [],
+      { ...windowsJoined, discover: { ecs, cluster: 'linux', locations, stack: STACK } },
+      clients,
+    );
+    expect(checks.map((c) => [c.source, c.valid, c.findings.map((f) => `${f.severity}:${f.code}`)])).toEqual([
+      [
+        `credentialspec:${inside}`,
+        expect.any(Boolean),
+        expect.not.arrayContaining(['warning:outside-discovery-locations']),
+      ],
+      [`credentialspec:${outside}`, true, ['warning:outside-discovery-locations']],
+      [`credentialspec:${otherBucket}`, true, ['warning:outside-discovery-locations']],
+      [`credentialspec:${otherAccount}`, true, ['warning:outside-discovery-locations']],
+    ]);
+    const messages = checks.slice(1).map((c) => c.findings[0]?.message);
+    expect(messages[0]).toContain("add ssmParameterPaths: ['/apps/orders/'] to discoveredSpecLocations");
+    expect(messages[0]).toContain('Used by web:1#web');
+    expect(messages[1]).toContain("add s3: { bucket: team-bucket, keyPrefix: 'specs/' }");
+    expect(messages[2]).toContain('this one is in 999999999999, us-east-1');
+    // Only the spec inside the locations was read.
+    expect(ssmMock.commandCalls(GetParameterCommand).map((c) => c.args[0].input.Name)).toEqual([inside]);
+    expect(s3Mock.calls()).toHaveLength(0);
+  });
+
   it('lets discovery errors through for the effector to classify', async () => {
     ecsMock.on(ListServicesCommand).rejects(new Error('ClusterNotFoundException'));
     await expect(
-      checkCredentialSpecs([], { ...windowsJoined, discover: { ecs, cluster: 'gone' } }, clients),
+      checkCredentialSpecs([], { ...windowsJoined, discover: { ecs, cluster: 'gone', stack: STACK } }, clients),
     ).rejects.toThrow('ClusterNotFoundException');
   });
 });
@@ -189,7 +234,7 @@ describe('credSpecCheckerFor', () => {
       mode: 'domainless',
       discover: false,
     };
-    const checks = await credSpecCheckerFor({ ...clients, ecs })(effect);
+    const checks = await credSpecCheckerFor({ ...clients, ecs }, STACK)(effect);
     expect(checks).toMatchObject([{ source: PARAM, valid: false, findings: [{ code: 'domain-mismatch' }] }]);
     expect(secretsMock).toHaveReceivedCommandWith(DescribeSecretCommand, {
       SecretId: 'arn:aws:secretsmanager:us-west-2:111122223333:secret:gmsa-plugin-input',

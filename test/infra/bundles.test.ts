@@ -60,7 +60,8 @@ describe('the CLI', () => {
   it('never loads the AGPL IAM simulator, although it runs the sandbox that enforces IAM', () => {
     const cli = bundles.find((b) => b.name === 'cli');
     expect(cli?.inputs.filter((input) => COPYLEFT.test(input))).toEqual([]);
-    // The check sees the CLI's real runtime path: the sandbox is on it.
+    // The check sees the CLI's real runtime path: the sandbox and its own IAM evaluator are on it.
     expect(cli?.inputs).toContain('lib/sandbox/intercept.ts');
+    expect(cli?.inputs).toContain('lib/infra/evaluate.ts');
   });
 });

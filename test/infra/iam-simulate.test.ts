@@ -2,7 +2,6 @@
 // Lambda bundle or on the CLI path, see bundles.test.ts) evaluates each function's role, as packaged, for every
 // call each function makes and for the cross-sends no role may combine. The sandbox's own evaluator
 // (lib/infra/evaluate.ts) must reach the same decision in every case.
-import { runSimulation, runUnsafeSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Capability, FUNCTION_CAPABILITIES, holds } from '../../lib/capabilities';
 import { loadConfigFile } from '../../lib/config/file';
@@ -21,9 +20,8 @@ import {
   TABLE,
 } from './iam-requests';
 import { ACCOUNT, packagedPolicies } from './policies';
+import { type Decision, simulateRequest } from './simulator';
 import { loadTemplate, STAGE } from './template';
-
-type Decision = 'allowed' | 'denied';
 
 const config = loadConfigFile(`config/${STAGE}.yml`);
 const KEYS = Object.keys(FUNCTIONS) as FunctionKey[];
@@ -34,32 +32,9 @@ beforeAll(() => {
   policies = packagedPolicies(loadTemplate());
 }, 180_000);
 
-const AWS_OWNED_DOCUMENT = /^arn:aws:ssm:[a-z0-9-]+::document\//;
-
-/** iam-simulate's decision. It validates the action, the resource type and the context keys of each request. */
-async function simulate(key: FunctionKey, request: IamRequest): Promise<Decision> {
-  const simulation: Simulation = {
-    identityPolicies: [{ name: key, policy: { Version: '2012-10-17', Statement: policies[key] } }],
-    serviceControlPolicies: [],
-    resourceControlPolicies: [],
-    request: {
-      action: request.action,
-      principal: `arn:aws:sts::${ACCOUNT}:assumed-role/${FUNCTIONS[key].role}/${key}`,
-      resource: { resource: request.resource, accountId: ACCOUNT },
-      contextVariables: request.context ?? {},
-    },
-  };
-  // iam-data's document ARN format requires an account, which AWS-owned documents lack (aws-facts.md #20):
-  // its validation cannot take those (the join document), so they alone are evaluated without validation.
-  if (AWS_OWNED_DOCUMENT.test(request.resource)) {
-    const result = runUnsafeSimulation(simulation, {});
-    return result === 'Allowed' ? 'allowed' : 'denied';
-  }
-  const result = await runSimulation(simulation, {});
-  if (result.resultType === 'error')
-    throw new Error(`${key} ${request.action} ${request.resource}: ${JSON.stringify(result.errors)}`);
-  return result.overallResult === 'Allowed' ? 'allowed' : 'denied';
-}
+/** iam-simulate's decision for one function of the packaged template. */
+const simulate = (key: FunctionKey, request: IamRequest): Promise<Decision> =>
+  simulateRequest(policies[key], request, `arn:aws:sts::${ACCOUNT}:assumed-role/${FUNCTIONS[key].role}/${key}`);
 
 /** One row: a function makes a request and IAM should decide this. */
 interface Row {

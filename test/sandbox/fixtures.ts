@@ -1,6 +1,8 @@
 // Worlds for the sandbox tests, built from the demo world so fleets and credential specs stay valid.
 import { readFileSync } from 'node:fs';
 import { DEMO_WORLD } from '../../lib/cli/run-world';
+import type { Report } from '../../lib/sandbox/report';
+import { Sandbox, type SandboxOptions } from '../../lib/sandbox/sandbox';
 import { parseWorld, type World } from '../../lib/sandbox/world';
 
 export const demoWorldJson = (): Record<string, unknown> & { fleets: Record<string, unknown>[] } =>
@@ -25,4 +27,16 @@ export function world(overrides: {
     scenario: overrides.scenario ?? [],
     ...overrides.extra,
   });
+}
+
+/** Runs a world's scenario until quiet (or the virtual-time cap) and returns the report. */
+export async function runSandbox(options: SandboxOptions): Promise<Report> {
+  const sandbox = await Sandbox.create({ seed: 1, ...options });
+  try {
+    sandbox.scheduleScenario();
+    await sandbox.runUntilQuiet();
+    return await sandbox.report();
+  } finally {
+    await sandbox.stop();
+  }
 }

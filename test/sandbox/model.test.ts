@@ -25,6 +25,7 @@ import type { EventBridgeEvent, SQSEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { classify } from '../../lib/aws/errors';
 import { deploymentNames } from '../../lib/sandbox/functions';
+import { SandboxIam } from '../../lib/sandbox/iam';
 import { interceptAws } from '../../lib/sandbox/intercept';
 import { Account } from '../../lib/sandbox/model/account';
 import { Random } from '../../lib/sandbox/random';
@@ -77,7 +78,9 @@ function start(w: World, seed = 7): void {
       },
     },
   });
-  restore = interceptAws(account);
+  // Calls made here run outside any function's invocation: the IAM check judges none of them.
+  const iam = new SandboxIam(w, { region: w.region, account: w.account, groupOf: () => undefined });
+  restore = interceptAws(account, iam);
 }
 
 /** Runs every job due up to `seconds` after the start. */

@@ -3,20 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_WORLD } from '../../lib/cli/run-world';
 import type { Report } from '../../lib/sandbox/report';
-import { Sandbox } from '../../lib/sandbox/sandbox';
 import { loadWorldFile, type World } from '../../lib/sandbox/world';
-import { LINUX, WIN, world } from './fixtures';
+import { LINUX, runSandbox, WIN, world } from './fixtures';
 
-async function run(w: World): Promise<Report> {
-  const sandbox = await Sandbox.create({ world: w, seed: 1 });
-  try {
-    sandbox.scheduleScenario();
-    await sandbox.runUntilQuiet();
-    return await sandbox.report();
-  } finally {
-    await sandbox.stop();
-  }
-}
+const run = (w: World): Promise<Report> => runSandbox({ world: w });
 
 const byId = (report: Report, id: string) => {
   const found = report.instances.find((i) => i.instanceId === id);
@@ -80,6 +70,8 @@ describe('the demo world', () => {
       computers: ['BUILD01$', 'MGMT01$'],
     });
     expect(report.sandbox.failedInvocations).toEqual([]);
+    // Every SDK call was judged by its function's role (lib/sandbox/iam.ts): none was refused.
+    expect(report.sandbox.accessDenied).toEqual([]);
     expect(report.clock.virtualSeconds).toBeGreaterThan(45 * 60);
   });
 });
@@ -132,6 +124,7 @@ describe('faults', () => {
       expect(host.ecsReady, c.fault).toBe(false);
     });
     expect(report.directory.groups).toEqual({ OrdersApiHosts: ['BUILD01$'], PaymentsApiHosts: [] });
+    expect(report.sandbox.accessDenied).toEqual([]);
   });
 });
 
