@@ -8,7 +8,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { parseConfig } from '../config/load';
 import { evaluate, type IamRequest } from '../infra/evaluate';
 import { buildRoles } from '../infra/iam';
-import { FUNCTIONS, type FunctionKey } from '../infra/names';
+import { DOCUMENTS, documentName, FUNCTIONS, type FunctionKey } from '../infra/names';
 import { pseudoParameters, type ResolvedStatement, resolveStatements } from '../infra/resolve';
 import { awsError } from './aws-errors';
 import { deploymentNames, invocation, SANDBOX_STAGE } from './functions';
@@ -58,11 +58,15 @@ export class SandboxIam {
     const names = deploymentNames(world);
     const pseudo = pseudoParameters(world.region, world.account);
     const queueArn = (url: string) => `arn:aws:sqs:${world.region}:${world.account}:${url.split('/').pop()}`;
+    const stage = { service: 'gmsa-ready', stage: SANDBOX_STAGE };
     const named: Record<string, string> = {
-      RefreshWindowsDocument: names.documents.refreshWindows,
-      RefreshLinuxDocument: names.documents.refreshLinux,
-      GroupChangeDocument: names.documents.groupChange,
-      ListMembersDocument: names.documents.listMembers,
+      // Each project document's logical id stands for its deployed name.
+      ...Object.fromEntries(
+        (Object.keys(DOCUMENTS) as (keyof typeof DOCUMENTS)[]).map((key) => [
+          DOCUMENTS[key].id,
+          documentName(stage, key),
+        ]),
+      ),
       'HostsTable.Arn': `arn:aws:dynamodb:${world.region}:${world.account}:table/${names.tableName}`,
       'WakeQueue.Arn': queueArn(names.queueUrls.wake),
       'DirectoryQueue.Arn': queueArn(names.queueUrls.directory),
