@@ -133,6 +133,8 @@ export const REQUESTS: Record<string, Mapping> = {
   ],
   'ecs:DescribeServices': onEcs('ecs:DescribeServices', 'services', 'service'),
   'ecs:DescribeTaskDefinition': star('ecs:DescribeTaskDefinition'),
+  // No resource-level permissions (Service Authorization Reference): authorized on "*".
+  'autoscaling:DescribeAutoScalingInstances': star('autoscaling:DescribeAutoScalingInstances'),
   'autoscaling:CompleteLifecycleAction': group('autoscaling:CompleteLifecycleAction'),
   'autoscaling:RecordLifecycleActionHeartbeat': group('autoscaling:RecordLifecycleActionHeartbeat'),
   'sqs:SendMessage': (input) => [{ action: 'sqs:SendMessage', resource: queueArn(input.QueueUrl) }],
