@@ -2,7 +2,7 @@
 // hosts and, with ?instance=i-..., one instance's timeline. Read-only: it only lists and gets records.
 import type { APIGatewayProxyStructuredResultV2, LambdaFunctionURLEvent } from 'aws-lambda';
 import { now } from '../lib/clock';
-import { patterns } from '../lib/config/patterns';
+import { INSTANCE_ID_SHAPE, patterns } from '../lib/config/patterns';
 import type { Store } from '../lib/engine/ports';
 import { statusRuntime } from '../lib/env';
 import { initAtColdStart, lambda } from '../lib/handler';
@@ -53,7 +53,7 @@ export async function handleStatusRequest(event: LambdaFunctionURLEvent, store: 
 
   const instance = event.queryStringParameters?.instance;
   if (instance !== undefined && !patterns.instanceId.test(instance)) {
-    return text(400, 'instance: must be an EC2 instance id like i-0123456789abcdef0');
+    return text(400, `instance: must be ${INSTANCE_ID_SHAPE}`);
   }
 
   const [byStatus, selected] = await Promise.all([

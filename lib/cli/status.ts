@@ -2,7 +2,7 @@
 // Store from a deployed stage's table, or from a sandbox run of a world when no stage is given.
 import { clientConfig } from '../aws/client-config';
 import { describeError, isAwsError } from '../aws/errors';
-import { patterns } from '../config/patterns';
+import { INSTANCE_ID_SHAPE, patterns } from '../config/patterns';
 import type { Store } from '../engine/ports';
 import { Sandbox } from '../sandbox/sandbox';
 import type { World } from '../sandbox/world';
@@ -75,7 +75,7 @@ function statusArgs(args: Parsed): StatusArgs {
   if (fleet !== undefined && !patterns.fleetName.test(fleet))
     throw new UsageError(`--fleet must be a fleet name (a-z, 0-9, -; up to 32 characters), got '${fleet}'`);
   if (instance !== undefined && !patterns.instanceId.test(instance))
-    throw new UsageError(`--instance must be an EC2 instance id like i-0123456789abcdef0, got '${instance}'`);
+    throw new UsageError(`--instance must be ${INSTANCE_ID_SHAPE}, got '${instance}'`);
   if (instance !== undefined && fleet !== undefined)
     throw new UsageError('--instance shows one host and --fleet filters the table: give one of them');
   return { stage, region, world, fleet, instance, json: args.flag('json') };

@@ -7,7 +7,8 @@ export const patterns = {
   autoScalingGroupName: /^[A-Za-z0-9._\-/]{1,255}$/,
   lifecycleHookName: /^[A-Za-z0-9\-_/]{1,255}$/,
   lifecycleActionToken: /^[0-9a-fA-F-]{36}$/,
-  instanceId: /^i-[0-9a-f]{8,17}$/,
+  // EC2 instance ids: i- and 8 (before 2016) or 17 lowercase hex digits, nothing between (INSTANCE_ID_SHAPE).
+  instanceId: /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/,
   clusterName: /^[A-Za-z0-9_-]{1,255}$/,
   directoryId: /^d-[0-9a-f]{10}$/,
   // A DNS domain name: labels of letters, digits and hyphens; one label is enough (a single-label domain such as
@@ -36,3 +37,6 @@ export const patterns = {
   secretsManagerArn: /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}$/,
   snsTopicArn: /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/,
 } as const;
+
+/** What patterns.instanceId accepts, in words: every message about an instance id says exactly this. */
+export const INSTANCE_ID_SHAPE = 'an EC2 instance id: i- and 8 or 17 lowercase hex digits, such as i-0123456789abcdef0';

@@ -2,7 +2,7 @@
 // pattern it must match; unknown keys are refused with a near-miss hint, and fleets may not share a group.
 import * as z from 'zod';
 import { likelyTypo } from './near-miss';
-import { patterns } from './patterns';
+import { INSTANCE_ID_SHAPE, patterns } from './patterns';
 
 const credentialSpecArn = z.string().refine((s) => patterns.ssmParameterArn.test(s) || patterns.s3ObjectArn.test(s), {
   message: 'must be an SSM parameter ARN (arn:aws:ssm:REGION:ACCOUNT:parameter/NAME) or an S3 object ARN',
@@ -80,7 +80,7 @@ const fleetShape = {
     .string()
     .regex(patterns.adGroupName, 'must be an AD group name of letters, digits, space, . _ -')
     .optional(),
-  managementInstanceId: z.string().regex(patterns.instanceId, 'must be an EC2 instance id').optional(),
+  managementInstanceId: z.string().regex(patterns.instanceId, `must be ${INSTANCE_ID_SHAPE}`).optional(),
   credentialSpecs: z.array(credentialSpecArn).default([]),
   readyAttribute: z.string().regex(patterns.ecsAttributeName, 'must be an ECS attribute name').default('gmsa-ready'),
   onLaunchFailure: z.enum(['ABANDON', 'CONTINUE']).default('ABANDON'),

@@ -2,16 +2,16 @@
 // (management host, domain, group, action, delete flag, purpose), at most MAX_NAMES names each.
 // Pure; the directory handler sends what this plans.
 import * as z from 'zod';
-import { patterns } from '../config/patterns';
+import { INSTANCE_ID_SHAPE, patterns } from '../config/patterns';
 import type { GroupChange } from '../workflow/types';
 
 /** One command changes at most this many accounts: it stays far below the document's limits and the execution timeout. */
 export const MAX_NAMES = 50;
 
 export const groupChangeSchema = z.object({
-  instanceId: z.string().regex(patterns.instanceId, 'must be an EC2 instance id'),
+  instanceId: z.string().regex(patterns.instanceId, `must be ${INSTANCE_ID_SHAPE}`),
   fleet: z.string().regex(patterns.fleetName, 'must be a fleet name'),
-  managementInstanceId: z.string().regex(patterns.instanceId, 'must be an EC2 instance id'),
+  managementInstanceId: z.string().regex(patterns.instanceId, `must be ${INSTANCE_ID_SHAPE}`),
   domainName: z.string().regex(patterns.dnsName, 'must be a DNS domain name'),
   hostGroup: z.string().regex(patterns.adGroupName, 'must be an AD group name'),
   computerAccount: z.string().regex(patterns.computerAccount, 'must be a NetBIOS name followed by $'),

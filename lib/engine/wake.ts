@@ -4,7 +4,7 @@
 import type { SQSEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { EFFECT_CAPABILITY } from '../capabilities';
-import { patterns } from '../config/patterns';
+import { INSTANCE_ID_SHAPE, patterns } from '../config/patterns';
 import type { Effect } from '../workflow/types';
 import { deliver, type EngineDeps, performHandedOn } from './engine';
 import { type BatchResult, parseMessages } from './queue';
@@ -15,7 +15,7 @@ const AWS_EFFECTS = Object.keys(EFFECT_CAPABILITY) as [
 ];
 
 const wakeSchema = z.object({
-  instanceId: z.string().regex(patterns.instanceId, 'must be an EC2 instance id'),
+  instanceId: z.string().regex(patterns.instanceId, `must be ${INSTANCE_ID_SHAPE}`),
   // Only the stack's own roles may send to this queue; the effect was decided by the core in another function.
   effect: z.looseObject({ type: z.enum(AWS_EFFECTS, 'must be an AWS effect type') }).optional(),
 });

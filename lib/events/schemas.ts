@@ -1,7 +1,7 @@
 // The events gmsa-ready accepts, validated at the edge. Everything that later reaches a Run Command
 // parameter or a key is constrained to its AWS shape here, so hostile text never gets further.
 import * as z from 'zod';
-import { patterns } from '../config/patterns';
+import { INSTANCE_ID_SHAPE, patterns } from '../config/patterns';
 
 /** EventBridge refuses events over 256 KB; anything larger did not come from EventBridge. */
 export const MAX_EVENT_BYTES = 256 * 1024;
@@ -38,7 +38,7 @@ export const lifecycleDetailSchema = z.object({
     .regex(patterns.lifecycleActionToken, 'must be a 36-character lifecycle action token'),
   AutoScalingGroupName: z.string().regex(patterns.autoScalingGroupName, 'must be an Auto Scaling group name'),
   LifecycleHookName: z.string().regex(patterns.lifecycleHookName, 'must be a lifecycle hook name'),
-  EC2InstanceId: z.string().regex(patterns.instanceId, 'must be an EC2 instance id (i- and 8 or 17 hex digits)'),
+  EC2InstanceId: z.string().regex(patterns.instanceId, `must be ${INSTANCE_ID_SHAPE}`),
   LifecycleTransition: z.enum(['autoscaling:EC2_INSTANCE_LAUNCHING', 'autoscaling:EC2_INSTANCE_TERMINATING'], {
     error: 'must be autoscaling:EC2_INSTANCE_LAUNCHING or autoscaling:EC2_INSTANCE_TERMINATING',
   }),
@@ -70,7 +70,7 @@ export const commandStatusEventSchema = eventBridgeEnvelope.extend({
   }),
   detail: z.object({
     'command-id': z.string().regex(/^[0-9a-f-]{36}$/, 'must be a 36-character command id'),
-    'instance-id': z.string().regex(patterns.instanceId, 'must be an EC2 instance id'),
+    'instance-id': z.string().regex(patterns.instanceId, `must be ${INSTANCE_ID_SHAPE}`),
     'document-name': z.string().regex(/^[a-zA-Z0-9_\-.:/]{3,128}$/, 'must be an SSM document name'),
     status: z.string().regex(/^[A-Za-z]{1,32}$/, 'must be a command status'),
   }),

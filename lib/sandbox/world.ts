@@ -4,7 +4,7 @@
 
 import * as z from 'zod';
 import { describeIssues } from '../config/load';
-import { patterns } from '../config/patterns';
+import { INSTANCE_ID_SHAPE, patterns } from '../config/patterns';
 import { configSchema } from '../config/schema';
 import { readInputJson } from '../files';
 
@@ -26,7 +26,7 @@ export class WorldError extends Error {
   override name = 'WorldError';
 }
 
-const instanceId = z.string().regex(patterns.instanceId, 'must be an EC2 instance id');
+const instanceId = z.string().regex(patterns.instanceId, `must be ${INSTANCE_ID_SHAPE}`);
 
 /**
  * The sandbox stops a world after 24 virtual hours (Sandbox's maxVirtualSeconds default): a scenario step

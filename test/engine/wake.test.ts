@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { FUNCTION_CAPABILITIES, performs } from '../../lib/capabilities';
+import { INSTANCE_ID_SHAPE } from '../../lib/config/patterns';
 import { deliver } from '../../lib/engine/engine';
 import type { HandOn } from '../../lib/engine/ports';
 import { handleWakeMessages } from '../../lib/engine/wake';
@@ -71,7 +72,7 @@ describe('handleWakeMessages', () => {
       { level: 'error', message: 'queue message dropped: not JSON', fields: { messageId: 'm-0' } },
       {
         level: 'error',
-        message: 'queue message dropped: instanceId: must be an EC2 instance id',
+        message: `queue message dropped: instanceId: must be ${INSTANCE_ID_SHAPE}`,
         fields: { messageId: 'm-1' },
       },
     ]);

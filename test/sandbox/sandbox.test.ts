@@ -130,7 +130,7 @@ describe('faults', () => {
 
 describe('a host killed without a lifecycle event', () => {
   it('is cleaned up by the reconciler within two ticks', async () => {
-    const id = 'i-0e00000000000001';
+    const id = 'i-0e000000000000001';
     const killedAt = 30 * 60;
     const report = await run(
       world({

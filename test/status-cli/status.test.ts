@@ -31,7 +31,11 @@ interface JsonRow {
 
 describe('usage errors exit 2 with a one-line reason', () => {
   it.each([
-    [['--instance', 'i-XYZ'], /--instance must be an EC2 instance id like i-0123456789abcdef0, got 'i-XYZ'/],
+    [
+      ['--instance', 'i-XYZ'],
+      /--instance must be an EC2 instance id: i- and 8 or 17 lowercase hex digits, .*, got 'i-XYZ'/,
+    ],
+    [['--instance', 'i-0123456789ab'], /--instance must be an EC2 instance id: i- and 8 or 17/],
     [['--fleet', 'Orders!'], /--fleet must be a fleet name .* got 'Orders!'/],
     [['--stage', 'Prod'], /--stage must be a stage name such as dev or prod, got 'Prod'/],
     [['--stage', 'dev', '--world', 'w.json'], /--world runs a sandbox; it cannot be combined with --stage/],

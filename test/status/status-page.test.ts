@@ -4,6 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { describe, expect, it, vi } from 'vitest';
 import { handler, handleStatusRequest, MAX_PAGES_PER_STATUS, PAGE_SIZE } from '../../functions/status-page';
+import { INSTANCE_ID_SHAPE } from '../../lib/config/patterns';
 import type { CommandRef, Page, Store } from '../../lib/engine/ports';
 import type { HostRecord, Status } from '../../lib/workflow/types';
 import { bareRecord, fullRecord, T0 } from '../store/records';
@@ -140,7 +141,7 @@ describe('handleStatusRequest', () => {
     expect(response.body).toContain('No record for this instance.');
   });
 
-  it.each(['i-XYZ', 'i-123', '<script>', 'i-0123456789abcdef0,i-0123456789abcdef1', ''])(
+  it.each(['i-XYZ', 'i-123', 'i-0123456789ab', '<script>', 'i-0123456789abcdef0,i-0123456789abcdef1', ''])(
     'answers 400 for instance=%j without reading the store',
     async (instance) => {
       const store = new FakeStore([]);
@@ -148,7 +149,7 @@ describe('handleStatusRequest', () => {
       expect(response).toMatchObject({
         statusCode: 400,
         headers: { 'content-type': 'text/plain; charset=utf-8' },
-        body: 'instance: must be an EC2 instance id like i-0123456789abcdef0\n',
+        body: `instance: must be ${INSTANCE_ID_SHAPE}\n`,
       });
       expect(store.listCalls).toEqual([]);
       expect(store.getCalls).toEqual([]);
