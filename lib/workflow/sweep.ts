@@ -24,6 +24,9 @@ export const SWEPT_STATES: ReadonlySet<string> = new Set([
   'InService',
 ]);
 
+/** Waits of an instance on its way out: a terminate hook holds it. */
+const TERMINATING_WAITS: ReadonlySet<string> = new Set(['Terminating:Wait', 'Warmed:Terminating:Wait']);
+
 /** Records whose workflow is running: the sweep leaves them to it (their own ticks, heartbeats and deadlines). */
 const OPEN: readonly Status[] = ['LAUNCHING', 'TERMINATING', 'CLEANUP_PENDING'];
 
@@ -44,6 +47,10 @@ export function sweepMove(record: HostRecord | undefined, state: string, at: num
     if (state === 'InService') return 'adopt';
     return 'terminate';
   }
+  // A scale-in while the launch still runs, whose terminate event was lost: the launch action is gone (Auto
+  // Scaling moved the instance on), so only the terminate can end; left to the launch, its hook would time out
+  // (DefaultResult ABANDON; CHAOS_SEED=20260101, run 33 of 200). beginTerminate cancels the launch.
+  if (record.status === 'LAUNCHING' && TERMINATING_WAITS.has(state)) return 'terminate';
   if (OPEN.includes(record.status)) return undefined;
   const settledAt = record.lifecycle?.completedAt ?? record.updatedAt;
   if (at - settledAt < SETTLE_SECONDS) return undefined;

@@ -137,3 +137,34 @@ describe('found by the long chaos runs (npm run test:chaos)', () => {
     expect(report.invariants.violations).toEqual([]);
   }, 30_000);
 });
+
+describe('lost terminate event', () => {
+  it('completes the terminate of a host scaled in while it launched, when that event never came (invariant 1)', async () => {
+    // Found with CHAOS_SEED=20260101 CHAOS_RUNS=200 (run 33): a domainless host still verifying is scaled in and
+    // its terminate event is lost. The sweep left the LAUNCHING record to its launch, whose action was gone, and
+    // the terminate hook timed out (ABANDON). The sweep now starts the terminate, which cancels the launch.
+    const report = await runWorld(
+      buildWorld({
+        fleets: [
+          {
+            platform: 'windows',
+            mode: 'domainless',
+            onLaunchFailure: 'CONTINUE',
+            deleteComputerAccount: true,
+            heartbeatTimeoutSeconds: 300,
+          },
+        ],
+        instances: [
+          { fleet: 0, launchAt: 7, end: { kind: 'terminate', after: 1266 } },
+          { fleet: 0, launchAt: 294, fault: 'ecs-never-registers' },
+          { fleet: 0, launchAt: 119, fault: 'terminate-event-lost', end: { kind: 'terminate', after: 45 } },
+        ],
+      }),
+      6,
+    );
+    expect(report.invariants.violations).toEqual([]);
+    expect(report.instances.find((i) => i.instanceId === 'i-00000000000000003')).toMatchObject({
+      status: 'TERMINATED',
+    });
+  }, 120_000);
+});
