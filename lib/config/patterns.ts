@@ -24,6 +24,11 @@ export const patterns = {
   netbiosName: /^[A-Za-z0-9][A-Za-z0-9-]{0,14}$/,
   // Computer account sAMAccountName: NetBIOS name + '$'.
   computerAccount: /^[A-Za-z0-9][A-Za-z0-9-]{0,14}\$$/,
+  // A domain account's objectSID: S-1-5-21, the three sub-authorities of the domain, then the RID.
+  objectSid: /^S-1-5-21-\d{1,10}-\d{1,10}-\d{1,10}-\d{1,10}$/,
+  objectGuid: /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
+  // A computer object's DN as the directory reports it: the same safe RDN values as an OU, no escapes, 512 max.
+  accountDn: /^(?=.{1,512}$)((CN|OU|DC)=[A-Za-z0-9 _.-]{1,64},)+DC=[A-Za-z0-9-]{1,63}$/i,
   ecsAttributeName: /^[A-Za-z0-9_./-]{1,128}$/,
   ssmParameterArn: /^arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter\/[A-Za-z0-9_.\-/]{1,1011}$/,
   s3ObjectArn: /^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/[^\s]{1,1024}$/,

@@ -3,6 +3,7 @@
 import * as z from 'zod';
 import { likelyTypo } from './near-miss';
 import { INSTANCE_ID_SHAPE, patterns } from './patterns';
+import { privilegedGroup } from './privileged';
 
 const credentialSpecArn = z.string().refine((s) => patterns.ssmParameterArn.test(s) || patterns.s3ObjectArn.test(s), {
   message: 'must be an SSM parameter ARN (arn:aws:ssm:REGION:ACCOUNT:parameter/NAME) or an S3 object ARN',
@@ -124,6 +125,13 @@ export const fleetSchema = z.looseObject(fleetShape).superRefine((fleet, ctx) =>
       path: ['discoveredSpecLocations'],
       message: 'is set but discoverCredentialSpecs is not true: nothing would be discovered',
     });
+  const privileged = fleet.hostGroup === undefined ? undefined : privilegedGroup(fleet.hostGroup);
+  if (privileged)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['hostGroup'],
+      message: `is the privileged group '${privileged}': every host of the fleet would join it; use a group of its own`,
+    });
   if (fleet.mode === 'domain-joined') {
     if (!fleet.hostGroup)
       ctx.addIssue({ code: 'custom', path: ['hostGroup'], message: 'is required for mode domain-joined' });
@@ -140,7 +148,7 @@ const configShape = {
 export const configSchema = z.looseObject(configShape).superRefine((config, ctx) => {
   rejectTypos(config, Object.keys(configShape), ctx);
   const names = new Map<string, number>();
-  const groups = new Map<string, string>();
+  const groups = new Map<string, { name: string; asg: string }>();
   config.fleets.forEach((fleet, i) => {
     if (names.has(fleet.name))
       ctx.addIssue({
@@ -151,14 +159,19 @@ export const configSchema = z.looseObject(configShape).superRefine((config, ctx)
     names.set(fleet.name, i);
     fleet.autoScalingGroups.forEach((asg, j) => {
       if (!patterns.autoScalingGroupName.test(asg)) return;
-      const owner = groups.get(asg);
-      if (owner)
+      // Names that differ only by case in two fleets are refused too: one typo away from routing a host's
+      // events to the other fleet's directory and group.
+      const owner = groups.get(asg.toLowerCase());
+      if (owner && (owner.name !== fleet.name || owner.asg === asg))
         ctx.addIssue({
           code: 'custom',
           path: ['fleets', i, 'autoScalingGroups', j],
-          message: `Auto Scaling group '${asg}' already belongs to fleet '${owner}'`,
+          message:
+            owner.asg === asg
+              ? `Auto Scaling group '${asg}' already belongs to fleet '${owner.name}'`
+              : `Auto Scaling group '${asg}' differs only by case from '${owner.asg}' of fleet '${owner.name}'`,
         });
-      groups.set(asg, fleet.name);
+      if (!owner) groups.set(asg.toLowerCase(), { name: fleet.name, asg });
     });
   });
 });

@@ -92,7 +92,7 @@ export function follow(d: Decision, signal: Signal, resend: () => void): Command
       }
       if (groupChange) {
         const line = groupResultFor(signal.output, `${d.record.computerName}$`);
-        if (line?.ok) return { kind: 'success' };
+        if (line?.kind === 'ok') return { kind: 'success' };
         if (line) return { kind: 'failure', message: line.message };
         if (signal.status === 'Success')
           return { kind: 'failure', message: 'the group change printed no result for this host' };
