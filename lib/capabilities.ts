@@ -30,8 +30,8 @@ export type Capability =
   /** The Auto Scaling groups' instances and their lifecycle states (the reconciler's sweep for lost events). */
   | 'groupInstances';
 
-/** Effects the engine performs itself (telemetry), never through AWS. */
-export const ENGINE_EFFECTS = ['metric', 'log'] as const;
+/** Effects the engine performs itself (telemetry, and identity claims in the store it holds), never through AWS. */
+export const ENGINE_EFFECTS = ['metric', 'log', 'claimIdentity'] as const;
 export type AwsEffectType = Exclude<EffectType, (typeof ENGINE_EFFECTS)[number]>;
 
 /** The capability each AWS effect needs. */

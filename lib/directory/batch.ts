@@ -15,9 +15,10 @@ export const groupChangeSchema = z.object({
   domainName: z.string().regex(patterns.dnsName, 'must be a DNS domain name'),
   hostGroup: z.string().regex(patterns.adGroupName, 'must be an AD group name'),
   computerAccount: z.string().regex(patterns.computerAccount, 'must be a NetBIOS name followed by $'),
-  action: z.enum(['add', 'remove', 'delete']),
+  objectSid: z.string().regex(patterns.objectSid, 'must be a domain SID (S-1-5-21-...)').optional(),
+  action: z.enum(['resolve', 'add', 'remove', 'delete']),
   deleteComputerAccount: z.boolean(),
-  purpose: z.enum(['authorize', 'deauthorize', 'undo']),
+  purpose: z.enum(['resolve', 'authorize', 'deauthorize', 'undo']),
 }) satisfies z.ZodType<GroupChange>;
 
 export interface Batch<T> {
@@ -47,21 +48,39 @@ export function planBatches<T>(items: { change: GroupChange; ref: T }[], maxName
     list.push(item);
     groups.set(key, list);
   }
+  return [...groups.values()].flatMap((list) => split(list, maxNames));
+}
+
+const sidOf = (change: GroupChange) => change.objectSid ?? '-';
+
+/**
+ * At most maxNames names a batch, each name with one objectSID: a name two records hold with different SIDs
+ * (a name reused while a cleanup is pending) waits for the next batch, so every result line means one object.
+ */
+function split<T>(list: { change: GroupChange; ref: T }[], maxNames: number): Batch<T>[] {
   const batches: Batch<T>[] = [];
-  for (const list of groups.values()) {
-    let current: { change: GroupChange; ref: T }[] = [];
-    let names = new Set<string>();
-    for (const item of list) {
+  let rest = list;
+  while (rest.length > 0) {
+    const deferred: typeof list = [];
+    let current: typeof list = [];
+    let sids = new Map<string, string>();
+    for (const item of rest) {
       const name = item.change.computerAccount.toUpperCase();
-      if (!names.has(name) && names.size === maxNames) {
+      const seen = sids.get(name);
+      if (seen !== undefined && seen !== sidOf(item.change)) {
+        deferred.push(item);
+        continue;
+      }
+      if (seen === undefined && sids.size === maxNames) {
         batches.push(toBatch(current));
         current = [];
-        names = new Set();
+        sids = new Map();
       }
-      names.add(name);
+      sids.set(name, sidOf(item.change));
       current.push(item);
     }
     if (current.length > 0) batches.push(toBatch(current));
+    rest = deferred;
   }
   return batches;
 }
@@ -79,13 +98,17 @@ function toBatch<T>(items: { change: GroupChange; ref: T }[]): Batch<T> {
   };
 }
 
-/** The GroupChange document's parameters for a batch; every value already matches the document's allowedPattern. */
+/**
+ * The GroupChange document's parameters for a batch; every value already matches the document's allowedPattern.
+ * ObjectSids pairs each name with the objectSID its record proved (`-` for resolve or a record without one).
+ */
 export function groupChangeParameters(batch: Batch<unknown>): Record<string, string[]> {
-  const names = [...new Set(batch.items.map((i) => i.change.computerAccount.toUpperCase()))];
+  const sids = new Map(batch.items.map((i) => [i.change.computerAccount.toUpperCase(), sidOf(i.change)]));
   return {
     Action: [batch.action],
     GroupName: [batch.hostGroup],
-    ComputerNames: [names.join(',')],
+    ComputerNames: [[...sids.keys()].join(',')],
+    ObjectSids: [[...sids.values()].join(',')],
     DeleteComputerAccount: [String(batch.deleteComputerAccount)],
     DomainName: [batch.domainName],
   };

@@ -18,7 +18,12 @@ export function checkChange(config: Config, record: HostRecord | undefined, chan
   if (fleet.directory.name.toLowerCase() !== change.domainName.toLowerCase())
     return { ok: false, reason: 'domainName differs from the fleet configuration' };
   // What a purpose may do is fixed: only deauthorize removes and (when the fleet allows) deletes.
-  const actions = { authorize: ['add'], undo: ['remove'], deauthorize: ['remove', 'delete'] }[change.purpose];
+  const actions = {
+    resolve: ['resolve'],
+    authorize: ['add'],
+    undo: ['remove'],
+    deauthorize: ['remove', 'delete'],
+  }[change.purpose];
   if (!actions.includes(change.action))
     return { ok: false, reason: `action ${change.action} does not fit purpose ${change.purpose}` };
   if (change.deleteComputerAccount !== (change.purpose === 'deauthorize' && fleet.deleteComputerAccount))
@@ -28,6 +33,9 @@ export function checkChange(config: Config, record: HostRecord | undefined, chan
     return { ok: false, reason: 'the recorded computer name is not a NetBIOS name' };
   if (`${record.computerName}$`.toUpperCase() !== change.computerAccount.toUpperCase())
     return { ok: false, reason: 'computerAccount differs from the recorded computer name' };
+  // The object acted on is the one the record proved its own: a queue writer cannot swap in another SID.
+  if ((change.objectSid ?? undefined) !== (change.purpose === 'resolve' ? undefined : record.identity?.objectSid))
+    return { ok: false, reason: 'objectSid differs from the recorded identity' };
   if (record.pending?.purpose !== change.purpose)
     return { ok: false, reason: `host is not waiting for ${change.purpose}`, stale: true };
   if (record.pending.commandId)

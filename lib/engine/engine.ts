@@ -5,6 +5,7 @@ import { fleetByName } from '../config/load';
 import type { Config, Fleet } from '../config/schema';
 import { decide } from '../workflow/decide';
 import type { Effect, HostRecord, MetricDatum, Signal } from '../workflow/types';
+import { claimIdentity } from './identity-claim';
 import { type CommandRef, type Effector, type HandOn, type Store, VersionConflictError } from './ports';
 
 export interface Telemetry {
@@ -103,6 +104,8 @@ async function perform(deps: EngineDeps, instanceId: string, effect: Effect): Pr
     deps.telemetry.log(effect.level, effect.message, effect.fields);
     return undefined;
   }
+  // The store, not AWS, answers an identity claim: the engine holds the store.
+  if (effect.type === 'claimIdentity') return claimIdentity(deps.store, instanceId, effect, deps.now());
   if (deps.handOn && !deps.handOn.performs(effect.type)) return deps.handOn.send(instanceId, effect, deps.now());
   const outcome = await deps.effector.run(effect, deps.now());
   if (effect.type === 'sendCommand' && outcome?.type === 'commandSent') {

@@ -5,7 +5,7 @@ import type { Effect, EffectType, HostRecord, Signal, Status } from '../workflow
 /** A Run Command gmsa-ready sent, so a status event (which names only the command and one instance) finds its records. */
 export interface CommandRef {
   commandId: string;
-  purpose: 'join' | 'refresh' | 'authorize' | 'deauthorize' | 'undo' | 'list-members';
+  purpose: 'join' | 'refresh' | 'resolve' | 'authorize' | 'deauthorize' | 'undo' | 'list-members';
   documentName: string;
   /** The instance the command runs on (the host, or the management host). */
   targetInstanceId: string;
@@ -36,6 +36,11 @@ export interface Store {
   getCommand(commandId: string): Promise<CommandRef | undefined>;
   /** Records with this status, most recently updated first, a page at a time (GSI byStatus). */
   listByStatus(status: Status, options: { limit: number; cursor?: string }): Promise<Page<HostRecord>>;
+  /**
+   * Claims an AD objectSID for a record, atomically: it succeeds when nobody holds it, this record already does,
+   * or `replacing` does (a holder the core judged finished). Returns the holder after the attempt.
+   */
+  claimIdentity(objectSid: string, instanceId: string, replacing?: string): Promise<string>;
   /** A named bookmark (the reconciler's place in a long scan), so bounded runs still cover everything in turn. */
   getMarker(name: string): Promise<string | undefined>;
   putMarker(name: string, value: string | undefined): Promise<void>;

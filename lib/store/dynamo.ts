@@ -65,6 +65,7 @@ export function createDocumentClient(endpoint?: string, config: DynamoDBClientCo
 const hostKey = (instanceId: string) => `host#${instanceId}`;
 const commandKey = (commandId: string) => `cmd#${commandId}`;
 const markerKey = (name: string) => `meta#${name}`;
+const identityKey = (objectSid: string) => `sid#${objectSid}`;
 
 function hostItem(record: HostRecord): Record<string, unknown> {
   const item: Record<string, unknown> = { ...record, pk: hostKey(record.instanceId) };
@@ -129,6 +130,35 @@ export function createDynamoStore({ client, tableName }: { client: DynamoDBDocum
         new GetCommand({ TableName: tableName, Key: { pk: commandKey(commandId) }, ConsistentRead: true }),
       );
       return Item ? fromItem<CommandRef>(Item) : undefined;
+    },
+
+    async claimIdentity(objectSid, instanceId, replacing) {
+      const names = { '#h': 'holder' };
+      const values: Record<string, string> = { ':me': instanceId };
+      let condition = 'attribute_not_exists(pk) OR #h = :me';
+      if (replacing !== undefined) {
+        values[':old'] = replacing;
+        condition += ' OR #h = :old';
+      }
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { pk: identityKey(objectSid), holder: instanceId },
+            ConditionExpression: condition,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          }),
+        );
+        return instanceId;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+      const { Item } = await client.send(
+        new GetCommand({ TableName: tableName, Key: { pk: identityKey(objectSid) }, ConsistentRead: true }),
+      );
+      // Gone between the two calls (nothing deletes claims today): report nobody, and the core asks again.
+      return typeof Item?.holder === 'string' ? Item.holder : '';
     },
 
     async getMarker(name) {

@@ -6,7 +6,8 @@ import { CLAIM_SECONDS, COMMAND_CHECK_AFTER, COMMAND_LOST_AFTER, COMMAND_MAX_ATT
 import type { CommandPurpose, CommandStatus, Effect, GroupChange, Signal } from './types';
 
 export type CommandOutcome =
-  | { kind: 'success' }
+  /** `report`: something worth telling people, e.g. the recorded object was gone and its name left alone. */
+  | { kind: 'success'; report?: string }
   | { kind: 'failure'; message: string }
   /** Nothing decided yet (still running, or a signal that doesn't concern this command). */
   | { kind: 'waiting' };
@@ -21,7 +22,13 @@ export function request(d: Decision, purpose: CommandPurpose, targetInstanceId: 
   d.checkAt(COMMAND_CHECK_AFTER);
 }
 
-export function groupChangeEffect(d: Decision, action: 'add' | 'remove', purpose: GroupChange['purpose']): Effect {
+const GROUP_PURPOSES: readonly CommandPurpose[] = ['resolve', 'authorize', 'deauthorize', 'undo'];
+
+export function groupChangeEffect(
+  d: Decision,
+  action: 'resolve' | 'add' | 'remove',
+  purpose: GroupChange['purpose'],
+): Effect {
   const { record, fleet } = d;
   // Out of the group already (an undo succeeded): only the account is left to delete, no membership change twice.
   const kind = purpose === 'deauthorize' && !record.inGroup ? 'delete' : action;
@@ -34,6 +41,8 @@ export function groupChangeEffect(d: Decision, action: 'add' | 'remove', purpose
       domainName: fleet.directory.name,
       hostGroup: fleet.hostGroup ?? '',
       computerAccount: `${record.computerName}$`,
+      // Everything after resolve acts on the object the record proved its own, never on the name.
+      objectSid: purpose === 'resolve' ? undefined : record.identity?.objectSid,
       action: kind,
       deleteComputerAccount: purpose === 'deauthorize' && fleet.deleteComputerAccount,
       purpose,
@@ -48,8 +57,7 @@ export function groupChangeEffect(d: Decision, action: 'add' | 'remove', purpose
 export function follow(d: Decision, signal: Signal, resend: () => void): CommandOutcome {
   const pending = d.record.pending;
   if (!pending) return { kind: 'waiting' };
-  const groupChange =
-    pending.purpose === 'authorize' || pending.purpose === 'deauthorize' || pending.purpose === 'undo';
+  const groupChange = GROUP_PURPOSES.includes(pending.purpose);
 
   switch (signal.type) {
     case 'claim': {
@@ -93,6 +101,9 @@ export function follow(d: Decision, signal: Signal, resend: () => void): Command
       if (groupChange) {
         const line = groupResultFor(signal.output, `${d.record.computerName}$`);
         if (line?.kind === 'ok') return { kind: 'success' };
+        // The recorded object no longer exists: nothing of this host is left to remove, and the name's
+        // new holder was left alone. For an add it is a failure: the proven account is gone.
+        if (line?.kind === 'gone' && pending.purpose !== 'authorize') return { kind: 'success', report: line.message };
         if (line) return { kind: 'failure', message: line.message };
         if (signal.status === 'Success')
           return { kind: 'failure', message: 'the group change printed no result for this host' };
@@ -143,8 +154,7 @@ function lost(d: Decision, resend: () => void): CommandOutcome {
   // SendCommand): ask SSM first. A second join would rename a joined Linux host (amazon-ssm-agent#349).
   if (!pending.commandId && !pending.searched) {
     pending.searched = true;
-    const groupChange =
-      pending.purpose === 'authorize' || pending.purpose === 'deauthorize' || pending.purpose === 'undo';
+    const groupChange = GROUP_PURPOSES.includes(pending.purpose);
     d.emit({
       type: 'findCommand',
       purpose: pending.purpose,

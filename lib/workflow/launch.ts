@@ -1,10 +1,12 @@
-// The launch workflow: agent → join → identify → authorize → refresh → verify → ready → complete.
+// The launch workflow: agent → join → identify → resolve → authorize → refresh → verify → ready → complete.
 // Each step is entered once, acts, and moves on when a signal proves it done; a step that fails for
 // good undoes the group change and completes the action with the fleet's onLaunchFailure.
 import { patterns } from '../config/patterns';
 import type { Fleet } from '../config/schema';
 import { follow, groupChangeEffect, request } from './commands';
 import type { Decision } from './context';
+import { identityFor } from './group-output';
+import { heldByLive, identityRefusal } from './identity';
 import { type JoinedName, joinedBefore, joinedName, printable } from './names';
 import { AGENT_SIGNALS, COMMAND_SIGNALS, COMPLETE_SIGNALS, consumes, plan, type Table } from './table';
 import { cleanupBackoff, POLL_SECONDS, STEP_DEADLINE } from './timing';
@@ -43,10 +45,19 @@ export const LAUNCH = {
   },
   identify: {
     consumes: AGENT_SIGNALS,
-    next: 'authorize',
+    next: 'resolve',
     deadline: STEP_DEADLINE.identify,
     act: describeAgent,
     on: onIdentify,
+    exits: FAILURE_EXITS,
+  },
+  /** Read-only: the directory's account is checked (issue 13) before anything is added to any group. */
+  resolve: {
+    consumes: [...COMMAND_SIGNALS, 'identityClaim', 'failed:claimIdentity'],
+    next: 'authorize',
+    deadline: STEP_DEADLINE.resolve,
+    act: enqueueResolve,
+    on: onResolve,
     exits: FAILURE_EXITS,
   },
   authorize: {
@@ -109,7 +120,7 @@ export type LaunchStep = Exclude<Step, 'drain' | 'deauthorize' | 'done'>;
 
 const FIRST: LaunchStep = 'agent';
 
-/** The launch in one line: agent → join → identify → authorize → refresh → verify → ready → complete. */
+/** The launch in one line: agent → join → identify → resolve → authorize → refresh → verify → ready → complete. */
 export const PLAN: LaunchStep[] = plan(LAUNCH, FIRST);
 
 /** True when this launch only prepares the host for a warm pool: it will not serve until it launches again. */
@@ -125,6 +136,8 @@ function skipped(d: Decision, step: Step): boolean {
   if (fleet.mode === 'domainless') return true;
   if (step === 'join') return record.joined;
   if (step === 'identify') return record.computerName !== undefined;
+  // Proven once per generation; a host already in the group (back from the warm pool) keeps its proof.
+  if (step === 'resolve') return record.identity !== undefined || record.inGroup;
   if (step === 'authorize') return record.inGroup;
   if (step === 'refresh') return toWarmPool(d);
   return false;
@@ -198,6 +211,10 @@ function joinParameters(directory: Fleet['directory']): Record<string, string[]>
   if (directory.ou) parameters.directoryOU = [directory.ou];
   if (directory.dnsIpAddresses) parameters.dnsIpAddresses = [...directory.dnsIpAddresses];
   return parameters;
+}
+
+function enqueueResolve(d: Decision): void {
+  request(d, 'resolve', d.fleet.managementInstanceId ?? '', groupChangeEffect(d, 'resolve', 'resolve'));
 }
 
 function enqueueAuthorize(d: Decision): void {
@@ -467,6 +484,7 @@ function onAgent(d: Decision, signal: Signal): void {
     record.joined = true;
     d.note(`already joined to ${fleet.directory.name} as ${printable(report.computerName)}`);
     if (!record.computerName && !adoptName(d, name)) return;
+    record.hostFqdn ??= joinedFqdn(report.computerName);
   }
   advance(d, 'agent', `SSM agent online (${report.platformType ?? 'unknown platform'})`);
 }
@@ -486,8 +504,64 @@ function onIdentify(d: Decision, signal: Signal): void {
     return;
   }
   if (!adoptName(d, name)) return;
+  record.hostFqdn = joinedFqdn(report.computerName);
   record.reason = null;
   advance(d, 'identify', `computer account ${record.computerName}$`);
+}
+
+/** The FQDN SSM reports, lower-cased, when it is a DNS name at all: what the account's dNSHostName must say. */
+function joinedFqdn(computerName: string | undefined): string | undefined {
+  const fqdn = (computerName ?? '').toLowerCase();
+  return patterns.dnsName.test(fqdn) ? fqdn : undefined;
+}
+
+/**
+ * The resolve's answer: the account's identity is checked against this launch (issue 13) and then claimed
+ * in the store, so no two records act on one object. Any refusal fails the launch before anything is added.
+ */
+function onResolve(d: Decision, signal: Signal): void {
+  const { record, fleet } = d;
+  const account = `${record.computerName}$`;
+  if (signal.type === 'identityClaim') return onClaim(d, signal);
+  if (signal.type === 'failed' && signal.effect === 'claimIdentity') {
+    d.note(`claiming the identity of ${account} failed (${signal.message}); resolving again`);
+    return d.wakeIn(POLL_SECONDS.retry);
+  }
+  const outcome = follow(d, signal, () => act(d));
+  if (outcome.kind === 'failure') return failLaunch(d, `resolving ${account}: ${outcome.message}`);
+  if (outcome.kind === 'waiting') {
+    if (signal.type === 'tick' && !record.pending) act(d);
+    return;
+  }
+  const line = signal.type === 'commandStatus' ? identityFor(signal.output, account) : undefined;
+  if (!line) return failLaunch(d, `the resolve printed no identity for ${account}`);
+  if (!line.ok) return failLaunch(d, `account ${account}: ${line.message}`);
+  const refusal = identityRefusal(line.identity, {
+    computerAccount: account,
+    launchedAt: record.launchStartedAt ?? record.createdAt,
+    hostFqdn: record.hostFqdn,
+    ou: fleet.directory.ou,
+  });
+  if (refusal) return failLaunch(d, refusal);
+  record.pending = undefined; // the command is done; a lost claim answer resolves again on the next tick
+  d.emit({ type: 'claimIdentity', identity: line.identity });
+}
+
+/** The store's answer to the claim: ours, held by a live record (refused), or left by a finished one (take over). */
+function onClaim(d: Decision, signal: Extract<Signal, { type: 'identityClaim' }>): void {
+  const { record } = d;
+  const { identity, holder } = signal;
+  if (record.identity || record.pending) return; // a late answer: resolve already moved on or was asked again
+  const who = `account ${identity.sAMAccountName} (${identity.objectSid})`;
+  if (!holder) {
+    record.identity = identity;
+    const created = new Date(identity.whenCreated * 1000).toISOString();
+    return advance(d, 'resolve', `${who} created ${created} as ${identity.distinguishedName}`);
+  }
+  if (heldByLive(holder, identity.objectSid))
+    return failLaunch(d, `${who} is held by another live record, ${holder.instanceId} (${holder.status})`);
+  d.note(`${who} was last held by ${holder.instanceId} (${holder.status ?? 'no record'}); taking it over`);
+  d.emit({ type: 'claimIdentity', identity, replacing: holder.instanceId });
 }
 /** Stores the NetBIOS name; a name AD cannot hold fails the launch. Returns false when it failed. */
 function adoptName(d: Decision, name: JoinedName): boolean {

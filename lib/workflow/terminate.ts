@@ -86,11 +86,23 @@ function returningToPool(d: Decision): boolean {
   return lifecycle?.transition === 'terminate' && lifecycle.destination === 'WarmPool';
 }
 
-/** The directory still holds something of this host that terminate must remove. */
+/**
+ * The directory still holds something of this host that terminate must remove. An account is deleted only
+ * when the record proved it its own (identity from resolve, issue 13): a name alone is never evidence enough.
+ */
 function needsCleanup(d: Decision): boolean {
   const { record, fleet } = d;
   if (fleet.mode !== 'domain-joined' || record.computerName === undefined) return false;
-  return record.inGroup || (record.joined && fleet.deleteComputerAccount);
+  return record.inGroup || (record.joined && fleet.deleteComputerAccount && record.identity !== undefined);
+}
+
+/** Why terminate leaves the directory alone, for the record's history ('' when that needs no word). */
+function untouchedBecause(d: Decision): string {
+  const { record, fleet } = d;
+  if (record.joined && !record.computerName) return '; no computer name was recorded, directory left untouched';
+  if (record.joined && fleet.mode === 'domain-joined' && fleet.deleteComputerAccount && !record.identity)
+    return `; ${record.computerName}$ was never proven this host's, so it is not deleted`;
+  return '';
 }
 
 /** A terminate lifecycle action begins: into drain. */
@@ -149,11 +161,7 @@ function startDeauthorize(d: Decision, detail: string): void {
     enter(d, 'deauthorize', `${detail}; the cancelled launch's undo is still out: its outcome first`);
     return followUnconfirmed(d);
   }
-  if (!needsCleanup(d)) {
-    const why =
-      d.record.joined && !d.record.computerName ? '; no computer name was recorded, directory left untouched' : '';
-    return afterDeauthorize(d, `${detail}${why}`);
-  }
+  if (!needsCleanup(d)) return afterDeauthorize(d, `${detail}${untouchedBecause(d)}`);
   enter(d, 'deauthorize', detail);
   requestDeauthorize(d);
 }
@@ -326,6 +334,11 @@ function deauthorizeOverdue(d: Decision): void {
 function followRemoval(d: Decision, signal: Signal): void {
   const { record } = d;
   const outcome = follow(d, signal, () => requestDeauthorize(d));
+  if (outcome.kind === 'success' && outcome.report) {
+    // The recorded object is gone; whoever holds the name now was left alone. Tell people.
+    d.log('warn', `${record.computerName}$: ${outcome.report}`, { objectSid: record.identity?.objectSid });
+    d.note(`${record.computerName}$: ${outcome.report}`);
+  }
   const undo = record.pending?.purpose === 'undo';
   if (outcome.kind === 'success' && undo && cleanupPurpose(d) === 'undo') return keptInService(d);
   if (outcome.kind === 'success' && undo) return undoneBeforeTerminate(d);
@@ -361,7 +374,7 @@ function undoneBeforeTerminate(d: Decision): void {
 function removed(d: Decision): void {
   const { record, fleet } = d;
   record.inGroup = false;
-  if (fleet.deleteComputerAccount) record.joined = false;
+  if (fleet.deleteComputerAccount && record.identity) record.joined = false;
   if (!record.failedStep) record.reason = null; // a failed launch keeps why it failed
   const what = fleet.deleteComputerAccount ? ' and its computer account deleted' : '';
   afterDeauthorize(d, `${record.computerName}$ removed from ${fleet.hostGroup}${what}`);

@@ -7,6 +7,7 @@ export const STEP_DEADLINE: Record<Exclude<Step, 'drain' | 'done'>, number> = {
   agent: 900,
   join: 2700, // a Windows join reboots the host; the command reports after the reboot
   identify: 900,
+  resolve: 900, // one batched, read-only GroupChange on the management host
   authorize: 900,
   refresh: 900,
   verify: 1200,

@@ -1,6 +1,8 @@
 // The vocabulary of the workflow core: what a host's record holds, what can happen to it (signals)
 // and what the core asks the shell to do (effects). Plain data only: no SDK types, no clock.
 import type { DiscoveryLocations } from '../config/schema';
+import type { DirectoryIdentity } from './group-output';
+import type { Holder } from './identity';
 
 export type Platform = 'windows' | 'linux';
 export type Mode = 'domain-joined' | 'domainless';
@@ -24,6 +26,7 @@ export type Step =
   | 'agent' // wait for the SSM agent to be Online
   | 'join' // AWS-JoinDirectoryServiceDomain
   | 'identify' // read the computer name the join produced
+  | 'resolve' // read the account from the directory (management host) and check this join created it
   | 'authorize' // add NAME$ to hostGroup (batched on the management host)
   | 'refresh' // purge tickets / restart credentials-fetcher + ECS agent
   | 'verify' // credential specs + ECS registration and capability
@@ -34,7 +37,7 @@ export type Step =
   | 'deauthorize' // remove from hostGroup and delete the computer account
   | 'done';
 
-export type CommandPurpose = 'join' | 'refresh' | 'authorize' | 'deauthorize' | 'undo';
+export type CommandPurpose = 'join' | 'refresh' | 'resolve' | 'authorize' | 'deauthorize' | 'undo';
 
 /** The lifecycle action this record is currently serving. */
 export interface LifecycleAction {
@@ -111,6 +114,13 @@ export interface HostRecord {
   computerName?: string;
   /** Windows keeps its name through the join: the account a join will create, known before it runs. */
   expectedComputerName?: string;
+  /** The FQDN SSM reported once the host was joined (lower-cased): the account's dNSHostName must say the same. */
+  hostFqdn?: string;
+  /**
+   * The computer account as the directory describes it, checked at resolve (issue 13). Authorize adds this
+   * objectSID; remove and delete act on it only while the object still has it. Absent: never proven ours.
+   */
+  identity?: DirectoryIdentity;
   joined: boolean;
   /** True from the moment an authorize command was requested until a deauthorize confirmed removal. */
   inGroup: boolean;
@@ -230,6 +240,8 @@ export type Signal =
   | { type: 'inspected'; at: number; containerInstance?: ContainerInstanceView; credentialSpecs: CredSpecCheck[] }
   /** The container instance as seen while draining (absent: none is registered any more). */
   | { type: 'drainStatus'; at: number; containerInstance?: ContainerInstanceView; standaloneTasks: number }
+  /** The store's answer to claimIdentity: no holder means the objectSID is now this record's. */
+  | { type: 'identityClaim'; at: number; identity: DirectoryIdentity; holder?: Holder }
   /** The scavenger found this terminated host's account still in the host group. */
   | { type: 'strayMember'; at: number }
   /** EC2 says the instance is terminated or no longer exists (reconciler). */
@@ -251,10 +263,12 @@ export interface GroupChange {
   hostGroup: string;
   /** sAMAccountName, NAME$ */
   computerAccount: string;
-  /** delete: the account only (the host is already out of the group). */
-  action: 'add' | 'remove' | 'delete';
+  /** The recorded objectSID the change acts on; absent for resolve (and for records older than identities). */
+  objectSid?: string;
+  /** resolve: read the account only; delete: the account only (the host is already out of the group). */
+  action: 'resolve' | 'add' | 'remove' | 'delete';
   deleteComputerAccount: boolean;
-  purpose: 'authorize' | 'deauthorize' | 'undo';
+  purpose: 'resolve' | 'authorize' | 'deauthorize' | 'undo';
 }
 
 export interface MetricDatum {
@@ -280,6 +294,8 @@ export type Effect =
       timeoutSeconds: number;
       selfManagedJoin?: true;
     }
+  /** Claim the objectSID for this record in the store (one record per account); answered by identityClaim. */
+  | { type: 'claimIdentity'; identity: DirectoryIdentity; replacing?: string }
   /** Batched on the management host by the directory function; it answers each record with commandSent. */
   | { type: 'enqueueGroupChange'; change: GroupChange }
   | { type: 'getCommandInvocation'; commandId: string; instanceId: string }

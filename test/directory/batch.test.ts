@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { groupChangeParameters, groupChangeSchema, MAX_NAMES, planBatches } from '../../lib/directory/batch';
 import type { GroupChange } from '../../lib/workflow/types';
-import { change, MGMT } from './changes';
+import { change, MGMT, sidOf } from './changes';
 
 const items = (changes: GroupChange[]) => changes.map((c, i) => ({ change: c, ref: `m-${i}` }));
 const names = (batch: { items: { change: GroupChange }[] }) => batch.items.map((i) => i.change.computerAccount);
@@ -30,6 +30,32 @@ describe('planBatches', () => {
     expect(batches[0]?.items.map((i) => i.ref)).toContain('m-50');
     const parameters = groupChangeParameters(batches[0] as (typeof batches)[0]);
     expect(parameters.ComputerNames?.[0]?.split(',')).toHaveLength(50);
+  });
+
+  it('never puts one name with two objectSIDs in a batch: the second waits for the next', () => {
+    const reused = change(2, { instanceId: 'i-0aaaaaaaaaaaaaaa1', computerAccount: 'EC2AMAZ-H1$' });
+    const batches = planBatches(
+      items([
+        change(1, { action: 'remove', purpose: 'deauthorize' }),
+        { ...reused, action: 'remove', purpose: 'deauthorize' },
+        change(3, { action: 'remove', purpose: 'deauthorize' }),
+      ]),
+    );
+    expect(batches.map(names)).toEqual([['EC2AMAZ-H1$', 'EC2AMAZ-H3$'], ['EC2AMAZ-H1$']]);
+    expect(batches.map((b) => groupChangeParameters(b).ObjectSids)).toEqual([[`${sidOf(1)},${sidOf(3)}`], [sidOf(2)]]);
+  });
+
+  it('sends - for a change without an objectSID (resolve)', () => {
+    const [batch] = planBatches(
+      items([
+        change(1, { action: 'resolve', purpose: 'resolve', objectSid: undefined }),
+        change(2, { action: 'resolve', purpose: 'resolve', objectSid: undefined }),
+      ]),
+    );
+    expect(groupChangeParameters(batch as NonNullable<typeof batch>)).toMatchObject({
+      Action: ['resolve'],
+      ObjectSids: ['-,-'],
+    });
   });
 
   it('groups by management host, domain (case-insensitively), group, action, delete flag and purpose', () => {
@@ -78,6 +104,7 @@ describe('groupChangeParameters', () => {
       Action: ['add'],
       GroupName: ['OrdersApiHosts'],
       ComputerNames: ['EC2AMAZ-H1$,EC2AMAZ-H2$'],
+      ObjectSids: [`${sidOf(1)},${sidOf(2)}`],
       DeleteComputerAccount: ['false'],
       DomainName: ['corp.example.com'],
     });
@@ -91,6 +118,7 @@ describe('groupChangeParameters', () => {
       Action: ['remove'],
       GroupName: ['OrdersApiHosts'],
       ComputerNames: ['EC2AMAZ-H3$'],
+      ObjectSids: [sidOf(3)],
       DeleteComputerAccount: ['true'],
       DomainName: ['corp.example.com'],
     });

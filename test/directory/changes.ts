@@ -1,6 +1,7 @@
 // Group changes and host records for the directory tests, shaped as the orders fleet of config/example.yml.
 import type { GroupChange, HostRecord } from '../../lib/workflow/types';
 import { bareRecord } from '../store/records';
+import { identityOf } from '../support/identities';
 
 export const MGMT = 'i-0123456789abcdef0';
 
@@ -17,12 +18,16 @@ export function change(n: number, overrides: Partial<GroupChange> = {}): GroupCh
     domainName: 'corp.example.com',
     hostGroup: 'OrdersApiHosts',
     computerAccount: `EC2AMAZ-H${n}$`,
+    objectSid: sidOf(n),
     action: 'add',
     deleteComputerAccount: false,
     purpose: 'authorize',
     ...overrides,
   };
 }
+
+/** Host n's account's objectSID (RID 1000 + n). */
+export const sidOf = (n: number) => identityOf(`EC2AMAZ-H${n}`, 1000 + n).objectSid;
 
 /** Host n waiting for its authorize command to be sent (the state enqueueGroupChange leaves it in). */
 export function waitingHost(n: number, overrides: Partial<HostRecord> = {}): HostRecord {
@@ -33,6 +38,7 @@ export function waitingHost(n: number, overrides: Partial<HostRecord> = {}): Hos
     autoScalingGroupName: 'prod-ecs-win-orders',
     step: 'authorize',
     computerName: `EC2AMAZ-H${n}`,
+    identity: identityOf(`EC2AMAZ-H${n}`, 1000 + n),
     joined: true,
     inGroup: true,
     pending: { purpose: 'authorize', targetInstanceId: MGMT, requestedAt: 1_772_442_847, attempt: 1 },

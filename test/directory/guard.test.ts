@@ -49,6 +49,31 @@ describe('checkChange', () => {
     expect(checkChange(exampleConfig, waitingHost(1), proposed)).toEqual({ ok: false, reason });
   });
 
+  it('refuses a change that names another objectSID than the record proved', () => {
+    const other = 'S-1-5-21-1-2-3-500';
+    expect(checkChange(exampleConfig, waitingHost(1), change(1, { objectSid: other }))).toEqual({
+      ok: false,
+      reason: 'objectSid differs from the recorded identity',
+    });
+    expect(checkChange(exampleConfig, waitingHost(1), change(1, { objectSid: undefined })).ok).toBe(false);
+  });
+
+  it('sends a resolve without an objectSID, and only as resolve', () => {
+    const resolving = waitingHost(1, {
+      step: 'resolve',
+      identity: undefined,
+      inGroup: false,
+      pending: { purpose: 'resolve', targetInstanceId: 'i-0123456789abcdef0', requestedAt: 1, attempt: 1 },
+    });
+    expect(
+      checkChange(exampleConfig, resolving, change(1, { action: 'resolve', purpose: 'resolve', objectSid: undefined })),
+    ).toEqual({ ok: true });
+    expect(
+      checkChange(exampleConfig, resolving, change(1, { action: 'add', purpose: 'resolve', objectSid: undefined })),
+    ).toEqual({ ok: false, reason: 'action add does not fit purpose resolve' });
+    expect(checkChange(exampleConfig, resolving, change(1, { action: 'resolve', purpose: 'resolve' })).ok).toBe(false);
+  });
+
   it('refuses a change for a host it has no record of', () => {
     expect(checkChange(exampleConfig, undefined, change(1))).toEqual({
       ok: false,

@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { type DirectoryDeps, handleGroupChanges } from '../../lib/directory/process';
 import { awsError, sent } from '../aws/helpers';
 import { type Harness, harness, silent, sqsEvent, T0 } from '../engine/fakes';
-import { change, hostId, MGMT, waitingHost } from './changes';
+import { change, hostId, MGMT, sidOf, waitingHost } from './changes';
 
 const ssm = mockClient(SSMClient);
 const DOCUMENT = 'gmsa-ready-test-GroupChange';
@@ -42,6 +42,7 @@ describe('handleGroupChanges', () => {
             Action: ['add'],
             GroupName: ['OrdersApiHosts'],
             ComputerNames: ['EC2AMAZ-H1$,EC2AMAZ-H2$'],
+            ObjectSids: [`${sidOf(1)},${sidOf(2)}`],
             DeleteComputerAccount: ['false'],
             DomainName: ['corp.example.com'],
           },

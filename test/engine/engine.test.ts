@@ -5,6 +5,7 @@ import { deliver } from '../../lib/engine/engine';
 import { VersionConflictError } from '../../lib/engine/ports';
 import type { HostRecord, Signal } from '../../lib/workflow/types';
 import { bareRecord } from '../store/records';
+import { identityOf, resolveOutput } from '../support/identities';
 import { MemoryStore } from '../support/memory-store';
 import { DOCUMENTS, exampleConfig, type Harness, harness, silent, T0 } from './fakes';
 
@@ -15,6 +16,8 @@ const NAME = 'EC2AMAZ-K4T2Q9A';
 const JOIN_CMD = 'e8d3c0e4-71f7-4491-898f-c9b35bee5f3b';
 const AUTH_CMD = '1b7f4d2e-8c3a-4e96-b0d5-a2f9e6c14b78';
 const REFRESH_CMD = '5a0c9e1f-3b7d-4c28-9e64-d1f8a2b7c309';
+const RESOLVE_CMD = '9c2e5b7a-1d4f-4a83-8b6e-0f3d7c2a9e51';
+const IDENTITY = identityOf(NAME, 1105, { whenCreated: T0 + 300 });
 const CI_ARN = 'arn:aws:ecs:us-east-1:123456789012:container-instance/orders/8d2f0c1b';
 
 const orders = fleetByName(exampleConfig, 'orders') as Fleet;
@@ -76,6 +79,18 @@ async function launchToReady(h: Harness): Promise<HostRecord | undefined> {
   await deliver(h.deps, ID, launch(T0), orders);
   h.clock.now = T0 + 400; // past COMMAND_CHECK_AFTER: the tick polls GetCommandInvocation for the join
   await deliver(h.deps, ID, { type: 'tick', at: h.clock.now });
+  h.clock.now = T0 + 405;
+  await deliver(h.deps, ID, { type: 'commandSent', at: h.clock.now, purpose: 'resolve', commandId: RESOLVE_CMD });
+  h.clock.now = T0 + 410;
+  // The resolve's identity is checked, then claimed in the store by the engine itself (no effector call).
+  await deliver(h.deps, ID, {
+    type: 'commandStatus',
+    at: h.clock.now,
+    commandId: RESOLVE_CMD,
+    purpose: 'resolve',
+    status: 'Success',
+    output: resolveOutput(IDENTITY),
+  });
   h.clock.now = T0 + 420;
   await deliver(h.deps, ID, { type: 'commandSent', at: h.clock.now, purpose: 'authorize', commandId: AUTH_CMD });
   h.clock.now = T0 + 480;
@@ -120,11 +135,14 @@ describe('deliver: a domain-joined Windows launch', () => {
       'getCommandInvocation',
       'describeAgent',
       'enqueueGroupChange',
+      'enqueueGroupChange',
       'sendCommand',
       'inspect',
       'putReadyAttribute',
       'completeLifecycleAction',
     ]);
+    expect(record?.identity).toEqual(IDENTITY);
+    expect(h.store.identities.get(IDENTITY.objectSid)).toBe(ID);
     expect(h.effector.of('enqueueGroupChange')).toEqual([
       {
         type: 'enqueueGroupChange',
@@ -135,6 +153,22 @@ describe('deliver: a domain-joined Windows launch', () => {
           domainName: 'corp.example.com',
           hostGroup: 'OrdersApiHosts',
           computerAccount: `${NAME}$`,
+          objectSid: undefined,
+          action: 'resolve',
+          deleteComputerAccount: false,
+          purpose: 'resolve',
+        },
+      },
+      {
+        type: 'enqueueGroupChange',
+        change: {
+          instanceId: ID,
+          fleet: 'orders',
+          managementInstanceId: MGMT,
+          domainName: 'corp.example.com',
+          hostGroup: 'OrdersApiHosts',
+          computerAccount: `${NAME}$`,
+          objectSid: IDENTITY.objectSid,
           action: 'add',
           deleteComputerAccount: false,
           purpose: 'authorize',
@@ -172,13 +206,21 @@ describe('deliver: a domain-joined Windows launch', () => {
       ['join', 'LAUNCHING'],
       ['refresh', 'LAUNCHING'],
     ]);
-    expect(stepWhen('enqueueGroupChange')).toEqual([['authorize', 'LAUNCHING']]);
+    expect(stepWhen('enqueueGroupChange')).toEqual([
+      ['resolve', 'LAUNCHING'],
+      ['authorize', 'LAUNCHING'],
+    ]);
     expect(stepWhen('inspect')).toEqual([['verify', 'LAUNCHING']]);
     expect(stepWhen('putReadyAttribute')).toEqual([['ready', 'LAUNCHING']]);
     expect(stepWhen('completeLifecycleAction')).toEqual([['complete', 'LAUNCHING']]);
     // The claim on the group is stored before the change is queued: a later undo knows to remove it.
-    const queued = h.effector.calls.find((c) => c.effect.type === 'enqueueGroupChange');
-    expect(queued?.stored).toMatchObject({ inGroup: true, pending: { purpose: 'authorize', targetInstanceId: MGMT } });
+    const queued = h.effector.calls.filter((c) => c.effect.type === 'enqueueGroupChange');
+    expect(queued[0]?.stored).toMatchObject({ inGroup: false, pending: { purpose: 'resolve' } });
+    expect(queued[1]?.stored).toMatchObject({
+      inGroup: true,
+      identity: IDENTITY,
+      pending: { purpose: 'authorize', targetInstanceId: MGMT },
+    });
     // The join's pending command is on record (without a command id yet) when SendCommand goes out.
     const join = h.effector.calls.find((c) => c.effect.type === 'sendCommand');
     expect(join?.stored?.pending).toEqual({ purpose: 'join', targetInstanceId: ID, requestedAt: T0, attempt: 1 });

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { finishScavenge, SCAVENGE_INTERVAL, sendMemberListing, startScavenge } from '../../lib/engine/scavenge';
 import type { HostRecord } from '../../lib/workflow/types';
 import { bareRecord } from '../store/records';
+import { identityOf, memberLine } from '../support/identities';
 import { harness, silent, T0 } from './fakes';
 import 'aws-sdk-client-mock-vitest/extend';
 
@@ -28,6 +29,7 @@ function record(
     instanceId,
     fleet: 'orders',
     computerName,
+    identity: identityOf(computerName, Number.parseInt(instanceId.slice(-4), 16) + 1000),
     status,
     joined: false,
     inGroup: false,
@@ -107,14 +109,14 @@ describe('finishScavenge', () => {
     );
     await h.store.put(record('i-00000000000000002', 'EC2AMAZ-LIVE01', 'READY', { version: 1 }), undefined);
     const output = [
-      'GMSA-READY-MEMBER EC2AMAZ-GONE01$',
-      'GMSA-READY-MEMBER EC2AMAZ-LIVE01$',
-      'GMSA-READY-MEMBER BUILD01$',
+      memberLine(identityOf('EC2AMAZ-GONE01', 1001)),
+      memberLine(identityOf('EC2AMAZ-LIVE01', 1002)),
+      memberLine(identityOf('BUILD01', 500)),
     ].join('\n');
 
     expect(await finishScavenge(h.deps, 'orders', output)).toEqual({
       stray: ['i-00000000000000001'],
-      unknown: ['BUILD01$'],
+      unknown: [`BUILD01$ ${identityOf('BUILD01', 500).objectSid}`],
     });
     expect(await h.store.get('i-00000000000000001')).toMatchObject({
       status: 'CLEANUP_PENDING',
@@ -137,8 +139,24 @@ describe('finishScavenge', () => {
     const h = harness();
     const other = record('i-00000000000000003', 'EC2AMAZ-SHARED', 'TERMINATED', { terminatedAt: T0 - 60, version: 1 });
     await h.store.put({ ...other, fleet: 'payments-linux' }, undefined);
-    const plan = await finishScavenge(h.deps, 'orders', 'GMSA-READY-MEMBER EC2AMAZ-SHARED$');
-    expect(plan).toEqual({ stray: [], unknown: ['EC2AMAZ-SHARED$'] });
+    const shared = identityOf('EC2AMAZ-SHARED', 1003);
+    const plan = await finishScavenge(h.deps, 'orders', memberLine(shared));
+    expect(plan).toEqual({ stray: [], unknown: [`EC2AMAZ-SHARED$ ${shared.objectSid}`] });
     expect(h.effector.of('enqueueGroupChange')).toEqual([]);
+  });
+
+  it("leaves alone a member that has a terminated host's name but another SID (the name was reused)", async () => {
+    const h = harness();
+    await h.store.put(
+      record('i-00000000000000001', 'IP-0A00000B', 'TERMINATED', { terminatedAt: T0 - 60, version: 1 }),
+      undefined,
+    );
+    const reused = identityOf('IP-0A00000B', 7777);
+    expect(await finishScavenge(h.deps, 'orders', memberLine(reused))).toEqual({
+      stray: [],
+      unknown: [`IP-0A00000B$ ${reused.objectSid}`],
+    });
+    expect(h.effector.of('enqueueGroupChange')).toEqual([]);
+    expect((await h.store.get('i-00000000000000001'))?.status).toBe('TERMINATED');
   });
 });

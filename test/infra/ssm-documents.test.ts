@@ -138,16 +138,40 @@ describe('GroupChange', () => {
     }
   });
 
-  it('prints one result line per name, deletes with -Recursive and never prompts', () => {
+  it('acts on objectSIDs: resolves before it adds, deletes by GUID with -Recursive, never prompts', () => {
     const script = documents['group-change.yml'].mainSteps[0]?.inputs.runCommand.join('\n') ?? '';
     expect(script).toContain("$ErrorActionPreference = 'Stop'");
-    expect(script).toContain('Add-ADGroupMember -Identity $group -Members $name -Server $domain');
-    expect(script).toContain('Remove-ADGroupMember -Identity $group -Members $name -Server $domain -Confirm:$false');
+    expect(script).toContain('Add-ADGroupMember -Identity $adGroup -Members $computer -Server $domain');
     expect(script).toContain(
-      'Get-ADComputer -Identity $name -Server $domain | Remove-ADObject -Recursive -Server $domain -Confirm:$false',
+      'Remove-ADGroupMember -Identity $adGroup -Members $computer -Server $domain -Confirm:$false',
     );
+    expect(script).toContain(
+      'Remove-ADObject -Identity $computer.ObjectGUID -Recursive -Server $domain -Confirm:$false',
+    );
+    expect(script).toContain('$computer = Find-Computer $sid');
+    expect(script).toContain('if ($adGroup.adminCount -eq 1)');
     expect(script).toContain("'GMSA-READY-RESULT {0} {1}'");
+    expect(script).toContain("'GMSA-READY-IDENTITY {0} {1}'");
     expect(script).toContain('if ($failed -gt 0) { exit 1 }');
+    // The only membership change by name is a removal for a record without an identity.
+    expect(script.match(/-Members \$name/g)).toHaveLength(1);
+    expect(script).not.toMatch(/Add-ADGroupMember[^\n]*-Members \$name/);
+  });
+
+  it('takes one objectSID or - per name, up to 50, and nothing else', () => {
+    const sids = parameter('group-change.yml', 'ObjectSids');
+    const sid = (i: number) => `S-1-5-21-3623811015-3361044348-30300820-${1100 + i}`;
+    expect(accepts(sids, sid(1))).toBe(true);
+    expect(accepts(sids, '-')).toBe(true);
+    expect(accepts(sids, `${sid(1)},-,${sid(2)}`)).toBe(true);
+    expect(accepts(sids, Array.from({ length: 50 }, (_, i) => sid(i)).join(','))).toBe(true);
+    expect(accepts(sids, Array.from({ length: 51 }, (_, i) => sid(i)).join(','))).toBe(false);
+    for (const value of ['S-1-5-32-544', 'S-1-5-21-1-2-3', `${sid(1)},`, `${sid(1)} `, '--', 'S-1-5-21-1-2-3-4-5'])
+      expect(accepts(sids, value), value).toBe(false);
+    for (const value of [sid(7), 'S-1-5-21-1-2-3-4', 'S-1-5-32-544', 'S-1-5-21-12345678901-1-1-1'])
+      expect(accepts(sids, value), value).toBe(patterns.objectSid.test(value));
+    const action = parameter('group-change.yml', 'Action');
+    expect(accepts(action, 'resolve')).toBe(true);
   });
 });
 

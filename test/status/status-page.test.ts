@@ -42,6 +42,9 @@ class FakeStore implements Store {
   async putMarker(): Promise<void> {
     throw new Error('the status page must not write');
   }
+  async claimIdentity(): Promise<string> {
+    throw new Error('the status page must not write');
+  }
   async listByStatus(status: Status, options: { limit: number; cursor?: string }): Promise<Page<HostRecord>> {
     this.listCalls.push({ status, ...options });
     const matching = this.records

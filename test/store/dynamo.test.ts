@@ -231,3 +231,29 @@ describe('markers', () => {
     expect((await store.listByStatus('READY', { limit: 10 })).items).toEqual([]);
   });
 });
+
+describe('identity claims', () => {
+  const SID = 'S-1-5-21-3623811015-3361044348-30300820-1105';
+
+  it('gives an objectSID to the first record, keeps it there, and tells a second claimant who holds it', async () => {
+    expect(await store.claimIdentity(SID, 'i-00000000000000001')).toBe('i-00000000000000001');
+    expect(await store.claimIdentity(SID, 'i-00000000000000001')).toBe('i-00000000000000001');
+    expect(await store.claimIdentity(SID, 'i-00000000000000002')).toBe('i-00000000000000001');
+    expect(await rawItem(`sid#${SID}`)).toEqual({ pk: `sid#${SID}`, holder: 'i-00000000000000001' });
+  });
+
+  it('hands it over only when the claimant names the current holder', async () => {
+    await store.claimIdentity(SID, 'i-00000000000000001');
+    expect(await store.claimIdentity(SID, 'i-00000000000000003', 'i-00000000000000002')).toBe('i-00000000000000001');
+    expect(await store.claimIdentity(SID, 'i-00000000000000003', 'i-00000000000000001')).toBe('i-00000000000000003');
+  });
+
+  it('lets exactly one of two concurrent claimants win', async () => {
+    const [a, b] = await Promise.all([
+      store.claimIdentity(SID, 'i-00000000000000001'),
+      store.claimIdentity(SID, 'i-00000000000000002'),
+    ]);
+    expect(a).toBe(b);
+    expect((await store.listByStatus('READY', { limit: 10 })).items).toEqual([]);
+  });
+});

@@ -6,6 +6,8 @@ export class MemoryStore implements Store {
   readonly records = new Map<string, HostRecord>();
   readonly commands = new Map<string, CommandRef>();
   readonly markers = new Map<string, string>();
+  /** objectSID → the instance id holding it. */
+  readonly identities = new Map<string, string>();
   writes = 0;
 
   async get(instanceId: string) {
@@ -33,6 +35,12 @@ export class MemoryStore implements Store {
       items: all.slice(start, end).map((r) => structuredClone(r)),
       cursor: end < all.length ? String(end) : undefined,
     };
+  }
+  async claimIdentity(objectSid: string, instanceId: string, replacing?: string) {
+    const holder = this.identities.get(objectSid);
+    if (holder === undefined || holder === instanceId || holder === replacing)
+      this.identities.set(objectSid, instanceId);
+    return this.identities.get(objectSid) as string;
   }
   async getMarker(name: string) {
     return this.markers.get(name);

@@ -3,7 +3,9 @@ import { loadConfigFile } from '../../lib/config/file';
 import { parseConfig } from '../../lib/config/load';
 import type { Fleet } from '../../lib/config/schema';
 import { decide } from '../../lib/workflow/decide';
+import type { DirectoryIdentity } from '../../lib/workflow/group-output';
 import type { Effect, EffectType, HostRecord, Signal } from '../../lib/workflow/types';
+import { identityOf, resolveOutput } from '../support/identities';
 
 export const config = loadConfigFile(new URL('../../config/example.yml', import.meta.url).pathname);
 export const windows = config.fleets[0] as Fleet;
@@ -70,6 +72,17 @@ export class Host {
     return this.send(build(this.at));
   }
 
+  /**
+   * The resolve step as the shell answers it: the batched read is queued and sent, prints the account's
+   * identity, and the store grants the claim. Starts right after identify.
+   */
+  resolve(identity: DirectoryIdentity = IDENTITY): this {
+    return this.now(done('enqueueGroupChange'))
+      .after(4, sent('resolve', RESOLVE_CMD))
+      .after(6, status(RESOLVE_CMD, 'Success', resolveOutput(identity)))
+      .now(claimed(identity));
+  }
+
   get r(): HostRecord {
     if (!this.record) throw new Error('no record');
     return this.record;
@@ -101,7 +114,7 @@ export const agent =
   (online: boolean, computerName?: string, platformType = 'Windows') =>
   (at: number): Signal => ({ type: 'agent', at, online, computerName, platformType });
 export const sent =
-  (purpose: 'join' | 'refresh' | 'authorize' | 'deauthorize' | 'undo', commandId: string) =>
+  (purpose: 'join' | 'refresh' | 'resolve' | 'authorize' | 'deauthorize' | 'undo', commandId: string) =>
   (at: number): Signal => ({ type: 'commandSent', at, purpose, commandId });
 export const status =
   (commandId: string, s: Extract<Signal, { type: 'commandStatus' }>['status'], output?: string) =>
@@ -110,6 +123,18 @@ export const done =
   (effect: EffectType) =>
   (at: number): Signal => ({ type: 'done', at, effect });
 
+/** The store's answer to claimIdentity (no holder: granted). */
+export const claimed =
+  (identity: DirectoryIdentity, holder?: Extract<Signal, { type: 'identityClaim' }>['holder']) =>
+  (at: number): Signal => ({ type: 'identityClaim', at, identity, holder });
+
+/** The account the example host's join creates: made 4 minutes after the launch, in the fleet's OU. */
+export const IDENTITY = identityOf('EC2AMAZ-7Q2LK9D', 1105, { whenCreated: 1_800_000_000 + 240 });
+
+/** The Linux example host's account (the join renamed it EC2AMAZ-AB12CD). */
+export const LINUX_IDENTITY = identityOf('EC2AMAZ-AB12CD', 2001, { whenCreated: 1_800_000_000 + 120 });
+
+export const RESOLVE_CMD = 'aaaaaaaa-0000-0000-0000-000000000006';
 export const JOIN_CMD = 'aaaaaaaa-0000-0000-0000-000000000001';
 export const AUTH_CMD = 'aaaaaaaa-0000-0000-0000-000000000002';
 export const REFRESH_CMD = 'aaaaaaaa-0000-0000-0000-000000000003';
@@ -164,6 +189,7 @@ export function readyHost(fleet: Fleet = windows): Host {
     .now(sent('join', JOIN_CMD))
     .after(240, status(JOIN_CMD, 'Success'))
     .now(agent(true, 'EC2AMAZ-7Q2LK9D.corp.example.com', fleet.platform === 'windows' ? 'Windows' : 'Linux'))
+    .resolve()
     .now(done('enqueueGroupChange'))
     .after(6, sent('authorize', AUTH_CMD))
     .after(8, status(AUTH_CMD, 'Success', 'GMSA-READY-RESULT EC2AMAZ-7Q2LK9D$ ok'))

@@ -11,9 +11,11 @@ import {
   fleetWith,
   Host,
   ID,
+  IDENTITY,
   inspected,
   JOIN_CMD,
   joinSent,
+  LINUX_IDENTITY,
   lifecycle,
   linux,
   REFRESH_CMD,
@@ -30,9 +32,9 @@ import {
 
 const joinedName = 'EC2AMAZ-7Q2LK9D.corp.example.com';
 
-/** A Windows host through join and identify, sitting in authorize with the change queued. */
+/** A Windows host through join, identify and resolve, sitting in authorize with the change queued. */
 function authorizing(): Host {
-  return joinSent().after(240, status(JOIN_CMD, 'Success')).now(agent(true, joinedName));
+  return joinSent().after(240, status(JOIN_CMD, 'Success')).now(agent(true, joinedName)).resolve();
 }
 
 describe('launch: intake', () => {
@@ -165,8 +167,8 @@ describe('launch: domain join', () => {
 
   it('skips the join and identify when the host is already in the domain', () => {
     const h = new Host().send(lifecycle('launch')).after(60, agent(true, joinedName));
-    expect(h.r).toMatchObject({ joined: true, computerName: 'EC2AMAZ-7Q2LK9D', step: 'authorize' });
-    expect(h.actions().map((e) => e.type)).toEqual(['enqueueGroupChange']);
+    expect(h.r).toMatchObject({ joined: true, computerName: 'EC2AMAZ-7Q2LK9D', step: 'resolve' });
+    expect(h.one('enqueueGroupChange').change).toMatchObject({ action: 'resolve', purpose: 'resolve' });
   });
 
   it('joins a Linux host whose FQDN carries the domain only through DHCP options', () => {
@@ -181,7 +183,7 @@ describe('launch: domain join', () => {
     const h = new Host(linux)
       .send(lifecycle('launch', T0, { autoScalingGroupName: 'prod-ecs-linux-payments' }))
       .after(60, agent(true, 'ec2amaz-ab12cd.corp.example.com', 'Linux'));
-    expect(h.r).toMatchObject({ step: 'authorize', joined: true, computerName: 'EC2AMAZ-AB12CD' });
+    expect(h.r).toMatchObject({ step: 'resolve', joined: true, computerName: 'EC2AMAZ-AB12CD' });
     expect(h.of('sendCommand')).toEqual([]);
   });
 
@@ -309,7 +311,7 @@ describe('launch: identify', () => {
     expect(h.r.reason).toContain("still reports computer name 'ip-10-0-0-1.ec2.internal'");
     h.after(20, agent(true, 'ec2amaz-ab12cd.corp.example.com', 'Linux'));
     expect(h.r.computerName).toBe('EC2AMAZ-AB12CD');
-    expect(h.r.step).toBe('authorize');
+    expect(h.r.step).toBe('resolve');
   });
 
   it('on Linux, waits for the name the join gave, not a DHCP-suffixed name SSM has not refreshed yet', () => {
@@ -322,7 +324,7 @@ describe('launch: identify', () => {
     expect(h.r).toMatchObject({ step: 'identify', joined: true });
     expect(h.r.computerName).toBeUndefined();
     h.after(20, agent(true, 'ec2amaz-ab12cd.corp.example.com', 'Linux'));
-    expect(h.r).toMatchObject({ step: 'authorize', computerName: 'EC2AMAZ-AB12CD' });
+    expect(h.r).toMatchObject({ step: 'resolve', computerName: 'EC2AMAZ-AB12CD' });
   });
 
   it('refuses a name that is not a valid NetBIOS name', () => {
@@ -348,6 +350,7 @@ describe('launch: authorize', () => {
           domainName: 'corp.example.com',
           hostGroup: 'OrdersApiHosts',
           computerAccount: 'EC2AMAZ-7Q2LK9D$',
+          objectSid: IDENTITY.objectSid,
           action: 'add',
           deleteComputerAccount: false,
           purpose: 'authorize',
@@ -441,6 +444,7 @@ describe('launch: refresh, verify, ready', () => {
     const h = new Host(linux)
       .send(lifecycle('launch', T0, { autoScalingGroupName: 'prod-ecs-linux-payments' }))
       .after(60, agent(true, 'ec2amaz-ab12cd.corp.example.com', 'Linux'))
+      .resolve(LINUX_IDENTITY)
       .now(sent('authorize', AUTH_CMD))
       .after(8, status(AUTH_CMD, 'Success', 'GMSA-READY-RESULT EC2AMAZ-AB12CD$ ok'));
     expect(h.one('sendCommand')).toMatchObject({
@@ -605,6 +609,7 @@ describe('launch: warm pools', () => {
       .now(sent('join', JOIN_CMD))
       .after(240, status(JOIN_CMD, 'Success'))
       .now(agent(true, joinedName))
+      .resolve()
       .now(sent('authorize', AUTH_CMD))
       .after(8, status(AUTH_CMD, 'Success', 'GMSA-READY-RESULT EC2AMAZ-7Q2LK9D$ ok'));
     expect(h.one('completeLifecycleAction').result).toBe('CONTINUE');
@@ -627,6 +632,8 @@ describe('launch: warm pools', () => {
     expect(h.r.lifecycle?.token).toBe(TOKEN2);
     const enqueued = h.r.history.filter((e) => e.step === 'authorize');
     expect(enqueued).toHaveLength(2); // entered once, confirmed once: no second group change
+    // The account was proven when the host was prepared; leaving the pool does not resolve it again.
+    expect(h.all.filter((e) => e.type === 'enqueueGroupChange' && e.change.purpose === 'resolve')).toHaveLength(1);
   });
 });
 

@@ -34,7 +34,7 @@ describe('terminate while the join is still running', () => {
     return joinSent().after(100, terminate).now(drained);
   }
 
-  it('waits for the join, learns the name it produced, and removes the account it created', () => {
+  it('waits for the join, learns the name it produced, and leaves the account it never proved its own', () => {
     const h = joining();
     expect(h.r).toMatchObject({ status: 'TERMINATING', step: 'deauthorize', openJoin: { commandId: JOIN_CMD } });
     expect(h.r.cancelledTokens).toEqual([TOKEN]);
@@ -44,18 +44,15 @@ describe('terminate while the join is still running', () => {
     expect(h.r.expectedComputerName).toBe('EC2AMAZ-7Q2LK9D');
     h.after(60, status(JOIN_CMD, 'Success'));
     expect(h.r).toMatchObject({ joined: true, computerName: 'EC2AMAZ-7Q2LK9D' });
-    expect(h.one('enqueueGroupChange').change).toMatchObject({
-      action: 'delete', // never added to the group: only the account the join made
-      deleteComputerAccount: true,
-      purpose: 'deauthorize',
-    });
-    h.now(sent('deauthorize', DEAUTH_CMD)).after(8, status(DEAUTH_CMD, 'Success', ok));
+    // A name is a claim, not evidence (issue 13): without a resolved identity nothing is deleted by name.
+    expect(h.of('enqueueGroupChange')).toEqual([]);
+    expect(h.r.history.at(-1)?.detail).toContain('EC2AMAZ-7Q2LK9D$ was never proven this host');
     expect(h.one('completeLifecycleAction')).toMatchObject({ token: TOKEN2, result: 'CONTINUE' });
     h.now(done('completeLifecycleAction'));
-    expect(h.r).toMatchObject({ status: 'TERMINATED', joined: false });
+    expect(h.r).toMatchObject({ status: 'TERMINATED', joined: true });
   });
 
-  it('keeps the join SendCommand answer that lands while draining, and cleans up what the join made', () => {
+  it('keeps the join SendCommand answer that lands while draining, and learns what the join made', () => {
     const h = booted() // the join is requested, its SendCommand answer not yet recorded
       .after(1, terminate)
       .now(sent('join', JOIN_CMD)); // arrives during drain
@@ -64,10 +61,9 @@ describe('terminate while the join is still running', () => {
     h.now(drained);
     expect(h.r.step).toBe('deauthorize');
     h.after(600, status(JOIN_CMD, 'Success')); // the Windows name was known before the join
-    expect(h.one('enqueueGroupChange').change).toMatchObject({
-      computerAccount: 'EC2AMAZ-7Q2LK9D$',
-      deleteComputerAccount: true,
-    });
+    expect(h.r.computerName).toBe('EC2AMAZ-7Q2LK9D');
+    expect(h.of('enqueueGroupChange')).toEqual([]); // never proven: left for people, not deleted by name
+    expect(h.one('completeLifecycleAction').result).toBe('CONTINUE');
   });
 
   it('on Linux, whose join renames the host, asks SSM for the name the join produced', () => {
@@ -81,7 +77,8 @@ describe('terminate while the join is still running', () => {
     expect(h.r.expectedComputerName).toBeUndefined();
     expect(h.actions()).toEqual([{ type: 'describeAgent', instanceId: h.instanceId }]);
     h.now(agent(true, 'ec2amaz-ab12cd.corp.example.com', 'Linux'));
-    expect(h.one('enqueueGroupChange').change).toMatchObject({ computerAccount: 'EC2AMAZ-AB12CD$', action: 'delete' });
+    expect(h.r.computerName).toBe('EC2AMAZ-AB12CD');
+    expect(h.of('enqueueGroupChange')).toEqual([]);
   });
 
   it('completes without cleanup when the join failed', () => {
@@ -155,6 +152,7 @@ describe('deauthorize outcomes', () => {
     const h = new Host()
       .send(lifecycle('launch'))
       .after(60, agent(true, 'EC2AMAZ-7Q2LK9D.corp.example.com'))
+      .resolve()
       .now(sent('authorize', 'aaaaaaaa-0000-0000-0000-0000000000a1'))
       .after(8, status('aaaaaaaa-0000-0000-0000-0000000000a1', 'Success', ok))
       .now(sent('refresh', 'aaaaaaaa-0000-0000-0000-0000000000a2'))
@@ -234,7 +232,7 @@ describe('review findings', () => {
     expect(h.of('enqueueGroupChange')).toEqual([]);
   });
 
-  it('hands a join still running when the launch fails to cleanup, which removes the account it made', () => {
+  it('hands a join still running when the launch fails to cleanup, which learns the account but never deletes it unproven', () => {
     const h = joinSent().after(STEP_DEADLINE.join + 1, tick);
     expect(h.r).toMatchObject({ failedStep: 'join', openJoin: { commandId: JOIN_CMD } });
     h.now(done('completeLifecycleAction'));
@@ -242,10 +240,8 @@ describe('review findings', () => {
     h.after(600, (at) => ({ type: 'instanceGone', at, state: 'terminated' }));
     expect(h.actions()).toEqual([{ type: 'getCommandInvocation', commandId: JOIN_CMD, instanceId: h.instanceId }]);
     h.now(status(JOIN_CMD, 'Success'));
-    expect(h.one('enqueueGroupChange').change).toMatchObject({
-      computerAccount: 'EC2AMAZ-7Q2LK9D$',
-      deleteComputerAccount: true,
-    });
+    expect(h.r).toMatchObject({ computerName: 'EC2AMAZ-7Q2LK9D', status: 'FAILED' });
+    expect(h.of('enqueueGroupChange')).toEqual([]);
   });
 });
 
@@ -257,6 +253,7 @@ describe('a failed launch whose undo failed, on a fleet that keeps such hosts (C
     return new Host(keepHosts)
       .send(lifecycle('launch'))
       .after(60, agent(true, 'EC2AMAZ-7Q2LK9D.corp.example.com'))
+      .resolve()
       .now(sent('authorize', authCmd))
       .after(8, status(authCmd, 'Failed', 'GMSA-READY-RESULT EC2AMAZ-7Q2LK9D$ error Access is denied'))
       .now(sent('undo', undoCmd))

@@ -10,6 +10,7 @@ import {
   fleetWith,
   Host,
   ID,
+  IDENTITY,
   JOIN_CMD,
   joinSent,
   lifecycle,
@@ -145,6 +146,7 @@ describe('terminate: deauthorize and complete', () => {
           domainName: 'corp.example.com',
           hostGroup: 'OrdersApiHosts',
           computerAccount: 'EC2AMAZ-7Q2LK9D$',
+          objectSid: IDENTITY.objectSid,
           action: 'remove',
           deleteComputerAccount: true,
           purpose: 'deauthorize',
@@ -242,6 +244,7 @@ describe('terminate: special cases', () => {
     const h = joinSent()
       .after(240, status(JOIN_CMD, 'Success'))
       .now(agent(true, 'EC2AMAZ-7Q2LK9D.corp.example.com'))
+      .resolve()
       .now(sent('authorize', AUTH_CMD))
       .after(20, terminate());
     expect(h.r.cancelledTokens).toEqual([TOKEN]);
