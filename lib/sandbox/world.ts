@@ -131,6 +131,11 @@ const worldSchema = z
           running: z
             .literal(false, { error: 'is not supported yet: adopting hosts that predate gmsa-ready is not built' })
             .optional(),
+          /** The host reports this name (SSM ComputerName) while its join creates the account of its real hostname. */
+          reportsComputerName: z
+            .string()
+            .regex(patterns.netbiosName, 'must be a host name of at most 15 letters, digits, hyphens')
+            .optional(),
           faults: z.array(z.enum(FAULTS, { message: `must be one of ${FAULTS.join(', ')}` })).default([]),
         }),
       )

@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { patterns } from '../../lib/config/patterns';
+import { documentPatterns } from '../../lib/sandbox/model/documents';
 
 interface Parameter {
   type: string;
@@ -172,6 +173,24 @@ describe('GroupChange', () => {
       expect(accepts(sids, value), value).toBe(patterns.objectSid.test(value));
     const action = parameter('group-change.yml', 'Action');
     expect(accepts(action, 'resolve')).toBe(true);
+  });
+});
+
+describe('the sandbox model of the documents', () => {
+  it('checks exactly the allowedPattern of each parameter (the model must not drift from the documents)', () => {
+    for (const [model, file] of [
+      ['groupChange', 'group-change.yml'],
+      ['listMembers', 'list-members.yml'],
+    ] as const) {
+      const fromYaml = Object.fromEntries(
+        Object.entries(documents[file].parameters).map(([name, p]) => [name, p.allowedPattern]),
+      );
+      const fromModel = Object.fromEntries(
+        Object.entries(documentPatterns[model]).map(([name, pattern]) => [name, pattern.source]),
+      );
+      // The model's dnsName keeps its length lookahead; the document bounds the length with maxChars.
+      expect({ ...fromModel, DomainName: 'dns' }, file).toEqual({ ...fromYaml, DomainName: 'dns' });
+    }
   });
 });
 

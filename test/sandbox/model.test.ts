@@ -151,6 +151,7 @@ describe('Run Command', () => {
         TimeoutSeconds: 600,
       }),
     );
+  const sidOf = (name: string) => account.directory.computer(name)?.objectSid ?? '-';
   const invocation = (commandId: string, instanceId: string) =>
     ssm.send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: instanceId }));
 
@@ -270,6 +271,7 @@ describe('Run Command', () => {
           Action: ['add'],
           GroupName: ['OrdersApiHosts'],
           ComputerNames: ['EC2AMAZ-AAAAAAA$,EC2AMAZ-BBBBBBB$'],
+          ObjectSids: [`${sidOf('EC2AMAZ-AAAAAAA$')},${sidOf('EC2AMAZ-BBBBBBB$')}`],
           DeleteComputerAccount: ['false'],
           DomainName: ['corp.example.com'],
         },
@@ -281,6 +283,127 @@ describe('Run Command', () => {
       'GMSA-READY-RESULT EC2AMAZ-AAAAAAA$ ok\nGMSA-READY-RESULT EC2AMAZ-BBBBBBB$ error Insufficient access rights to perform the operation\n',
     );
     expect(account.directory.members('OrdersApiHosts').sort()).toEqual(['BUILD01$', 'EC2AMAZ-AAAAAAA$']);
+  });
+
+  /** Runs a GroupChange on the management host and returns its output. */
+  async function groupChange(parameters: Record<string, string[]>, until: number): Promise<string> {
+    const sent = await ssm.send(
+      new SendCommandCommand({
+        DocumentName: names.documents.groupChange,
+        InstanceIds: [MGMT],
+        Parameters: {
+          GroupName: ['OrdersApiHosts'],
+          DeleteComputerAccount: ['false'],
+          DomainName: ['corp.example.com'],
+          ...parameters,
+        },
+      }),
+    );
+    await runUntil(until);
+    return (await invocation(sent.Command?.CommandId ?? '', MGMT)).StandardOutputContent ?? '';
+  }
+
+  it('gives every computer a SID, GUID, whenCreated, DN and dNSHostName, and resolve prints them', async () => {
+    account.launch(WIN_HOST);
+    await runUntil(60);
+    await ssm.send(
+      new SendCommandCommand({
+        DocumentName: 'AWS-JoinDirectoryServiceDomain',
+        InstanceIds: [WIN_HOST],
+        Parameters: {
+          directoryId: ['d-1234567890'],
+          directoryName: ['corp.example.com'],
+          directoryOU: ['OU=Hosts,DC=corp,DC=example,DC=com'],
+        },
+      }),
+    );
+    await runUntil(400);
+    const joined = account.directory.computer('EC2AMAZ-7Q2LK9D$');
+    expect(joined).toMatchObject({
+      objectSid: expect.stringMatching(/^S-1-5-21-\d+-\d+-\d+-\d+$/),
+      objectGuid: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      distinguishedName: 'CN=EC2AMAZ-7Q2LK9D,OU=Hosts,DC=corp,DC=example,DC=com',
+      dNSHostName: 'ec2amaz-7q2lk9d.corp.example.com',
+    });
+    expect(joined?.whenCreated).toBeGreaterThan(scheduler.startedAt + 60);
+    // The world's own computers exist from long before.
+    expect(account.directory.computer('BUILD01$')?.whenCreated).toBeLessThan(scheduler.startedAt - 86_400);
+    const output = await groupChange(
+      { Action: ['resolve'], ComputerNames: ['EC2AMAZ-7Q2LK9D$,BUILD01$'], ObjectSids: ['-,-'] },
+      420,
+    );
+    const lines = output.trim().split('\n');
+    expect(lines[0]).toBe(
+      `GMSA-READY-IDENTITY EC2AMAZ-7Q2LK9D$ ${JSON.stringify({
+        sAMAccountName: 'EC2AMAZ-7Q2LK9D$',
+        objectSid: joined?.objectSid,
+        objectGuid: joined?.objectGuid,
+        distinguishedName: joined?.distinguishedName,
+        whenCreated: new Date((joined?.whenCreated ?? 0) * 1000).toISOString(),
+        dNSHostName: 'ec2amaz-7q2lk9d.corp.example.com',
+      })}`,
+    );
+    expect(lines[1]).toBe('GMSA-READY-RESULT EC2AMAZ-7Q2LK9D$ ok');
+    expect(lines[2]).toMatch(
+      /^GMSA-READY-IDENTITY BUILD01\$ .*"distinguishedName":"CN=BUILD01,CN=Computers,DC=corp,DC=example,DC=com"/,
+    );
+  });
+
+  it('acts on the objectSID: a name now held by another object is left alone and reported gone', async () => {
+    const old = sidOf('BUILD01$');
+    // BUILD01 is deleted and a new object takes its name (a reused IP-derived name).
+    account.directory.removeComputer('BUILD01$');
+    const fresh = account.directory.addComputer('BUILD01$', { whenCreated: scheduler.now() });
+    account.directory.addMember('OrdersApiHosts', fresh.objectSid);
+    const output = await groupChange(
+      { Action: ['remove'], ComputerNames: ['BUILD01$'], ObjectSids: [old], DeleteComputerAccount: ['true'] },
+      30,
+    );
+    expect(output).toBe(
+      `GMSA-READY-RESULT BUILD01$ gone object ${old} no longer exists; the name now belongs to ${fresh.objectSid}, left alone\n`,
+    );
+    expect(account.directory.computer('BUILD01$')).toBe(fresh);
+    expect(account.directory.members('OrdersApiHosts')).toEqual(['BUILD01$']);
+  });
+
+  it('removes and deletes by objectSID, and refuses an add or delete without one', async () => {
+    const sid = sidOf('BUILD01$');
+    const refused = await groupChange({ Action: ['add'], ComputerNames: ['BUILD01$'], ObjectSids: ['-'] }, 30);
+    expect(refused).toBe(
+      'GMSA-READY-RESULT BUILD01$ error no recorded objectSID: add acts only on a verified object\n',
+    );
+    const output = await groupChange(
+      { Action: ['remove'], ComputerNames: ['BUILD01$'], ObjectSids: [sid], DeleteComputerAccount: ['true'] },
+      60,
+    );
+    expect(output).toBe('GMSA-READY-RESULT BUILD01$ ok\n');
+    expect(account.directory.bySid(sid)).toBeUndefined();
+    expect(account.directory.members('OrdersApiHosts')).toEqual([]);
+  });
+
+  it('lets a host report another computer name to SSM than the account its join creates (reportsComputerName)', async () => {
+    restore();
+    start(
+      world({
+        instances: [
+          {
+            instanceId: WIN_HOST,
+            autoScalingGroupName: WIN,
+            hostname: 'EC2AMAZ-7Q2LK9D',
+            reportsComputerName: 'BUILD01',
+          },
+        ],
+      }),
+    );
+    account.launch(WIN_HOST);
+    await runUntil(60);
+    await join(WIN_HOST);
+    await runUntil(400);
+    const info = await ssm.send(
+      new DescribeInstanceInformationCommand({ Filters: [{ Key: 'InstanceIds', Values: [WIN_HOST] }] }),
+    );
+    expect(info.InstanceInformationList?.[0]?.ComputerName).toBe('BUILD01.corp.example.com');
+    expect(account.directory.computer('EC2AMAZ-7Q2LK9D$')?.dNSHostName).toBe('ec2amaz-7q2lk9d.corp.example.com');
   });
 
   it("enforces the documents' allowedPattern: a hostile name is InvalidParameters and nothing runs", async () => {

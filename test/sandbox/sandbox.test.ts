@@ -46,9 +46,13 @@ describe('the demo world', () => {
         .history.map((h) => h.detail)
         .join('\n'),
     ).toMatch(/failed: command .* ended Failed/);
-    // Two fleets reached authorize together: one group change each, not one per host.
+    // Two fleets reached resolve, then authorize, together: one group change each, not one per host.
     const groupChanges = report.commands.filter((c) => c.documentName.endsWith('-GroupChange'));
-    expect(groupChanges.map((c) => c.parameters.ComputerNames?.[0]?.split(',').length)).toEqual([2, 2]);
+    expect(groupChanges.map((c) => c.parameters.Action?.[0])).toEqual(['resolve', 'add', 'resolve', 'add']);
+    expect(groupChanges.map((c) => c.parameters.ComputerNames?.[0]?.split(',').length)).toEqual([2, 2, 2, 2]);
+    // Each add names the objectSIDs the resolve reported and the core checked.
+    for (const add of groupChanges.filter((c) => c.parameters.Action?.[0] === 'add'))
+      expect(add.parameters.ObjectSids?.[0]).toMatch(/^S-1-5-21-\d+-\d+-\d+-\d+,S-1-5-21-\d+-\d+-\d+-\d+$/);
   });
 
   it('scales in: every served host TERMINATED, the failed one still FAILED, the directory as it was before', async () => {

@@ -71,7 +71,14 @@ export class Account {
     this.chaos = options.chaos;
     this.observer = options.observe;
     this.hookNames = options.hookNames ?? { launch: 'gmsa-ready-launch', terminate: 'gmsa-ready-terminate' };
-    this.directory = new Directory(this.world.directory.id, this.world.directory.name, this.world.directory);
+    // The world's computers exist long before any launch: a host naming one is refused (whenCreated).
+    const existingSince = this.scheduler.now() - 365 * 86_400;
+    this.directory = new Directory(
+      this.world.directory.id,
+      this.world.directory.name,
+      this.world.directory,
+      existingSince,
+    );
     for (const fleet of this.world.fleets) {
       for (const group of fleet.autoScalingGroups) this.fleetsByGroup.set(group, fleet);
       if (fleet.hostGroup) this.directory.ensureGroup(fleet.hostGroup);
@@ -196,6 +203,7 @@ export class Account {
       fleet,
       platform,
       hostname: spec.hostname ?? this.defaultHostname(platform, spec.instanceId),
+      reportsComputerName: spec.reportsComputerName,
       faults: new Set(spec.faults),
       management: false,
       state: 'pending',
@@ -244,14 +252,23 @@ export class Account {
     return instance.hostname.slice(0, 15).toUpperCase();
   }
 
-  /** DescribeInstanceInformation's ComputerName: the FQDN once joined (aws-facts 4.4). */
+  /**
+   * DescribeInstanceInformation's ComputerName: the FQDN once joined (aws-facts 4.4). It is the host's own
+   * report (the SSM agent reads it on the host), so a host with `reportsComputerName` reports that name instead.
+   */
   computerName(instance: SimInstance): string {
-    return instance.joined ? `${instance.hostname}.${this.directory.name}` : instance.hostname;
+    const name = instance.reportsComputerName ?? instance.hostname;
+    return instance.joined ? `${name}.${this.directory.name}` : name;
   }
 
-  /** The join registered the host in the directory as NAME$. */
-  createComputerAccount(instance: SimInstance, accountName: string): void {
-    this.directory.addComputer(accountName);
+  /** The join registered the host in the directory as NAME$, in the OU it named (or CN=Computers). */
+  createComputerAccount(instance: SimInstance, accountName: string, ou?: string): void {
+    this.directory.addComputer(accountName, {
+      whenCreated: this.now(),
+      container: ou,
+      // The join writes the host's own FQDN (a Windows join, adcli on Linux), whatever the host reports to SSM.
+      dNSHostName: `${instance.hostname}.${this.directory.name}`.toLowerCase(),
+    });
     instance.accountName = accountName;
     this.byComputerAccount.set(accountName.toUpperCase(), instance);
   }

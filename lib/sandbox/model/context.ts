@@ -118,7 +118,7 @@ export interface DocumentsContext {
   journal: Pick<Journal, 'membership'>;
   observe: Observe;
   /** The join registered the host in the directory as NAME$. */
-  createComputerAccount(instance: SimInstance, accountName: string): void;
+  createComputerAccount(instance: SimInstance, accountName: string, ou?: string): void;
   instanceByComputerAccount(accountName: string): SimInstance | undefined;
   /** The ECS agent computes its gMSA capability when it starts (aws-facts 6.5). */
   restartEcsAgent(instance: SimInstance): void;

@@ -7,6 +7,7 @@ import { patterns } from '../../config/patterns';
 import { timings } from '../timings';
 import { JOIN_DOCUMENT, WINDOWS_NAME_ALPHABET } from './constants';
 import type { DocumentsContext, Execution, Outcome } from './context';
+import type { Computer } from './directory';
 import type { SimCommand, SimInstance } from './types';
 
 /** A hung invocation at the command's timeout: "Delivery Timed Out" (aws-facts 4.2, 4.3). */
@@ -33,9 +34,11 @@ const failure = (output: string, error = output): Outcome => ({
  */
 export const documentPatterns: Record<'groupChange' | 'listMembers', Record<string, RegExp>> = {
   groupChange: {
-    Action: /^(add|remove|delete)$/,
+    Action: /^(resolve|add|remove|delete)$/,
     GroupName: patterns.adGroupName,
     ComputerNames: /^[A-Za-z0-9][A-Za-z0-9-]{0,14}\$(,[A-Za-z0-9][A-Za-z0-9-]{0,14}\$){0,49}$/,
+    ObjectSids:
+      /^(-|S-1-5-21-[0-9]{1,10}-[0-9]{1,10}-[0-9]{1,10}-[0-9]{1,10})(,(-|S-1-5-21-[0-9]{1,10}-[0-9]{1,10}-[0-9]{1,10}-[0-9]{1,10})){0,49}$/,
     DeleteComputerAccount: /^(true|false)$/,
     DomainName: patterns.dnsName,
   },
@@ -47,12 +50,13 @@ export function execute(ctx: DocumentsContext, command: SimCommand, instance: Si
   const p = (name: string) => command.parameters[name]?.[0] ?? '';
   switch (command.documentName) {
     case JOIN_DOCUMENT:
-      return join(ctx, instance, p('directoryId'), p('directoryName'));
+      return join(ctx, instance, p('directoryId'), p('directoryName'), p('directoryOU') || undefined);
     case documents.joinWindows:
     case documents.joinLinux:
       return selfManagedJoin(ctx, instance, command.documentName === documents.joinLinux ? 'linux' : 'windows', {
         domain: p('DomainName'),
         secretArn: p('SecretArn'),
+        ou: p('OuPath') || undefined,
       });
     case documents.refreshWindows:
     case documents.refreshLinux:
@@ -64,6 +68,7 @@ export function execute(ctx: DocumentsContext, command: SimCommand, instance: Si
         p('Action'),
         p('GroupName'),
         p('ComputerNames').split(','),
+        p('ObjectSids').split(','),
         p('DeleteComputerAccount'),
       );
     default:
@@ -71,7 +76,13 @@ export function execute(ctx: DocumentsContext, command: SimCommand, instance: Si
   }
 }
 
-function join(ctx: DocumentsContext, instance: SimInstance, directoryId: string, directoryName: string): Execution {
+function join(
+  ctx: DocumentsContext,
+  instance: SimInstance,
+  directoryId: string,
+  directoryName: string,
+  ou: string | undefined,
+): Execution {
   const { directory } = ctx;
   // The failure texts below are the model's own: no captured output of a failed AWS-JoinDirectoryServiceDomain.
   if (directoryId !== directory.id || directoryName.toLowerCase() !== directory.name.toLowerCase())
@@ -101,7 +112,7 @@ function join(ctx: DocumentsContext, instance: SimInstance, directoryId: string,
         return failure(`Domain join failed: the computer account ${accountName} already exists.`);
       instance.hostname = hostname;
       instance.joined = true;
-      ctx.createComputerAccount(instance, accountName);
+      ctx.createComputerAccount(instance, accountName, ou);
       ctx.observe(instance.instanceId, 'join', `joined ${directory.name} as ${accountName}`);
       // Windows reboots to finish the join (SuccessAndReboot), which restarts the ECS agent; Linux requests no
       // reboot (aws-facts 4.7, 6.5).
@@ -122,7 +133,7 @@ function selfManagedJoin(
   ctx: DocumentsContext,
   instance: SimInstance,
   documentPlatform: 'windows' | 'linux',
-  input: { domain: string; secretArn: string },
+  input: { domain: string; secretArn: string; ou?: string },
 ): Execution {
   const { directory } = ctx;
   const error = (reason: string): Execution => ({
@@ -148,7 +159,7 @@ function selfManagedJoin(
         return failure(`GMSA-READY-JOIN error the computer account ${accountName} already exists\n`, '');
       instance.hostname = hostname;
       instance.joined = true;
-      ctx.createComputerAccount(instance, accountName);
+      ctx.createComputerAccount(instance, accountName, input.ou);
       ctx.observe(instance.instanceId, 'join', `joined ${directory.name} as ${accountName}`);
       if (windows) ctx.restartEcsAgent(instance);
       return success(`GMSA-READY-JOIN ok ${hostname}\n`);
@@ -197,66 +208,150 @@ function refresh(ctx: DocumentsContext, instance: SimInstance, documentPlatform:
   };
 }
 
+/**
+ * ssm/group-change.yml: resolve prints each account's identity; add, remove and delete act on the objectSID
+ * passed with each name, and when that object is gone report `gone` and leave the name's holder alone.
+ */
 function groupChange(
   ctx: DocumentsContext,
   commandId: string,
   action: string,
   group: string,
   names: string[],
+  sids: string[],
   deleteComputerAccount: string,
 ): Execution {
   const { directory } = ctx;
   return {
     duration: timings.groupChangeBase + timings.groupChangePerName * names.length,
     finish: () => {
-      const lines = names.map((name) => {
-        const host = ctx.instanceByComputerAccount(name);
-        const wasMember = directory.isMember(group, name);
-        const hadComputer = directory.hasComputer(name);
-        // Add-/Remove-ADGroupMember are permissive: adding a member or removing a non-member succeeds and
-        // changes nothing (aws-facts 8.2). The access-denied text is the usual AD message; no captured output.
-        const error =
-          action === 'add'
-            ? host?.faults.has('authorize-fails')
-              ? 'Insufficient access rights to perform the operation'
-              : directory.addMember(group, name)
-            : action === 'remove'
-              ? directory.removeMember(group, name)
-              : undefined;
-        // Remove-ADComputer (aws-facts 8.2); the directory drops its memberships with it (model/directory.ts).
-        if (!error && action !== 'add' && deleteComputerAccount === 'true') directory.removeComputer(name);
-        // A delete changes no membership: it is not a group change for the invariants.
-        if (action === 'delete') {
-          if (!error) ctx.observe(host?.instanceId, 'deauthorize', `delete ${name}`);
-          return error ? `GMSA-READY-RESULT ${name} error ${error}` : `GMSA-READY-RESULT ${name} ok`;
+      // Add-/Remove-ADGroupMember are permissive (aws-facts 8.2); the access-denied text is the usual AD message.
+      const notFound = (identity: string) =>
+        `Cannot find an object with identity: '${identity}' under: '${directory.name}'.`;
+      const lines = names.flatMap((name, i): string[] => {
+        const result = (outcome: string) => `GMSA-READY-RESULT ${name} ${outcome}`;
+        if (!directory.groupExists(group)) return [result(`error ${notFound(group)}`)];
+        if (action === 'resolve') {
+          const computer = directory.computer(name);
+          if (!computer) return [result(`error ${notFound(name)}`)];
+          return [`GMSA-READY-IDENTITY ${name} ${identityJson(computer)}`, result('ok')];
         }
-        ctx.journal.membership.push({
-          at: ctx.clock.now(),
+        const sid = sids[i] ?? '-';
+        const host = ctx.instanceByComputerAccount(name);
+        if (sid === '-') {
+          if (action !== 'remove')
+            return [result(`error no recorded objectSID: ${action} acts only on a verified object`)];
+          const current = directory.computer(name);
+          if (current)
+            record(
+              ctx,
+              commandId,
+              group,
+              name,
+              'remove',
+              current.objectSid,
+              () => directory.removeMember(group, current.objectSid),
+              false,
+            );
+          return [result('ok membership removed by name; no recorded objectSID, so the account is kept')];
+        }
+        const computer = directory.bySid(sid);
+        if (!computer) {
+          const holder = directory.computer(name);
+          const now = holder
+            ? `the name now belongs to ${holder.objectSid}, left alone`
+            : 'no object holds the name now';
+          ctx.observe(host?.instanceId, 'deauthorize', `${name}: object ${sid} is gone; ${now}`);
+          return [result(`gone object ${sid} no longer exists; ${now}`)];
+        }
+        if (action === 'add') {
+          const error = host?.faults.has('authorize-fails')
+            ? 'Insufficient access rights to perform the operation'
+            : record(ctx, commandId, group, name, 'add', sid, () => directory.addMember(group, sid), false);
+          return [error ? result(`error ${error}`) : result('ok')];
+        }
+        const remove = deleteComputerAccount === 'true';
+        if (action === 'delete') {
+          if (remove) {
+            directory.removeBySid(sid);
+            ctx.observe(host?.instanceId, 'deauthorize', `delete ${name}`);
+          }
+          return [result('ok')];
+        }
+        const error = record(
+          ctx,
           commandId,
           group,
-          account: name,
-          action: action === 'add' ? 'add' : 'remove',
-          ok: !error,
-          changed: wasMember !== directory.isMember(group, name),
-          computerDeleted: hadComputer && !directory.hasComputer(name),
-          instanceId: host?.instanceId,
-          hostState: host?.state,
-          hostJoined: host?.joined,
-        });
-        if (!error)
-          ctx.observe(
-            ctx.instanceByComputerAccount(name)?.instanceId,
-            action === 'add' ? 'authorize' : 'deauthorize',
-            `${action} ${name} ${action === 'add' ? 'to' : 'from'} ${group}`,
-          );
-        return error ? `GMSA-READY-RESULT ${name} error ${error}` : `GMSA-READY-RESULT ${name} ok`;
+          name,
+          'remove',
+          sid,
+          () => {
+            const failed = directory.removeMember(group, sid);
+            if (!failed && remove) directory.removeBySid(sid);
+            return failed;
+          },
+          true,
+        );
+        return [error ? result(`error ${error}`) : result('ok')];
       });
       const output = `${lines.join('\n')}\n`;
-      return lines.some((line) => line.includes(' error '))
+      // The script counts an error, and a gone object only for add (for remove and delete nothing is left to do).
+      const failed = (line: string) => / error /.test(line) || (action === 'add' && / gone /.test(line));
+      return lines.some((line) => line.startsWith('GMSA-READY-RESULT') && failed(line))
         ? failure(output, 'one or more names failed')
         : success(output);
     },
   };
+}
+
+/** The identity line as the script prints it (ConvertTo-Json of an ordered table; whenCreated in ISO 8601 UTC). */
+function identityJson(computer: Computer): string {
+  return JSON.stringify({
+    sAMAccountName: computer.name,
+    objectSid: computer.objectSid,
+    objectGuid: computer.objectGuid,
+    distinguishedName: computer.distinguishedName,
+    whenCreated: new Date(computer.whenCreated * 1000).toISOString(),
+    dNSHostName: computer.dNSHostName,
+  });
+}
+
+/** Applies a membership change and journals it for the invariants; returns the error, if any. */
+function record(
+  ctx: DocumentsContext,
+  commandId: string,
+  group: string,
+  name: string,
+  action: 'add' | 'remove',
+  objectSid: string,
+  change: () => string | undefined,
+  mayDelete: boolean,
+): string | undefined {
+  const { directory } = ctx;
+  const host = ctx.instanceByComputerAccount(name);
+  const wasMember = directory.isMemberSid(group, objectSid);
+  const hadComputer = !!directory.bySid(objectSid);
+  const error = change();
+  ctx.journal.membership.push({
+    at: ctx.clock.now(),
+    commandId,
+    group,
+    account: name,
+    action,
+    ok: !error,
+    changed: wasMember !== directory.isMemberSid(group, objectSid),
+    computerDeleted: mayDelete && hadComputer && !directory.bySid(objectSid),
+    instanceId: host?.instanceId,
+    hostState: host?.state,
+    hostJoined: host?.joined,
+  });
+  if (!error)
+    ctx.observe(
+      host?.instanceId,
+      action === 'add' ? 'authorize' : 'deauthorize',
+      `${action} ${name} ${action === 'add' ? 'to' : 'from'} ${group}`,
+    );
+  return error;
 }
 
 function listMembers(ctx: DocumentsContext, group: string): Execution {
@@ -265,8 +360,9 @@ function listMembers(ctx: DocumentsContext, group: string): Execution {
     finish: () =>
       success(
         ctx.directory
-          .members(group)
-          .map((name) => `GMSA-READY-MEMBER ${name}\n`)
+          .memberObjects(group)
+          .sort((a, b) => a.name.localeCompare(b.name))
+          .map((computer) => `GMSA-READY-MEMBER ${computer.name} ${computer.objectSid}\n`)
           .join(''),
       ),
   };

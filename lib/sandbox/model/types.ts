@@ -42,6 +42,8 @@ export interface SimInstance {
   platform: Platform;
   /** The host name (NetBIOS length); a Linux join replaces it. */
   hostname: string;
+  /** A name the host reports to SSM (ComputerName) instead of its own: a lying or misconfigured host. */
+  reportsComputerName?: string;
   faults: Set<Fault>;
   management: boolean;
   state: Ec2State;
