@@ -118,7 +118,8 @@ function superseded(instance: SimInstance, action: SimLifecycleAction): boolean 
  * Invariant 2: "A host is in hostGroup only while its instance is alive and joined; after termination its
  * membership and (by default) its computer account are gone, eventually." Checked as: every add that took
  * effect found the host running and joined; at the end no gone host's account is in any group, its computer
- * account is deleted when the fleet says so, and a host whose launch FAILED is not left in the group.
+ * account is deleted when the fleet says so and the record proved it its own, and a host whose launch FAILED
+ * is not left in the group.
  */
 function membershipOnlyWhileAlive(account: Account, { instance, fleet, record }: Host, report: Report): void {
   for (const change of membershipOf(account, instance))
@@ -134,7 +135,9 @@ function membershipOnlyWhileAlive(account: Account, { instance, fleet, record }:
     .map(([group]) => group);
   if (instance.state !== 'running') {
     if (groups.length > 0) report(2, `terminated, but ${name} is still in ${groups.join(', ')}`);
-    if (fleet.deleteComputerAccount && account.directory.hasComputer(name))
+    // Deleted only when the record proved the account its own (issue 13): an account whose identity was never
+    // resolved (a join a cancelled launch left behind) is left in the directory, never deleted by name.
+    if (fleet.deleteComputerAccount && record?.identity && account.directory.hasComputer(name))
       report(2, `terminated, but its computer account ${name} was not deleted`);
   } else if (record?.status === 'FAILED' && fleet.hostGroup && groups.includes(fleet.hostGroup)) {
     report(2, `launch FAILED, but ${name} is still in ${fleet.hostGroup}`);

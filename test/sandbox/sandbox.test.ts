@@ -158,3 +158,35 @@ describe('a host killed without a lifecycle event', () => {
     expect(report.directory.computers).toEqual(['BUILD01$', 'MGMT01$']);
   });
 });
+
+describe('a host that reports another computer name (issue 13)', () => {
+  it('is refused at resolve, nothing is added to any group, and the named computer is never touched', async () => {
+    const liar = 'i-0d00000000000001';
+    const honest = 'i-0d00000000000002';
+    const report = await run(
+      world({
+        instances: [
+          // Claims to be the management host MGMT01; its join creates EC2AMAZ-LIAR001$.
+          { instanceId: liar, autoScalingGroupName: WIN, hostname: 'EC2AMAZ-LIAR001', reportsComputerName: 'MGMT01' },
+          { instanceId: honest, autoScalingGroupName: WIN, hostname: 'EC2AMAZ-HONEST1' },
+        ],
+        scenario: [
+          { at: 0, launch: [liar, honest] },
+          { at: '2h', terminate: [liar, honest] },
+        ],
+      }),
+    );
+    const refused = byId(report, liar);
+    expect(refused.status).toBe('FAILED');
+    expect(refused.reason).toMatch(
+      /^resolve: account MGMT01\$ \(S-1-5-21-[\d-]+\) was created .*, before this instance launched .*: this host's join did not create it$/,
+    );
+    expect(refused.lifecycleResult).toBe('ABANDON');
+    expect(byId(report, honest).status).toBe('TERMINATED');
+    // MGMT01$ was never a member and is still there; nothing but the honest host ever joined the group.
+    expect(report.directory.computers).toContain('MGMT01$');
+    expect(report.directory.groups.OrdersApiHosts).toEqual(['BUILD01$']);
+    const adds = report.commands.filter((c) => c.parameters.Action?.[0] === 'add');
+    expect(adds.map((c) => c.parameters.ComputerNames?.[0])).toEqual(['EC2AMAZ-HONEST1$']);
+  });
+});

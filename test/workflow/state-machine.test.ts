@@ -13,8 +13,18 @@ const DOC = fileURLToPath(new URL('../../docs/state-machine.md', import.meta.url
 const ROWS: [string, Row][] = [...Object.entries(LAUNCH), ...Object.entries(TERMINATE)];
 
 describe('the state machine', () => {
-  it('launch runs agent → join → identify → authorize → refresh → verify → ready → complete, undo off the plan', () => {
-    expect(PLAN).toEqual(['agent', 'join', 'identify', 'authorize', 'refresh', 'verify', 'ready', 'complete']);
+  it('launch runs agent → join → identify → resolve → authorize → refresh → verify → ready → complete, undo off the plan', () => {
+    expect(PLAN).toEqual([
+      'agent',
+      'join',
+      'identify',
+      'resolve',
+      'authorize',
+      'refresh',
+      'verify',
+      'ready',
+      'complete',
+    ]);
     expect(Object.keys(LAUNCH).filter((step) => !PLAN.includes(step as never))).toEqual(['undo']);
   });
 

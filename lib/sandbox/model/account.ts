@@ -103,7 +103,7 @@ export class Account {
       directory,
       journal,
       observe,
-      createComputerAccount: (host, accountName) => this.createComputerAccount(host, accountName),
+      createComputerAccount: (host, accountName, ou) => this.createComputerAccount(host, accountName, ou),
       instanceByComputerAccount: (accountName) => this.instanceByComputerAccount(accountName),
       restartEcsAgent: (host) => this.restartEcsAgent(host),
       secretValue: (arn) => world.secretValues[arn],
