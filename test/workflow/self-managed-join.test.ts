@@ -53,14 +53,14 @@ describe('launch: self-managed directory', () => {
     expect(h.one('findCommand')).toMatchObject({ purpose: 'join', selfManagedJoin: true });
   });
 
-  it('goes on as for an AWS-managed directory once joined: identify, then authorize', () => {
+  it('goes on as for an AWS-managed directory once joined: identify, then resolve (before authorize)', () => {
     const h = new Host(selfManaged(windows))
       .send(lifecycle('launch'))
       .after(60, agent(true, 'EC2AMAZ-A1B2C3D'))
       .now((at) => ({ type: 'commandSent', at, purpose: 'join', commandId: JOIN_CMD }))
       .after(240, status(JOIN_CMD, 'Success'))
       .now(agent(true, 'EC2AMAZ-A1B2C3D.corp.example.com'));
-    expect(h.r).toMatchObject({ joined: true, computerName: 'EC2AMAZ-A1B2C3D', step: 'authorize' });
+    expect(h.r).toMatchObject({ joined: true, computerName: 'EC2AMAZ-A1B2C3D', step: 'resolve' });
     expect(h.actions().map((e) => e.type)).toEqual(['enqueueGroupChange']);
   });
 });
