@@ -7,7 +7,7 @@ BeforeAll {
 
 Describe 'rendering a document' {
   It 'substitutes every {{ Param }} occurrence, and defaults for parameters not passed' {
-    $script = Get-DocumentScript group-change @{ Action = 'add'; GroupName = 'gMSA Hosts'; ComputerNames = 'WEB1$'; DomainName = 'corp.example.com' }
+    $script = Get-DocumentScript group-change @{ Action = 'add'; GroupName = 'gMSA Hosts'; ComputerNames = 'WEB1$'; ObjectSids = '-'; DomainName = 'corp.example.com' }
     $script.Text | Should -Match ([regex]::Escape("`$action = 'add'"))
     $script.Text | Should -Match ([regex]::Escape("`$deleteAccount = 'false' -eq 'true'"))
     $script.Text | Should -Match "`n$"

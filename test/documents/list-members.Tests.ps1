@@ -1,5 +1,5 @@
 # ListMembers (ssm/list-members.yml) run under PowerShell against the stub ActiveDirectory module: the
-# member lines the scavenger reads, computers only, sorted.
+# member lines the scavenger reads (NAME$ and objectSID), computers only, sorted.
 
 BeforeAll {
   Import-Module (Join-Path $PSScriptRoot 'harness/Harness.psm1') -Force
@@ -14,7 +14,8 @@ Describe 'ListMembers' {
       "Get-ADGroup -Identity 'gMSA Hosts' -Server 'corp.example.com'"
       "Get-ADComputer -Filter 'memberOf -eq `$groupDn' -Server 'corp.example.com'"
     )
-    $run.Stdout | Should -BeExactly @('GMSA-READY-MEMBER WEB1$', 'GMSA-READY-MEMBER WEB2$')
+    # The stub numbers computers in order: WEB1$ has RID 1101, WEB2$ 1102 (Set-StubDirectory).
+    $run.Stdout | Should -BeExactly @('GMSA-READY-MEMBER WEB1$ S-1-5-21-1004336348-1177238915-682003330-1101', 'GMSA-READY-MEMBER WEB2$ S-1-5-21-1004336348-1177238915-682003330-1102')
     $run.ExitCode | Should -Be 0
   }
 

@@ -103,15 +103,29 @@ function Assert-EndsWithExit($Script) {
 
 # ---------------------------------------------------------------- stubs: the directory, services, the host
 
+if (-not ('GmsaStub.SecurityIdentifier' -as [type])) {
+  Add-Type -TypeDefinition @'
+namespace GmsaStub {
+  public sealed class SecurityIdentifier {
+    public SecurityIdentifier(string value) { Value = value; }
+    public string Value { get; }
+    public override string ToString() { return Value; }
+  }
+}
+'@
+}
+
 # A fresh directory: groups (name -> member sAMAccountNames), computers (sAMAccountNames, or hashtables
-# with SamAccountName and optional ChildObjects), and denied writes as '<Cmdlet> <sAMAccountName>'.
+# with SamAccountName and optional ChildObjects), denied writes as '<Cmdlet> <sAMAccountName>', and the groups
+# protected by AdminSDHolder (adminCount 1). Computers get SIDs ...-1101, ...-1102 and GUIDs ...001101 in order.
 function Set-StubDirectory {
   param(
     [string] $Domain = 'corp.example.com',
     [hashtable] $Groups = @{},
     [object[]] $Computers = @(),
     [string[]] $Denied = @(),
-    [string[]] $DomainControllers = @()
+    [string[]] $DomainControllers = @(),
+    [string[]] $Protected = @()
   )
   $baseDn = ($Domain.Split('.') | ForEach-Object { "DC=$_" }) -join ','
   $state = @{ Domain = $Domain; BaseDn = $baseDn; DomainControllers = $DomainControllers; Denied = $Denied; Groups = @{}; Computers = @{} }
@@ -129,7 +143,9 @@ function Set-StubDirectory {
       ObjectClass = 'computer'
       ObjectGUID = [guid]::new("00000000-0000-0000-0000-{0:d12}" -f $rid)
       SamAccountName = $sam
-      SID = "S-1-5-21-1004336348-1177238915-682003330-$rid"
+      # Shaped like the SecurityIdentifier real AD returns (.Value, and the SDDL string as text), so
+      # `$computer.SID.Value` works as it does there; the real type throws off Windows ("Windows Principal").
+      SID = [GmsaStub.SecurityIdentifier]::new("S-1-5-21-1004336348-1177238915-682003330-$rid")
       whenCreated = [datetime]::new(2026, 11, 25, 12, 0, 0, [DateTimeKind]::Utc).AddMinutes($rid - 1100)
       ChildObjects = [int]($spec.ChildObjects ?? 0)
       Extended = @('whenCreated')
@@ -146,7 +162,9 @@ function Set-StubDirectory {
       SamAccountName = $group
       SID = "S-1-5-21-1004336348-1177238915-682003330-$rid"
       Members = [System.Collections.Generic.List[string]]::new([string[]]@($Groups[$group]))
-      Extended = @('Members')
+      # adminCount 1: protected by AdminSDHolder (-Protected); unset ($null) otherwise, as on real AD.
+      adminCount = if ($Protected -contains $group) { 1 } else { $null }
+      Extended = @('Members', 'adminCount')
     }
   }
   $global:GmsaStubDirectory = $state
