@@ -307,6 +307,7 @@ describe("terminate overtaking a failed launch's undo (issue 11, CHAOS_SEED=2026
       .now(sent('join', JOIN_CMD))
       .after(240, status(JOIN_CMD, 'Success'))
       .now(agent(true, 'EC2AMAZ-7Q2LK9D.corp.example.com'))
+      .resolve()
       .now(done('enqueueGroupChange'))
       .after(6, sent('authorize', AUTH_CMD))
       .after(8, status(AUTH_CMD, 'Success', ok))
