@@ -25,6 +25,9 @@ export function openGeneration(record: HostRecord, action?: string): string {
 const GENERATION_FIELDS = [
   'computerName',
   'expectedComputerName',
+  // The old generation's account: left on the record, resolve would be skipped and the old SID sent to the group.
+  'identity',
+  'hostFqdn',
   'containerInstanceArn',
   'pending',
   'openJoin',

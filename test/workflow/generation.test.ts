@@ -1,11 +1,13 @@
 // Root volume replacement (issue 11): the same instance id is retired by its terminate action and comes back
 // with a fresh OS; the launch action that follows opens a new generation on the record, history kept.
 import { describe, expect, it } from 'vitest';
+import { identityOf } from '../support/identities';
 import {
   agent,
   DEAUTH_CMD,
   done,
   type Host,
+  IDENTITY,
   JOIN_CMD,
   lifecycle,
   readyHost,
@@ -64,8 +66,18 @@ describe('a launch action for an instance whose record is TERMINATED', () => {
     h.after(60, agent(true, 'EC2AMAZ-7Q2LK9D.WORKGROUP'));
     expect(h.one('sendCommand')).toMatchObject({ purpose: 'join' });
     h.now(sent('join', JOIN_CMD)).after(240, status(JOIN_CMD, 'Success'));
+    expect(h.r.identity).toBeUndefined();
     h.now(agent(true, 'EC2AMAZ-7Q2LK9D.corp.example.com'));
-    expect(h.one('enqueueGroupChange').change).toMatchObject({ action: 'add', purpose: 'authorize' });
+    // The new account is proven from the directory before anything is added: the old SID is never reused.
+    expect(h.one('enqueueGroupChange').change).toMatchObject({ action: 'resolve' });
+    const created = (h.r.lifecycle?.startedAt ?? 0) + 300; // the new join made it, after this launch began
+    h.resolve(identityOf('EC2AMAZ-7Q2LK9D', 4242, { whenCreated: created }));
+    expect(h.one('enqueueGroupChange').change).toMatchObject({
+      action: 'add',
+      purpose: 'authorize',
+      objectSid: h.r.identity?.objectSid,
+    });
+    expect(h.r.identity?.objectSid).not.toBe(IDENTITY.objectSid);
   });
 
   it('still ignores a late copy of the first generation launch event', () => {
