@@ -161,8 +161,8 @@ describe('a host killed without a lifecycle event', () => {
 
 describe('a host that reports another computer name (issue 13)', () => {
   it('is refused at resolve, nothing is added to any group, and the named computer is never touched', async () => {
-    const liar = 'i-0d00000000000001';
-    const honest = 'i-0d00000000000002';
+    const liar = 'i-0d000000000000001';
+    const honest = 'i-0d000000000000002';
     const report = await run(
       world({
         instances: [
