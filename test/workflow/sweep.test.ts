@@ -180,6 +180,7 @@ describe('the core on a groupState signal (decide)', () => {
       .now(sent('join', JOIN_CMD))
       .after(240, status(JOIN_CMD, 'Success'))
       .now(agent(true, 'EC2AMAZ-7Q2LK9D.corp.example.com'))
+      .resolve()
       .now(done('enqueueGroupChange'))
       .after(6, sent('authorize', AUTH_CMD))
       .after(8, status(AUTH_CMD, 'Success', 'GMSA-READY-RESULT EC2AMAZ-7Q2LK9D$ ok'))
