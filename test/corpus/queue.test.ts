@@ -11,6 +11,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { type DirectoryDeps, handleGroupChanges } from '../../lib/directory/process';
 import { change, MGMT, waitingHost } from '../directory/changes';
 import { sqsEvent } from '../engine/fakes';
+import { DOMAIN_SID } from '../support/identities';
 import { CORPUS, expectPrintableLine, expectPrototypeClean, type Intake, intakeDeps, namedFields } from './support';
 
 interface QueueCase {
@@ -73,6 +74,7 @@ describe('handleGroupChanges over the queue corpus', () => {
         Action: ['add'],
         GroupName: ['OrdersApiHosts'],
         ComputerNames: ['EC2AMAZ-H1$'],
+        ObjectSids: [`${DOMAIN_SID}-1001`], // the account change(1) proved at resolve (issue 13)
         DeleteComputerAccount: ['false'],
         DomainName: ['corp.example.com'],
       },
@@ -120,6 +122,7 @@ describe('handleGroupChanges over the queue corpus', () => {
           Action: ['add'],
           GroupName: ['OrdersApiHosts'],
           ComputerNames: ['EC2AMAZ-H1$'],
+          ObjectSids: [`${DOMAIN_SID}-1001`], // the account change(1) proved at resolve (issue 13)
           DeleteComputerAccount: ['false'],
           DomainName: ['corp.example.com'],
         },

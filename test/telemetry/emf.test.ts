@@ -65,6 +65,7 @@ describe('EMF emission per workflow outcome', () => {
       'agent',
       'join',
       'identify',
+      'resolve',
       'authorize',
       'refresh',
       'verify',
