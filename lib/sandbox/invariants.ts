@@ -7,6 +7,7 @@ import type { Account } from './model/account';
 import { JOIN_DOCUMENT } from './model/constants';
 import type { MembershipChange } from './model/journal';
 import type { SimInstance, SimLifecycleAction } from './model/types';
+import { timings } from './timings';
 
 export type InvariantNumber = 1 | 2 | 3 | 4 | 5;
 
@@ -260,7 +261,12 @@ function noStepTwice(account: Account, { instance }: Host, report: Report): void
  * account the join created, and, for a running host, READY exactly when it is ready in ECS and in its group.
  */
 function noRecordLost(account: Account, { instance, fleet, record }: Host, report: Report): void {
-  const launched = instance.actions.some((a) => a.transition === 'launch');
+  // A launch whose event was lost is known to gmsa-ready only through the reconciler's sweep: an instance gone
+  // before any sweep could list it (two reconciler periods) left nothing to record, and nothing in AD either.
+  const sweepReach = 2 * timings.reconcilerInterval;
+  const launched = instance.actions.some(
+    (a) => a.transition === 'launch' && (!a.eventLost || (a.completedAt ?? account.now()) - a.startedAt > sweepReach),
+  );
   if (!record) {
     if (launched) report(5, 'launched, but gmsa-ready has no record of it');
     return;

@@ -168,3 +168,31 @@ describe('lost terminate event', () => {
     });
   }, 120_000);
 });
+
+describe('lost launch event', () => {
+  it('owes no record to a host killed before any sweep could see it (invariant 5)', async () => {
+    // Found with CHAOS_SEED=20260101 CHAOS_RUNS=200 (run 90): the launch event of the second host is lost and
+    // the host is killed 5 s later, before the reconciler's sweep lists it. gmsa-ready cannot know of it, and
+    // nothing was joined; invariant 5 now asks a record only of what an event or a sweep could have shown.
+    const report = await runWorld(
+      buildWorld({
+        fleets: [
+          {
+            platform: 'windows',
+            mode: 'domain-joined',
+            onLaunchFailure: 'CONTINUE',
+            deleteComputerAccount: false,
+            heartbeatTimeoutSeconds: 900,
+          },
+        ],
+        instances: [
+          { fleet: 0, launchAt: 114 },
+          { fleet: 0, launchAt: 277, fault: 'launch-event-lost', end: { kind: 'kill', after: 5 } },
+          { fleet: 0, launchAt: 226, end: { kind: 'terminate', after: 899 } },
+        ],
+      }),
+      995,
+    );
+    expect(report.invariants.violations).toEqual([]);
+  }, 120_000);
+});

@@ -40,6 +40,7 @@ export class Hooks {
     const action = this.open(instance, transition, this.ctx.random.uuid(), this.ctx.hookNames[transition]);
     if (instance.faults.has(`${transition}-event-lost`)) {
       this.ctx.observe(instance.instanceId, 'lifecycle', `${transition} event lost: never delivered`);
+      action.eventLost = true;
       return action;
     }
     const event = lifecycleEvent(this.ctx.events.context(), action, this.ctx.groupUuid(action.autoScalingGroupName));

@@ -33,6 +33,8 @@ export interface SimLifecycleAction {
   completedAt?: number;
   /** Refused CompleteLifecycleAction / RecordLifecycleActionHeartbeat calls, by message. */
   rejected: string[];
+  /** The world lost this action's event (fault `launch-event-lost` / `terminate-event-lost`). */
+  eventLost?: boolean;
 }
 
 export interface SimInstance {
