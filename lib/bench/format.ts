@@ -19,7 +19,7 @@ export function formatBench(r: BenchReport): string {
     `  overhead (no AWS)    ${s(r.overhead)}`,
     `  time to terminate    ${s(r.timeToTerminate)}`,
     `  sleeps in handlers   ${r.sleeps}   (timers created and cleared unfired: ${r.guardTimers})`,
-    `  management commands  ${r.managementCommands}   (GroupChange add ${r.commands.groupChangeAdd} + remove ${r.commands.groupChangeRemove}; plus ${r.commands.listMembers} hourly ListMembers of the scavenger, whatever the burst size)`,
+    `  management commands  ${r.managementCommands}   (GroupChange resolve ${r.commands.groupChangeResolve} + add ${r.commands.groupChangeAdd} + remove ${r.commands.groupChangeRemove}; plus ${r.commands.listMembers} hourly ListMembers of the scavenger, whatever the burst size)`,
     `  Lambda per host      ${r.lambda.invocationsPerHost} invocations, ${r.lambda.busySecondsPerHost} busy-seconds (in-process sandbox execution)`,
     ...functions,
     `  DynamoDB per host    ${r.dynamodb.readRequestUnitsPerHost} RRU, ${r.dynamodb.writeRequestUnitsPerHost} WRU (estimated)`,

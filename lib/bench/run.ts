@@ -27,7 +27,14 @@ export interface BenchReport {
   /** Timers handlers created and cleared unfired (I/O guards such as the SDK's socket timeouts). */
   guardTimers: number;
   managementCommands: number;
-  commands: { groupChangeAdd: number; groupChangeRemove: number; listMembers: number; total: number };
+  commands: {
+    groupChangeAdd: number;
+    groupChangeRemove: number;
+    /** Read-only resolve commands that prove each account before it is added (issue 13). */
+    groupChangeResolve: number;
+    listMembers: number;
+    total: number;
+  };
   /** Virtual seconds from the first launch to the last host ready. */
   firstToLastReadySeconds: number;
   timeToReady: Spread;
@@ -90,13 +97,15 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     const commands = {
       groupChangeAdd: groupChange.filter((c) => c.parameters.Action?.[0] === 'add').length,
       groupChangeRemove: groupChange.filter((c) => c.parameters.Action?.[0] === 'remove').length,
+      groupChangeResolve: groupChange.filter((c) => c.parameters.Action?.[0] === 'resolve').length,
       listMembers: report.commands.filter((c) => c.documentName === account.documents.listMembers).length,
       total: 0,
     };
-    commands.total = commands.groupChangeAdd + commands.groupChangeRemove + commands.listMembers;
+    commands.total =
+      commands.groupChangeAdd + commands.groupChangeRemove + commands.groupChangeResolve + commands.listMembers;
     // The burst's own directory work (launch + terminate). The scavenger's hourly ListMembers does not
     // grow with the burst; it stays visible in `commands.listMembers` and `commands.total`.
-    const managementCommands = commands.groupChangeAdd + commands.groupChangeRemove;
+    const managementCommands = commands.groupChangeAdd + commands.groupChangeRemove + commands.groupChangeResolve;
     const lambdaStats = Object.values(sandbox.functions.stats);
     const awsCallsTotal = { ...report.sandbox.awsCalls, ...probe.dynamo.calls };
     const sleepDetails = probe.sleeps();
