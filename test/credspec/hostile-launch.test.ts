@@ -31,10 +31,12 @@ async function launchWith(spec: string): Promise<Report['instances'][number]> {
 
 /** Seconds from entering verify to the host's last history entry (its failure). */
 function secondsInVerify(host: Report['instances'][number]): number {
-  const entered = host.history.find((h) => h.step === 'verify');
-  const last = host.history[host.history.length - 1];
-  if (!entered || !last) throw new Error(`no verify in ${JSON.stringify(host.history)}`);
-  return last.at - entered.at;
+  // From entering verify to leaving it (the failure); the undo that follows (resolve-era group changes) is not verify.
+  const start = host.history.findIndex((h) => h.step === 'verify');
+  const left = host.history.slice(start).find((h) => h.step !== 'verify');
+  const entered = host.history[start];
+  if (!entered || !left) throw new Error(`no verify in ${JSON.stringify(host.history)}`);
+  return left.at - entered.at;
 }
 
 describe('a launch whose credential spec is hostile', () => {
