@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole suite on whichever Node.js is first on PATH: `npm test` (lint, typecheck, osls package, vitest),
-# the SSM document tests and the chaos run. .ci/run runs it on Node 20 and again under scripts/with-node22.sh.
+# the SSM document tests and the chaos run. .ci/run runs the same three on Node 20 and again under scripts/with-node22.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "== suite on Node.js $(node --version)"
