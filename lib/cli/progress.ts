@@ -39,7 +39,7 @@ export function reportTable(report: Report): string {
     ([g, members]) => `${g}: ${members.join(', ') || '(empty)'}`,
   );
   const summary = [
-    `virtual time ${clock(report.clock.virtualSeconds).slice(1)} in ${report.clock.wallSeconds.toFixed(1)} s of wall time; ${report.commands.length} Run Commands`,
+    `virtual time ${clock(report.clock.virtualSeconds).slice(1)} in ${report.clock.wallSeconds.toFixed(1)} s of wall time; ${report.commands.length} Run Commands; seed ${report.seed.run}${report.seed.chaos === undefined ? '' : `, chaos seed ${report.seed.chaos}`}`,
     `directory groups: ${groups.join('; ') || '(none)'}`,
     `computer accounts: ${report.directory.computers.join(', ') || '(none)'}`,
     report.invariants.held

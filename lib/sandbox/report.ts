@@ -25,6 +25,7 @@ export interface ReportSource {
   readonly rejected: Rejection[];
   readonly failedInvocations: Rejection[];
   readonly iam: { readonly denied: Denial[] };
+  readonly seeds: { run: number; chaos?: number };
 }
 
 /** Record statuses that end a story; anything else reports the step it is stuck on. */
@@ -60,6 +61,11 @@ export interface CommandReport {
 }
 
 export interface Report {
+  /**
+   * Which seed ran: `run` is --seed (names, ids, tokens); `chaos` the seed the chaos block's draws used, the
+   * world's pinned chaos.seed or else --seed (absent without a chaos block). Run again with the same to repeat.
+   */
+  seed: { run: number; chaos?: number };
   clock: { virtualSeconds: number; wallSeconds: number };
   instances: InstanceReport[];
   directory: DirectorySnapshot;
@@ -94,6 +100,7 @@ export async function buildReport(
   for (const [name, stats] of Object.entries(sandbox.functions.stats))
     lambda[name] = { invocations: stats.invocations, errors: stats.errors, busySeconds: round(stats.busyMs / 1000) };
   return {
+    seed: { ...sandbox.seeds },
     clock: { virtualSeconds: round(scheduler.elapsed()), wallSeconds: round(run.wallSeconds) },
     instances: hosts.map((host, i) => instanceReport(sandbox, host, records[i])),
     directory: account.directory.snapshot(),

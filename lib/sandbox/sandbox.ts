@@ -54,6 +54,8 @@ export class Sandbox {
     readonly functions: Functions,
     readonly store: Store,
     readonly iam: SandboxIam,
+    /** The run's --seed (names, ids, tokens) and, with a chaos block, the seed its draws use. */
+    readonly seeds: { run: number; chaos?: number },
     private readonly cleanup: (() => void | Promise<void>)[],
     private readonly maxVirtualSeconds: number,
   ) {}
@@ -109,6 +111,8 @@ export class Sandbox {
       functions,
       store,
       iam,
+      // A world that pins chaos.seed keeps its draws whatever --seed says; otherwise --seed varies them.
+      { run: seed, ...(world.chaos ? { chaos: world.chaos.seed ?? seed } : {}) },
       cleanup,
       options.maxVirtualSeconds ?? DEFAULT_MAX_VIRTUAL_SECONDS,
     );

@@ -90,6 +90,7 @@ describe('sandbox', () => {
     expect(stderr).toBe('');
     const report = JSON.parse(stdout) as Report;
     expect(Object.keys(report)).toEqual([
+      'seed',
       'clock',
       'instances',
       'directory',
@@ -99,6 +100,7 @@ describe('sandbox', () => {
       'sandbox',
     ]);
     expect(report.invariants).toEqual({ held: true, violations: [] });
+    expect(report.seed).toEqual({ run: 1 }); // the demo has no chaos block
     expect(report.instances).toHaveLength(5);
     expect(report.clock.virtualSeconds).toBeGreaterThan(report.clock.wallSeconds);
   });
