@@ -14,6 +14,7 @@ export function formatBench(r: BenchReport): string {
   return [
     `gmsa-ready bench: ${r.instances} Windows hosts of fleet '${r.fleet}', launches and terminations spread over ${r.rampSeconds} s (seed ${r.seed})`,
     `  ready ${r.ready}/${r.instances}, terminated ${r.terminated}/${r.instances}, world quiet: ${r.quiet}, failed invocations: ${r.failedInvocations}, access denied: ${r.accessDenied}`,
+    `  lifecycle timeouts ${r.lifecycleTimeouts}; quotas ${Object.keys(r.quotas.limits).length > 0 ? 'modelled' : 'off'}, throttled responses: ${formatThrottled(r.quotas.throttled)}`,
     `  virtual time, first launch to last host ready: ${r.firstToLastReadySeconds} s`,
     `  time to ready        ${s(r.timeToReady)}`,
     `  overhead (no AWS)    ${s(r.overhead)}`,
@@ -28,6 +29,11 @@ export function formatBench(r: BenchReport): string {
     `  wall ${r.wallSeconds} s, peak RSS ${r.peakMemoryMB} MB, virtual ${r.virtualSeconds} s`,
     '',
   ].join('\n');
+}
+
+function formatThrottled(throttled: Record<string, number>): string {
+  const entries = Object.entries(throttled).sort(([a], [b]) => a.localeCompare(b));
+  return entries.length === 0 ? 'none' : entries.map(([api, n]) => `${api} ${n}`).join(', ');
 }
 
 /** The results.md table: one row per burst size, the targets checked against the smallest run. */

@@ -1,6 +1,7 @@
 // One benchmark run: N hosts of one Windows fleet launch (spread over a ramp), and once every host is
 // READY (the world is quiet) they are all terminated the same way, in a sandbox on the virtual clock,
 // with the invocation probe watching timers and DynamoDB calls inside handlers.
+import type { QuotasReport } from '../sandbox/quotas';
 import { Sandbox } from '../sandbox/sandbox';
 import { hostTimings } from './critical-path';
 import { InvocationProbe, type Sleep } from './invocation-probe';
@@ -12,6 +13,8 @@ export interface BenchOptions {
   seed?: number;
   /** Launches (and later terminations) are spread evenly over this many seconds (default 60). */
   rampSeconds?: number;
+  /** Model AWS's API rate quotas and Lambda concurrency (default true). */
+  quotas?: boolean;
 }
 
 export interface BenchReport {
@@ -58,6 +61,10 @@ export interface BenchReport {
   failedInvocations: number;
   /** SDK calls a function's IAM role refused (the sandbox enforces the roles): 0 on a correct build. */
   accessDenied: number;
+  /** The modelled quotas (per second; lambda:* concurrent executions) and throttled responses by API. */
+  quotas: QuotasReport;
+  /** Lifecycle actions Auto Scaling ended by the hook's timeout instead of gmsa-ready completing them. */
+  lifecycleTimeouts: number;
 }
 
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
@@ -71,7 +78,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const sampler = setInterval(() => probe.sampleMemory(), 20);
   const wallStart = performance.now();
   probe.install();
-  const sandbox = await Sandbox.create({ world, seed });
+  const sandbox = await Sandbox.create({ world, seed, quotas: options.quotas ?? true });
   try {
     sandbox.functions.wrapInvocations(probe.wrap);
     const { scheduler, account } = sandbox;
@@ -150,6 +157,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       quiet: report.sandbox.quiet,
       failedInvocations: report.sandbox.failedInvocations.length,
       accessDenied: report.sandbox.accessDenied.length,
+      quotas: report.quotas,
+      lifecycleTimeouts: [...account.instances.values()].flatMap((i) =>
+        i.actions.filter((a) => a.completedBy === 'HeartbeatTimeout'),
+      ).length,
     };
   } finally {
     clearInterval(sampler);

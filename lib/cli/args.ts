@@ -15,6 +15,19 @@ export const RUN_OPTIONS: Record<string, OptionSpec> = {
   seed: { value: 'N', help: 'the sandbox random seed (default 1): the same seed gives the same run' },
 };
 
+/** `--quotas on|off` of `bench` and `sandbox`: AWS's API rate quotas and Lambda concurrency, modelled (on by default). */
+export const QUOTAS_OPTION: OptionSpec = {
+  value: 'on|off',
+  help: "model AWS's API rate quotas and Lambda concurrency (default on;\nvalues and sources: docs/performance.md)",
+};
+
+export function quotasArg(args: Parsed): boolean {
+  const raw = args.string('quotas');
+  if (raw === undefined || raw === 'on') return true;
+  if (raw === 'off') return false;
+  throw new UsageError(`--quotas must be on or off, got '${raw}'`);
+}
+
 const STAGE = /^[a-z][a-z0-9-]{0,31}$/;
 
 export function runArgs(args: Parsed): RunArgs {

@@ -26,13 +26,14 @@ export function exitStatus(report: Pick<Report, 'rejected' | 'invariants'>): num
 
 export async function runWorld(
   world: World,
-  options: { seed: number; json: boolean },
+  options: { seed: number; json: boolean; quotas?: boolean },
   io: CliIo,
   feed: (sandbox: Sandbox) => Promise<void>,
 ): Promise<number> {
   const sandbox = await Sandbox.create({
     world,
     seed: options.seed,
+    quotas: options.quotas,
     onProgress: options.json ? undefined : (o) => io.stdout(progressLine(o)),
   });
   try {

@@ -1,8 +1,8 @@
-// `gmsa-ready sandbox [--world FILE] [--json] [--seed N] [--serve PORT]`: run a world's scenario against
+// `gmsa-ready sandbox [--world FILE] [--json] [--seed N] [--serve PORT] [--quotas on|off]`: run a world's scenario against
 // the simulated account (the built-in demo by default); with --serve, then serve the status page from
 // the sandbox's records until interrupted.
 import type { Sandbox } from '../sandbox/sandbox';
-import { RUN_OPTIONS, runArgs } from './args';
+import { QUOTAS_OPTION, quotasArg, RUN_OPTIONS, runArgs } from './args';
 import { type CommandSpec, runCommand } from './command';
 import { type CliIo, EXIT, oneLineReason, UsageError } from './io';
 import { loadWorld, runWorld } from './run-world';
@@ -11,10 +11,11 @@ import { serveFunctionUrl } from './serve';
 export const sandboxCommand: CommandSpec = {
   name: 'sandbox',
   summary: 'run a world (default: the demo) against a simulated account',
-  usage: ['[--world FILE] [--json] [--seed N] [--serve PORT]'],
+  usage: ['[--world FILE] [--json] [--seed N] [--serve PORT] [--quotas on|off]'],
   about: ["Runs the world's scenario through the real handlers against a simulated AWS account and AD."],
   options: {
     ...RUN_OPTIONS,
+    quotas: QUOTAS_OPTION,
     serve: {
       value: 'PORT',
       help: "then serve the status page from the sandbox's records on 127.0.0.1:PORT until Ctrl-C\n(0: any free port; the URL goes to stderr)",
@@ -35,7 +36,7 @@ export function runSandbox(argv: string[], io: CliIo, untilStopped: UntilStopped
     const port = servePort(parsed.string('serve'));
     const args = runArgs(parsed);
     const world = loadWorld(args.world);
-    return await runWorld(world, args, io, async (sandbox) => {
+    return await runWorld(world, { ...args, quotas: quotasArg(parsed) }, io, async (sandbox) => {
       sandbox.scheduleScenario();
       await sandbox.runUntilQuiet();
       if (port !== undefined) await serveStatusPage(sandbox, port, io, untilStopped);

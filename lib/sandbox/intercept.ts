@@ -54,6 +54,7 @@ import { clientConfig } from '../aws/client-config';
 import { awsError, type SdkErrorOptions } from './aws-errors';
 import { guardTable, type SandboxIam } from './iam';
 import type { Account } from './model/account';
+import type { Quotas } from './quotas';
 import { journalRecordWrites } from './record-writes';
 
 type Base = new (options: SdkErrorOptions) => Error;
@@ -63,7 +64,7 @@ type Stub = AwsStub<any, any, any>;
 type CommandClass = new (input: any) => any;
 
 /** Mocks the clients, each call judged by the calling function's role first; returns a function that restores them. */
-export function interceptAws(account: Account, iam: SandboxIam): () => void {
+export function interceptAws(account: Account, iam: SandboxIam, quotas?: Quotas): () => void {
   const stubs: Stub[] = [];
   const service = (client: Parameters<typeof mockClient>[0], base: Base, prefix: string) => {
     const stub = mockClient(client) as Stub;
@@ -80,6 +81,9 @@ export function interceptAws(account: Account, iam: SandboxIam): () => void {
         account.count(`${prefix}:${api}`);
         const refusal = iam.authorize(`${prefix}:${api}`, input);
         if (refusal) throw awsError(base, refusal.name, refusal.message);
+        // Over the API's rate quota after every attempt the client makes (lib/sandbox/quotas.ts).
+        const throttle = quotas?.admit(`${prefix}:${api}`, account.now());
+        if (throttle) throw awsError(base, throttle.name, `${throttle.message} (${prefix}:${api})`);
         // The mock replaces the client's send, so the SDK's own retries (adaptive mode, clientConfig.maxAttempts)
         // are modelled here: an injected throttle or server error reaches the caller only when every attempt got one.
         for (let attempt = 1; ; attempt++) {

@@ -8,6 +8,7 @@ import { checkInvariants, type InvariantsReport } from './invariants';
 import type { Account } from './model/account';
 import type { DirectorySnapshot } from './model/directory';
 import type { SimInstance } from './model/types';
+import type { QuotasReport } from './quotas';
 import type { Scheduler } from './scheduler';
 
 /** Something the sandbox refused or that failed for good, and why. */
@@ -26,6 +27,8 @@ export interface ReportSource {
   readonly failedInvocations: Rejection[];
   readonly iam: { readonly denied: Denial[] };
   readonly seeds: { run: number; chaos?: number };
+  /** The quota model (lib/sandbox/quotas.ts); absent when quotas are off. */
+  readonly quotas?: { report(functions: readonly string[]): QuotasReport };
 }
 
 /** Record statuses that end a story; anything else reports the step it is stuck on. */
@@ -73,6 +76,8 @@ export interface Report {
   rejected: { source: string; error: string }[];
   /** Issue 7's five invariants over what the account observed (lib/sandbox/invariants.ts). */
   invariants: InvariantsReport;
+  /** API rate limits per second (lambda:* concurrent executions) and throttled responses by API; both empty when quotas are off. */
+  quotas: QuotasReport;
   /** How the run went, beyond the contract's keys. */
   sandbox: {
     /** False when the virtual-time cap stopped a world that still had work in flight. */
@@ -86,6 +91,14 @@ export interface Report {
     chaos?: Record<string, number>;
   };
 }
+
+const LAMBDA_FUNCTIONS: readonly FunctionName[] = [
+  'lifecycle',
+  'command-status',
+  'continue',
+  'directory',
+  'reconciler',
+];
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
@@ -114,6 +127,7 @@ export async function buildReport(
     })),
     rejected: sandbox.rejected,
     invariants: checkInvariants(account, new Map(hosts.map((host, i) => [host.instanceId, records[i]]))),
+    quotas: sandbox.quotas?.report(LAMBDA_FUNCTIONS) ?? { limits: {}, throttled: {} },
     sandbox: {
       quiet: run.quiet,
       failedInvocations: sandbox.failedInvocations,

@@ -15,6 +15,7 @@ import { LOCAL_CREDENTIALS, type LocalTable, startLocalTable } from './local-tab
 import { Account } from './model/account';
 import type { Targets } from './model/context';
 import type { Observation } from './model/types';
+import { Quotas } from './quotas';
 import { Random } from './random';
 import { buildReport, type Rejection, type Report } from './report';
 import { Scheduler } from './scheduler';
@@ -30,6 +31,8 @@ export interface SandboxOptions {
   maxVirtualSeconds?: number;
   /** Narrows the functions' roles (tests proving that the sandbox's IAM enforcement bites). */
   narrowRoles?: ConstructorParameters<typeof SandboxIam>[2];
+  /** Model AWS's API rate quotas and Lambda's concurrency (lib/sandbox/quotas.ts); default true. */
+  quotas?: boolean;
 }
 
 interface IntakeResult {
@@ -38,6 +41,15 @@ interface IntakeResult {
 }
 
 const DEFAULT_MAX_VIRTUAL_SECONDS = 24 * 3600;
+/** Lambda retries a throttled asynchronous event for up to 6 h, backing off from 1 s to 5 minutes (aws-facts.md). */
+const THROTTLED_ASYNC_FIRST_DELAY = 1;
+const THROTTLED_ASYNC_MAX_DELAY = 300;
+const THROTTLED_ASYNC_GIVE_UP = 6 * 3600;
+
+/** What Lambda answers an invocation over the concurrency limit. */
+class TooManyRequestsException extends Error {
+  override readonly name = 'TooManyRequestsException';
+}
 const SETTLED_AFTER_KILL = new Set<Status>(['TERMINATED', 'FAILED']);
 
 export class Sandbox {
@@ -56,6 +68,8 @@ export class Sandbox {
     readonly iam: SandboxIam,
     /** The run's --seed (names, ids, tokens) and, with a chaos block, the seed its draws use. */
     readonly seeds: { run: number; chaos?: number },
+    /** The quota model, absent with `quotas: false`. */
+    readonly quotas: Quotas | undefined,
     private readonly cleanup: (() => void | Promise<void>)[],
     private readonly maxVirtualSeconds: number,
   ) {}
@@ -103,7 +117,8 @@ export class Sandbox {
       },
       options.narrowRoles,
     );
-    const cleanup = [interceptAws(account, iam), useClock(() => scheduler.now()), () => table.stop()];
+    const quotas = options.quotas === false ? undefined : new Quotas(seed);
+    const cleanup = [interceptAws(account, iam, quotas), useClock(() => scheduler.now()), () => table.stop()];
     const sandbox = new Sandbox(
       world,
       scheduler,
@@ -113,6 +128,7 @@ export class Sandbox {
       iam,
       // A world that pins chaos.seed keeps its draws whatever --seed says; otherwise --seed varies them.
       { run: seed, ...(world.chaos ? { chaos: world.chaos.seed ?? seed } : {}) },
+      quotas,
       cleanup,
       options.maxVirtualSeconds ?? DEFAULT_MAX_VIRTUAL_SECONDS,
     );
@@ -202,22 +218,57 @@ export class Sandbox {
     event: unknown,
     source: string,
     attempt = 0,
+    throttledSince?: number,
   ): Promise<void> {
     try {
-      const result = await this.functions.invoke<IntakeResult | undefined>(name, event);
+      const result = await this.invoke<IntakeResult | undefined>(name, event);
       if (result && !result.accepted) this.rejected.push({ source, error: result.reason ?? 'rejected' });
     } catch (error) {
+      if (error instanceof TooManyRequestsException) {
+        this.retryThrottled(name, event, source, attempt, throttledSince ?? this.scheduler.now());
+        return;
+      }
       const delay = timings.lambdaRetryDelays[attempt];
       if (delay === undefined) this.failedInvocations.push({ source, error: describe(error) });
       else this.scheduler.after(delay, `retry ${name}`, () => this.intake(name, event, source, attempt + 1));
     }
   }
 
+  /** A throttled asynchronous event stays with Lambda and is tried again, backing off, for up to 6 hours. */
+  private retryThrottled(
+    name: 'lifecycle' | 'command-status',
+    event: unknown,
+    source: string,
+    attempt: number,
+    since: number,
+  ): void {
+    const waited = this.scheduler.now() - since;
+    if (waited >= THROTTLED_ASYNC_GIVE_UP) {
+      this.failedInvocations.push({ source, error: 'TooManyRequestsException: throttled for 6 hours' });
+      return;
+    }
+    const delay = Math.min(THROTTLED_ASYNC_MAX_DELAY, Math.max(THROTTLED_ASYNC_FIRST_DELAY, waited));
+    this.scheduler.after(delay, `throttled ${name}`, () => this.intake(name, event, source, attempt, since));
+  }
+
+  /** One invocation, if the concurrency pool has room (lib/sandbox/quotas.ts); it holds a slot for its modelled run time. */
+  private async invoke<R>(name: FunctionName, event: unknown): Promise<R> {
+    const { quotas } = this;
+    if (!quotas) return this.functions.invoke<R>(name, event);
+    const now = this.scheduler.now();
+    if (!quotas.startInvocation(name, now))
+      throw new TooManyRequestsException(`Rate Exceeded. (${name}: concurrent executions)`);
+    const before = totalCalls(this.account.calls);
+    try {
+      return await this.functions.invoke<R>(name, event);
+    } finally {
+      quotas.endInvocation(now, totalCalls(this.account.calls) - before);
+    }
+  }
+
   private async batch(name: FunctionName, event: unknown): Promise<string[]> {
-    const result = await this.functions.invoke<{ batchItemFailures?: { itemIdentifier: string }[] } | undefined>(
-      name,
-      event,
-    );
+    // A throttled SQS batch throws: the event source returns every message to the queue (lib/sandbox/model/queues.ts).
+    const result = await this.invoke<{ batchItemFailures?: { itemIdentifier: string }[] } | undefined>(name, event);
     return (result?.batchItemFailures ?? []).map((f) => f.itemIdentifier);
   }
 
@@ -229,9 +280,11 @@ export class Sandbox {
       async () => {
         const event = scheduledEvent(this.account.eventContext(), `gmsa-ready-sandbox-reconciler`);
         try {
-          await this.functions.invoke('reconciler', event);
+          await this.invoke('reconciler', event);
         } catch (error) {
-          this.failedInvocations.push({ source: 'reconciler', error: describe(error) });
+          // A throttled tick is not retried here: the next one is a minute away.
+          if (!(error instanceof TooManyRequestsException))
+            this.failedInvocations.push({ source: 'reconciler', error: describe(error) });
         }
         this.tickReconciler();
       },
@@ -259,6 +312,12 @@ export class Sandbox {
 interface RecordedLifecycleEvent {
   'replay-name'?: unknown;
   detail?: Record<string, unknown>;
+}
+
+function totalCalls(calls: Record<string, number>): number {
+  let sum = 0;
+  for (const n of Object.values(calls)) sum += n;
+  return sum;
 }
 
 function describe(error: unknown): string {

@@ -77,7 +77,24 @@ describe('gmsa-ready bench', () => {
     expect(report.overhead.p50).toBeGreaterThan(0);
   });
 
+  it('models the quotas by default and reports them under their contract keys', () => {
+    expect(Object.keys(report.quotas)).toEqual(['limits', 'throttled']);
+    expect(report.quotas.limits['ssm:SendCommand']).toEqual(expect.any(Number));
+    expect(report.quotas.limits['lambda:lifecycle']).toBe(1000);
+    expect(report.lifecycleTimeouts).toBe(0);
+  });
+
+  it('--quotas off turns the model off: no limits, nothing throttled', async () => {
+    const run = await cli(['bench', '--instances', '2', '--ramp', '0', '--json', '--quotas', 'off']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).quotas).toEqual({ limits: {}, throttled: {} });
+  });
+
   it('refuses bad usage with exit 2 and names the flag', async () => {
+    expect(await cli(['bench', '--instances', '3', '--quotas', 'maybe'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("--quotas must be on or off, got 'maybe'"),
+    });
     expect(await cli(['bench'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--instances') });
     expect(await cli(['bench', '--instances', '0'])).toMatchObject({
       code: 2,
