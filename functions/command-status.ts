@@ -1,4 +1,5 @@
 // EventBridge → SSM "EC2 Command Invocation Status-change Notification" for gmsa-ready's commands.
+import { requestMemberListing } from '../lib/aws/sqs';
 import { intakeCommandStatusEvent } from '../lib/engine/intake';
 import { initAtColdStart, lambda } from '../lib/handler';
 import { workflowRuntime } from '../lib/runtime';
@@ -7,4 +8,10 @@ const runtime = () => workflowRuntime('commandStatus');
 
 initAtColdStart(runtime);
 
-export const handler = lambda(async (event: unknown) => intakeCommandStatusEvent(runtime(), event));
+export const handler = lambda(async (event: unknown) => {
+  const deps = runtime();
+  // A ListMembers page's status event asks the directory function for the next page (lib/engine/scavenge.ts).
+  return intakeCommandStatusEvent(deps, event, ({ fleet, ...next }) =>
+    requestMemberListing(deps.sqs, deps.env.directoryQueueUrl, fleet, next),
+  );
+});

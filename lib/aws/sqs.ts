@@ -41,9 +41,16 @@ export async function handOnEffect(
   await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ instanceId, effect }) }));
 }
 
-/** Asks the directory function to list a fleet's host group on its management host. */
-export async function requestMemberListing(sqs: SQSClient, queueUrl: string, fleet: string): Promise<void> {
-  await sqs.send(
-    new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ request: 'list-members', fleet }) }),
-  );
+/**
+ * Asks the directory function to list a fleet's host group on its management host: the first page, or the
+ * page a listing continues with (lib/engine/scavenge.ts).
+ */
+export async function requestMemberListing(
+  sqs: SQSClient,
+  queueUrl: string,
+  fleet: string,
+  next?: { listing: string; page: number; after: string },
+): Promise<void> {
+  const body = { request: 'list-members', fleet, ...next };
+  await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(body) }));
 }

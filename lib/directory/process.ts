@@ -10,7 +10,8 @@ import { sendManagementCommand } from '../aws/ssm';
 import { patterns } from '../config/patterns';
 import { deliver, type EngineDeps } from '../engine/engine';
 import { type BatchResult, parseMessages } from '../engine/queue';
-import { sendMemberListing } from '../engine/scavenge';
+import { MAX_LISTING_PAGES, sendMemberListing } from '../engine/scavenge';
+import { START_AFTER } from '../workflow/scavenge';
 import type { GroupChange } from '../workflow/types';
 import { type Batch, groupChangeParameters, groupChangeSchema, planBatches } from './batch';
 import { checkChange } from './guard';
@@ -21,11 +22,30 @@ export interface DirectoryDeps extends EngineDeps {
   listMembersDocument: string;
 }
 
-/** The reconciler's request to list a fleet's host group (lib/engine/scavenge.ts). */
-const listingSchema = z.object({
-  request: z.literal('list-members'),
-  fleet: z.string().regex(patterns.fleetName, 'must be a fleet name'),
-});
+/**
+ * The reconciler's request to list a fleet's host group, or the command-status function's request for a
+ * listing's next page (listing, page and after together; lib/engine/scavenge.ts).
+ */
+const listingSchema = z
+  .object({
+    request: z.literal('list-members'),
+    fleet: z.string().regex(patterns.fleetName, 'must be a fleet name'),
+    listing: z
+      .string()
+      .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'must be a command id')
+      .optional(),
+    page: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_LISTING_PAGES - 1)
+      .optional(),
+    after: z.string().regex(START_AFTER, 'must be - or an upper-case computer account such as BUILD01$').optional(),
+  })
+  .refine((r) => [r.listing, r.page, r.after].every((v) => v === undefined) || (r.listing && r.page && r.after), {
+    message: 'listing, page and after come together',
+    path: ['listing'],
+  });
 
 /** Listing requests name a `request`; everything else must be a group change (and fails as one, by field). */
 function split(event: SQSEvent): { listings: SQSEvent; changes: SQSEvent } {
@@ -48,7 +68,7 @@ export async function handleGroupChanges(deps: DirectoryDeps, event: SQSEvent): 
   const failures: BatchResult['batchItemFailures'] = [];
   const { listings, changes } = split(event);
   for (const { message, body } of parseMessages(listings, listingSchema, deps.telemetry, 'directory'))
-    if (await listMembers(deps, body.fleet)) failures.push({ itemIdentifier: message.messageId });
+    if (await listMembers(deps, body)) failures.push({ itemIdentifier: message.messageId });
   for (const { message, body } of parseMessages(changes, groupChangeSchema, deps.telemetry, 'directory')) {
     const verdict = checkChange(deps.config, await deps.store.get(body.instanceId), body);
     if (verdict.ok && (await claim(deps, body))) accepted.push({ change: body, ref: message.messageId });
@@ -74,9 +94,11 @@ export async function handleGroupChanges(deps: DirectoryDeps, event: SQSEvent): 
 }
 
 /** Returns true when the request should come back from SQS (a transient failure). */
-async function listMembers(deps: DirectoryDeps, fleet: string): Promise<boolean> {
+async function listMembers(deps: DirectoryDeps, request: z.output<typeof listingSchema>): Promise<boolean> {
+  const { fleet, listing, page, after } = request;
+  const next = listing && page && after ? { listing, page, after } : undefined;
   try {
-    await sendMemberListing(deps, deps.ssm, deps.listMembersDocument, fleet);
+    await sendMemberListing(deps, deps.ssm, deps.listMembersDocument, fleet, next);
     return false;
   } catch (error) {
     if (!isAwsError(error)) throw error;

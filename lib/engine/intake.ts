@@ -11,7 +11,7 @@ import { validateEvent } from '../events/validate';
 import { refuseLifecycle } from '../workflow/admit';
 import type { Signal } from '../workflow/types';
 import { deliver, type EngineDeps } from './engine';
-import { finishScavenge } from './scavenge';
+import { followListing, type PageRequest } from './scavenge';
 
 export interface IntakeResult {
   accepted: boolean;
@@ -75,13 +75,26 @@ export async function intakeLifecycleEvent(deps: EngineDeps, event: unknown): Pr
  * A command invocation changed status. The event carries no output, so the command's result is read once
  * (GetCommandInvocation) and handed to every record the command serves (one host, or a batch).
  */
-export async function intakeCommandStatusEvent(deps: EngineDeps, event: unknown): Promise<IntakeResult> {
+/** How the command-status function asks the directory function for a listing's next page (its queue). */
+export type RequestPage = (request: PageRequest) => Promise<void>;
+
+export async function intakeCommandStatusEvent(
+  deps: EngineDeps,
+  event: unknown,
+  requestPage?: RequestPage,
+): Promise<IntakeResult> {
   const parsed = validateEvent(commandStatusEventSchema, event);
   if (!parsed.ok) return reject(deps, 'command-status', parsed.error);
-  return followCommand(deps, parsed.value);
+  return followCommand(deps, parsed.value, requestPage);
 }
 
-async function followCommand(deps: EngineDeps, event: CommandStatusEvent): Promise<IntakeResult> {
+async function followCommand(
+  deps: EngineDeps,
+  event: CommandStatusEvent,
+  requestPage: RequestPage = async () => {
+    throw new Error('no directory queue to ask for the next ListMembers page');
+  },
+): Promise<IntakeResult> {
   const commandId = event.detail['command-id'];
   const command = await deps.store.getCommand(commandId);
   if (!command) return { accepted: true, reason: `command ${commandId} was not sent by gmsa-ready; ignored` };
@@ -97,13 +110,8 @@ async function followCommand(deps: EngineDeps, event: CommandStatusEvent): Promi
     return { accepted: true, reason: 'result unreadable' };
   }
   if (command.purpose === 'list-members') {
-    if (result.status !== 'Success' || !command.fleet) return { accepted: true, status: result.status };
-    const plan = await finishScavenge(deps, command.fleet, result.output);
-    return {
-      accepted: true,
-      status: result.status,
-      reason: `scavenged: ${plan.stray.length} stale, ${plan.unknown.length} unknown`,
-    };
+    const reason = await followListing(deps, command, result.status, result.output, requestPage);
+    return { accepted: true, status: result.status, reason };
   }
   const signal: Signal = { ...result, purpose: command.purpose };
   for (const instanceId of command.instanceIds) await deliver(deps, instanceId, { ...signal, at: deps.now() });

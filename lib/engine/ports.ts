@@ -14,6 +14,8 @@ export interface CommandRef {
   sentAt: number;
   /** The fleet a management-host listing was taken for (list-members). */
   fleet?: string;
+  /** Which page of which listing a list-members command reads (the listing's id is its first command's id). */
+  listing?: { id: string; page: number; after: string };
 }
 
 export class VersionConflictError extends Error {

@@ -1,11 +1,14 @@
 // The scheduled safety net: ticks in-flight records that are due (lost events, heartbeats, deadlines),
 // finds hosts that vanished without a terminate event, and publishes the fleet gauges. Each run reads a
-// bounded number of pages and remembers where it stopped, so a backlog never outgrows the Lambda timeout.
+// bounded number of pages and remembers where it stopped, so a backlog never outgrows the Lambda timeout:
+// ticks read at most 10 pages of 100 per in-flight status, the vanish check 1 page per watched status, and
+// the exact gauge count at most 50 pages of 1,000 (lib/engine/gauge-count.ts).
 
 import type { GroupInstancePage } from '../aws/autoscaling';
-import { dueRecords, GONE_STATES, gauges, VANISH_GRACE_SECONDS } from '../workflow/gauges';
+import { dueRecords, GONE_STATES, VANISH_GRACE_SECONDS } from '../workflow/gauges';
 import { type HostRecord, IN_FLIGHT, type Status } from '../workflow/types';
 import { deliver, type EngineDeps } from './engine';
+import { countGauges } from './gauge-count';
 import { type SweepSummary, sweep } from './sweep';
 
 export interface ReconcileOptions {
@@ -63,7 +66,14 @@ export async function reconcile(deps: EngineDeps, options: ReconcileOptions): Pr
   }
 
   if (options.groupInstances) summary.sweep = await sweep(deps, { describe: options.groupInstances });
-  for (const datum of gauges(deps.config, inFlight, deps.now())) deps.telemetry.metric(datum);
+  const data = await countGauges(deps).catch((error: unknown) => {
+    summary.errors += 1;
+    deps.telemetry.log('warn', 'could not count the records for the gauges; the next run counts again', {
+      error: String(error),
+    });
+    return undefined;
+  });
+  for (const datum of data ?? []) deps.telemetry.metric(datum);
   return summary;
 }
 

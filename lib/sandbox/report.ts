@@ -1,6 +1,7 @@
 // The sandbox report: what the store says about each host (status, reason, history) next to what the
 // simulated account saw happen (lifecycle results, directory, ECS, commands). Disagreements show.
 import type { Store } from '../engine/ports';
+import { lastScavenge } from '../engine/scavenge';
 import type { HostRecord } from '../workflow/types';
 import type { FunctionName, InvocationStats } from './functions';
 import type { Denial } from './iam';
@@ -21,7 +22,7 @@ export interface Rejection {
 export interface ReportSource {
   readonly account: Account;
   readonly scheduler: Scheduler;
-  readonly store: Pick<Store, 'get'>;
+  readonly store: Pick<Store, 'get' | 'getMarker'>;
   readonly functions: { readonly stats: Record<FunctionName, InvocationStats> };
   readonly rejected: Rejection[];
   readonly failedInvocations: Rejection[];
@@ -78,6 +79,8 @@ export interface Report {
   invariants: InvariantsReport;
   /** API rate limits per second (lambda:* concurrent executions) and throttled responses by API; both empty when quotas are off. */
   quotas: QuotasReport;
+  /** The last scavenge of each fleet that had one (issue 21): what its listing held and what was done. */
+  scavenge: Record<string, ScavengeReport>;
   /** How the run went, beyond the contract's keys. */
   sandbox: {
     /** False when the virtual-time cap stopped a world that still had work in flight. */
@@ -99,6 +102,30 @@ const LAMBDA_FUNCTIONS: readonly FunctionName[] = [
   'directory',
   'reconciler',
 ];
+
+export interface ScavengeReport {
+  /** Members listed (a partial run: the group's size as its last readable page said, 0 if none). */
+  members: number;
+  /** Members whose SID a gmsa-ready record holds. */
+  recorded: number;
+  /** Members of terminated hosts, sent back through deauthorize. */
+  stale: number;
+  /** Members gmsa-ready never recorded: reported, never touched. */
+  unknown: number;
+  /** True when the pages did not prove the whole group: nothing was changed. */
+  partial: boolean;
+}
+
+async function scavengeReport(sandbox: ReportSource): Promise<Record<string, ScavengeReport>> {
+  const report: Record<string, ScavengeReport> = {};
+  for (const fleet of sandbox.account.world.fleets) {
+    const last = await lastScavenge(sandbox.store, fleet.name);
+    if (!last) continue;
+    const { members, recorded, stale, unknown, partial } = last;
+    report[fleet.name] = { members, recorded, stale, unknown, partial };
+  }
+  return report;
+}
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
@@ -128,6 +155,8 @@ export async function buildReport(
     rejected: sandbox.rejected,
     invariants: checkInvariants(account, new Map(hosts.map((host, i) => [host.instanceId, records[i]]))),
     quotas: sandbox.quotas?.report(LAMBDA_FUNCTIONS) ?? { limits: {}, throttled: {} },
+
+    scavenge: await scavengeReport(sandbox),
     sandbox: {
       quiet: run.quiet,
       failedInvocations: sandbox.failedInvocations,

@@ -40,6 +40,8 @@ export const SCENARIO_HORIZON_SECONDS = 24 * 3600;
  * characters); a Linux join renames the host.
  */
 const HOSTNAME = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+/** The most members `directory.generatedMembers` makes for one group (MEMBER + 5 digits). */
+export const MAX_GENERATED_MEMBERS = 20_000;
 const computerAccount = z.string().regex(patterns.computerAccount, 'must be a computer account such as BUILD01$');
 
 /** "90m", "1h30m", "45s", or plain seconds: 90 or "90". */
@@ -100,6 +102,21 @@ const worldSchema = z
         .record(z.string().regex(patterns.adGroupName, 'must be an AD group name'), z.array(computerAccount))
         .default({}),
       computers: z.array(computerAccount).default([]),
+      /**
+       * Members to put in a group before the run, by count (issue 21's big host group): computers MEMBER00001$,
+       * MEMBER00002$, ... created long before any launch, so gmsa-ready has no record of them. The names are the
+       * same for every group that names a count; a group listed in `groups` keeps its own members too.
+       */
+      generatedMembers: z
+        .record(
+          z.string().regex(patterns.adGroupName, 'must be an AD group name'),
+          z
+            .number()
+            .int('must be a whole number of members')
+            .min(1, 'must be at least 1')
+            .max(MAX_GENERATED_MEMBERS, `must be at most ${MAX_GENERATED_MEMBERS}`),
+        )
+        .default({}),
     }),
     /** Validated below with the deployable config schema (defaults applied). */
     fleets: z.array(z.unknown()).min(1),
@@ -174,8 +191,17 @@ const worldSchema = z
     });
     const secrets = Array.isArray(world.secrets) ? world.secrets : Object.keys(world.secrets);
     const secretValues = Array.isArray(world.secrets) ? {} : world.secrets;
-    return valid ? { ...world, fleets, secrets, secretValues } : z.NEVER;
+    const groups = { ...world.directory.groups };
+    for (const [group, count] of Object.entries(world.directory.generatedMembers))
+      groups[group] = [...(groups[group] ?? []), ...generatedNames(count)];
+    const directory = { ...world.directory, groups };
+    return valid ? { ...world, directory, fleets, secrets, secretValues } : z.NEVER;
   });
+
+/** MEMBER00001$ .. the count: the computers `directory.generatedMembers` puts in a group. */
+function generatedNames(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `MEMBER${String(i + 1).padStart(5, '0')}$`);
+}
 
 export type World = z.output<typeof worldSchema>;
 export type WorldInstance = World['instances'][number];

@@ -24,6 +24,8 @@ export const metricCatalog = {
   OldestCleanupPendingSeconds: { unit: 'Seconds', dimensions: ['Fleet'] },
   /** Hosts in flight for longer than their hook's heartbeat timeout. */
   InFlightOverdue: { unit: 'Count', dimensions: ['Fleet'] },
+  /** Hosts whose launch failed and that are still running (FAILED records). */
+  FailedHosts: { unit: 'Count', dimensions: ['Fleet'] },
   /** Lifecycle actions the reconciler's sweep started because their event never arrived (completed by instance id). */
   SweepStarted: { unit: 'Count', dimensions: ['Fleet'] },
   /** Members of a host group that gmsa-ready never recorded: reported, never touched. */

@@ -273,9 +273,40 @@ describe('handleGroupChanges: member listings the reconciler asks for', () => {
     expect(ssm).toHaveReceivedNthCommandWith(SendCommandCommand, 1, {
       DocumentName: LIST,
       InstanceIds: [MGMT],
-      Parameters: { GroupName: ['OrdersApiHosts'], DomainName: ['corp.example.com'] },
+      Parameters: { GroupName: ['OrdersApiHosts'], DomainName: ['corp.example.com'], StartAfter: ['-'] },
     });
     expect(h.store.commands.get(COMMAND_ID)).toMatchObject({ purpose: 'authorize' });
+  });
+
+  it("sends a listing's next page after the name the page before ended with", async () => {
+    const listing = '99999999-2222-3333-4444-555555555555';
+    const result = await handleGroupChanges(
+      deps,
+      sqsEvent([{ request: 'list-members', fleet: 'orders', listing, page: 2, after: 'HOST00399$' }]),
+    );
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(ssm).toHaveReceivedNthCommandWith(SendCommandCommand, 1, {
+      Parameters: { GroupName: ['OrdersApiHosts'], DomainName: ['corp.example.com'], StartAfter: ['HOST00399$'] },
+    });
+    expect(h.store.commands.get(COMMAND_ID)?.listing).toEqual({ id: listing, page: 2, after: 'HOST00399$' });
+  });
+
+  it.each([
+    [
+      { listing: '99999999-2222-3333-4444-555555555555', page: 2, after: "X$'; whoami" },
+      'after: must be - or an upper-case computer account such as BUILD01$',
+    ],
+    [{ listing: '99999999-2222-3333-4444-555555555555', page: 2 }, 'listing: listing, page and after come together'],
+    [{ listing: 'not-a-command', page: 2, after: 'A$' }, 'listing: must be a command id'],
+    [
+      { listing: '99999999-2222-3333-4444-555555555555', page: 100, after: 'A$' },
+      'page: Too big: expected number to be <=99',
+    ],
+  ])('drops a next-page request that is not one, naming the field (%o)', async (fields, reason) => {
+    const result = await handleGroupChanges(deps, sqsEvent([{ request: 'list-members', fleet: 'orders', ...fields }]));
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(ssm).toHaveReceivedCommandTimes(SendCommandCommand, 0);
+    expect(h.telemetry.logs.map((l) => l.message)).toEqual([`queue message dropped: ${reason}`]);
   });
 
   it('returns a throttled listing to the queue and drops a malformed one, naming the field', async () => {

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { countGauges } from '../../lib/engine/gauge-count';
 import { type ReconcileOptions, reconcile } from '../../lib/engine/reconcile';
 import type { HostRecord } from '../../lib/workflow/types';
 import { bareRecord } from '../store/records';
@@ -152,6 +153,7 @@ describe('reconcile: gauges', () => {
       { name: 'CleanupsPending', unit: 'Count', value: 0, dimensions: { Fleet: fleet } },
       { name: 'OldestCleanupPendingSeconds', unit: 'Seconds', value: 0, dimensions: { Fleet: fleet } },
       { name: 'InFlightOverdue', unit: 'Count', value: 0, dimensions: { Fleet: fleet } },
+      { name: 'FailedHosts', unit: 'Count', value: 0, dimensions: { Fleet: fleet } },
     ];
     expect(h.telemetry.metrics).toEqual([...zero('orders'), ...zero('payments-linux'), ...zero('reports-domainless')]);
   });
@@ -171,6 +173,7 @@ describe('reconcile: gauges', () => {
       { name: 'CleanupsPending', unit: 'Count', value: 1, dimensions: { Fleet: 'orders' } },
       { name: 'OldestCleanupPendingSeconds', unit: 'Seconds', value: 700, dimensions: { Fleet: 'orders' } },
       { name: 'InFlightOverdue', unit: 'Count', value: 1, dimensions: { Fleet: 'orders' } },
+      { name: 'FailedHosts', unit: 'Count', value: 0, dimensions: { Fleet: 'orders' } },
     ]);
     // Gauges go to telemetry, not through the effector.
     expect(h.effector.calls.filter((c) => c.effect.type === 'metric')).toEqual([]);
@@ -188,7 +191,8 @@ describe('reconcile: bounded runs', () => {
     const list = h.store.listByStatus.bind(h.store);
     h.store.listByStatus = async (status, options) => {
       const page = await list(status, options);
-      if (status === 'TERMINATING') read.push(...page.items.map((r) => r.instanceId));
+      // The tick scan's pages (the gauge count reads its own pages of 1,000).
+      if (status === 'TERMINATING' && options.limit === 2) read.push(...page.items.map((r) => r.instanceId));
       return page;
     };
     const options = { instanceStates: states, pageSize: 2, pagesPerStatus: 2 };
@@ -208,5 +212,29 @@ describe('reconcile: bounded runs', () => {
     const third = await reconcile(h.deps, options);
     expect(third.inFlight).toBe(4);
     expect(h.store.markers.get('vanish-READY')).toBe('2');
+  });
+
+  it('counts the gauges exactly past one page per status, even while the tick scan reads only part', async () => {
+    // 2,500 hosts in one step: the ticks read 10 pages of 100; the gauges count all of them.
+    await seed(...Array.from({ length: 2500 }, (_, n) => host(n + 1, { step: 'join', nextCheckAt: NOW + 600 })));
+    const summary = await reconcile(h.deps, { instanceStates: states });
+    expect(summary.inFlight).toBe(1000);
+    expect(h.telemetry.metrics).toContainEqual({
+      name: 'InFlight',
+      unit: 'Count',
+      value: 2500,
+      dimensions: { Fleet: 'orders', Step: 'join' },
+    });
+  });
+
+  it('resumes a count larger than one run allows and publishes it only when complete', async () => {
+    await seed(...Array.from({ length: 2500 }, (_, n) => host(n + 1, { step: 'join', nextCheckAt: NOW + 600 })));
+    const inFlight = () => h.telemetry.metrics.filter((m) => m.name === 'InFlight').map((m) => m.value);
+    expect(await countGauges(h.deps, 2)).toBeUndefined();
+    expect(await countGauges(h.deps, 2)).toBeUndefined();
+    const data = await countGauges(h.deps, 2);
+    expect(data?.find((d) => d.name === 'InFlight')?.value).toBe(2500);
+    expect(inFlight()).toEqual([]);
+    expect(h.store.markers.get('gauge-count')).toBeUndefined(); // the next count starts over
   });
 });

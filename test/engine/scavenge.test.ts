@@ -2,6 +2,7 @@ import { SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { finishScavenge, SCAVENGE_INTERVAL, sendMemberListing, startScavenge } from '../../lib/engine/scavenge';
+import { parseMembers } from '../../lib/workflow/scavenge';
 import type { HostRecord } from '../../lib/workflow/types';
 import { bareRecord } from '../store/records';
 import { identityOf, memberLine } from '../support/identities';
@@ -77,7 +78,7 @@ describe('sendMemberListing', () => {
     expect(ssmMock).toHaveReceivedNthCommandWith(SendCommandCommand, 1, {
       DocumentName: LIST,
       InstanceIds: ['i-0123456789abcdef0'],
-      Parameters: { GroupName: ['OrdersApiHosts'], DomainName: ['corp.example.com'] },
+      Parameters: { GroupName: ['OrdersApiHosts'], DomainName: ['corp.example.com'], StartAfter: ['-'] },
       TimeoutSeconds: 600,
       Comment: 'gmsa-ready list-members orders',
     });
@@ -86,6 +87,22 @@ describe('sendMemberListing', () => {
       fleet: 'orders',
       targetInstanceId: 'i-0123456789abcdef0',
       instanceIds: [],
+      listing: { id: '11111111-2222-3333-4444-555555555555', page: 0, after: '-' },
+    });
+  });
+
+  it('sends a later page of a listing after the name the last page ended with', async () => {
+    const h = harness();
+    const listing = '99999999-2222-3333-4444-555555555555';
+    await sendMemberListing(h.deps, ssm, LIST, 'orders', { listing, page: 3, after: 'HOST00600$' });
+    expect(ssmMock).toHaveReceivedNthCommandWith(SendCommandCommand, 1, {
+      Parameters: { GroupName: ['OrdersApiHosts'], DomainName: ['corp.example.com'], StartAfter: ['HOST00600$'] },
+      Comment: 'gmsa-ready list-members orders page 4',
+    });
+    expect(h.store.commands.get('11111111-2222-3333-4444-555555555555')?.listing).toEqual({
+      id: listing,
+      page: 3,
+      after: 'HOST00600$',
     });
   });
 
@@ -114,9 +131,13 @@ describe('finishScavenge', () => {
       memberLine(identityOf('BUILD01', 500)),
     ].join('\n');
 
-    expect(await finishScavenge(h.deps, 'orders', output)).toEqual({
-      stray: ['i-00000000000000001'],
-      unknown: [`BUILD01$ ${identityOf('BUILD01', 500).objectSid}`],
+    expect(await finishScavenge(h.deps, 'orders', parseMembers(output))).toEqual({
+      members: 3,
+      recorded: 2,
+      stale: 1,
+      unknown: 1,
+      partial: false,
+      at: T0,
     });
     expect(await h.store.get('i-00000000000000001')).toMatchObject({
       status: 'CLEANUP_PENDING',
@@ -140,8 +161,8 @@ describe('finishScavenge', () => {
     const other = record('i-00000000000000003', 'EC2AMAZ-SHARED', 'TERMINATED', { terminatedAt: T0 - 60, version: 1 });
     await h.store.put({ ...other, fleet: 'payments-linux' }, undefined);
     const shared = identityOf('EC2AMAZ-SHARED', 1003);
-    const plan = await finishScavenge(h.deps, 'orders', memberLine(shared));
-    expect(plan).toEqual({ stray: [], unknown: [`EC2AMAZ-SHARED$ ${shared.objectSid}`] });
+    const result = await finishScavenge(h.deps, 'orders', parseMembers(memberLine(shared)));
+    expect(result).toMatchObject({ members: 1, recorded: 0, stale: 0, unknown: 1, partial: false });
     expect(h.effector.of('enqueueGroupChange')).toEqual([]);
   });
 
@@ -152,9 +173,9 @@ describe('finishScavenge', () => {
       undefined,
     );
     const reused = identityOf('IP-0A00000B', 7777);
-    expect(await finishScavenge(h.deps, 'orders', memberLine(reused))).toEqual({
-      stray: [],
-      unknown: [`IP-0A00000B$ ${reused.objectSid}`],
+    expect(await finishScavenge(h.deps, 'orders', parseMembers(memberLine(reused)))).toMatchObject({
+      stale: 0,
+      unknown: 1,
     });
     expect(h.effector.of('enqueueGroupChange')).toEqual([]);
     expect((await h.store.get('i-00000000000000001'))?.status).toBe('TERMINATED');

@@ -1,9 +1,12 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { countGauges } from '../../lib/engine/gauge-count';
 import { type CommandRef, type Store, VersionConflictError } from '../../lib/engine/ports';
 import { InvalidCursorError } from '../../lib/store/cursor';
 import { createDynamoStore } from '../../lib/store/dynamo';
 import type { HostRecord, Status } from '../../lib/workflow/types';
+import { harness } from '../engine/fakes';
+import type { MemoryStore } from '../support/memory-store';
 import { type LocalTable, startDynalite } from './dynalite';
 import { bareRecord, fullRecord, T0 } from './records';
 
@@ -255,5 +258,48 @@ describe('identity claims', () => {
     ]);
     expect(a).toBe(b);
     expect((await store.listByStatus('READY', { limit: 10 })).items).toEqual([]);
+  });
+});
+
+// The reconciler's gauges: exact when more than 1,000 records share a status, which one Query page of the
+// byStatus index cannot hold (lib/engine/gauge-count.ts pages through all of them).
+describe('gauges over the byStatus index', () => {
+  const id = (n: number) => `i-${n.toString(16).padStart(17, '0')}`;
+
+  async function seed(records: HostRecord[]): Promise<void> {
+    for (let i = 0; i < records.length; i += 100)
+      await Promise.all(records.slice(i, i + 100).map((r) => store.put(r, undefined)));
+  }
+
+  it('counts more than 1,000 records in one status exactly, in bounded pages', { timeout: 120_000 }, async () => {
+    let n = 0;
+    const launching = Array.from({ length: 1_100 }, () => bareRecord({ instanceId: id(++n), step: 'join' }));
+    const failed = Array.from({ length: 1_001 }, () =>
+      bareRecord({ instanceId: id(++n), status: 'FAILED', step: 'done' }),
+    );
+    const pending = Array.from({ length: 3 }, (_, i) =>
+      bareRecord({ instanceId: id(++n), status: 'CLEANUP_PENDING', step: 'deauthorize', cleanupSince: T0 - i }),
+    );
+    await seed([...launching, ...failed, ...pending]);
+
+    const h = harness(store as MemoryStore);
+    h.clock.now = T0 + 100;
+    let queries = 0;
+    const list = store.listByStatus.bind(store);
+    store.listByStatus = async (status, options) => {
+      queries++;
+      return list(status, options);
+    };
+    const data = await countGauges(h.deps);
+    const orders = data?.filter((d) => d.dimensions.Fleet === 'orders');
+    expect(orders).toEqual([
+      { name: 'InFlight', unit: 'Count', value: 1_100, dimensions: { Fleet: 'orders', Step: 'join' } },
+      { name: 'CleanupsPending', unit: 'Count', value: 3, dimensions: { Fleet: 'orders' } },
+      { name: 'OldestCleanupPendingSeconds', unit: 'Seconds', value: 102, dimensions: { Fleet: 'orders' } },
+      { name: 'InFlightOverdue', unit: 'Count', value: 0, dimensions: { Fleet: 'orders' } },
+      { name: 'FailedHosts', unit: 'Count', value: 1_001, dimensions: { Fleet: 'orders' } },
+    ]);
+    // LAUNCHING 2 pages, TERMINATING 1, CLEANUP_PENDING 1, FAILED 2 (at most 1,000 records a page).
+    expect(queries).toBe(6);
   });
 });

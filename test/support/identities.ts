@@ -28,3 +28,26 @@ export function resolveOutput(identity: DirectoryIdentity): string {
     `GMSA-READY-RESULT ${identity.sAMAccountName} ok`,
   ].join('\n');
 }
+
+/** A member of a generated group: NAME$ and a SID under DOMAIN_SID. */
+export const generatedMember = (i: number) => ({
+  account: `HOST${String(i).padStart(5, '0')}$`,
+  objectSid: `${DOMAIN_SID}-${5000 + i}`,
+});
+
+/**
+ * ListMembers output for the page after `after`, as ssm/list-members.yml prints it (ordinal order, at most
+ * `perPage` members, the GMSA-READY-PAGE marker last).
+ */
+export function listMembersPage(
+  members: readonly { account: string; objectSid: string }[],
+  after: string,
+  perPage = 200,
+): string {
+  const sorted = [...members].sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0));
+  const rest = sorted.filter((m) => after === '-' || m.account > after);
+  const page = rest.slice(0, perPage);
+  const next = rest.length > page.length ? (page.at(-1)?.account ?? 'END') : 'END';
+  const lines = page.map((m) => `GMSA-READY-MEMBER ${m.account} ${m.objectSid}\r\n`).join('');
+  return `${lines}GMSA-READY-PAGE ${after} ${page.length} ${members.length} ${next}\r\n`;
+}

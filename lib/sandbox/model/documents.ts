@@ -4,6 +4,7 @@
 // Sources: aws-facts 4.7 (the join), 6.5 (the ECS agent), 8.1-8.3 (names, cmdlets, tickets); durations in
 // lib/sandbox/timings.ts are rough guesses, not measured.
 import { patterns } from '../../config/patterns';
+import { LAST_PAGE, MEMBERS_PER_PAGE, START_AFTER } from '../../workflow/scavenge';
 import { timings } from '../timings';
 import { JOIN_DOCUMENT, WINDOWS_NAME_ALPHABET } from './constants';
 import type { DocumentsContext, Execution, Outcome } from './context';
@@ -42,7 +43,7 @@ export const documentPatterns: Record<'groupChange' | 'listMembers', Record<stri
     DeleteComputerAccount: /^(true|false)$/,
     DomainName: patterns.dnsName,
   },
-  listMembers: { GroupName: patterns.adGroupName, DomainName: patterns.dnsName },
+  listMembers: { GroupName: patterns.adGroupName, DomainName: patterns.dnsName, StartAfter: START_AFTER },
 };
 
 export function execute(ctx: DocumentsContext, command: SimCommand, instance: SimInstance): Execution {
@@ -72,7 +73,7 @@ export function execute(ctx: DocumentsContext, command: SimCommand, instance: Si
         p('DeleteComputerAccount'),
       );
     default:
-      return listMembers(ctx, p('GroupName'));
+      return listMembers(ctx, p('GroupName'), p('StartAfter') || '-');
   }
 }
 
@@ -354,16 +355,24 @@ function record(
   return error;
 }
 
-function listMembers(ctx: DocumentsContext, group: string): Execution {
+/**
+ * One page of ssm/list-members.yml: the members after StartAfter in ordinal order of their upper-cased names,
+ * at most MEMBERS_PER_PAGE, then the GMSA-READY-PAGE marker (the document's own paging, run under pwsh in
+ * test/documents/list-members.Tests.ps1).
+ */
+function listMembers(ctx: DocumentsContext, group: string, after: string): Execution {
   return {
     duration: timings.listMembers,
-    finish: () =>
-      success(
-        ctx.directory
-          .memberObjects(group)
-          .sort((a, b) => a.name.localeCompare(b.name))
-          .map((computer) => `GMSA-READY-MEMBER ${computer.name} ${computer.objectSid}\n`)
-          .join(''),
-      ),
+    finish: () => {
+      const all = ctx.directory
+        .memberObjects(group)
+        .map((computer) => ({ key: computer.name.toUpperCase(), sid: computer.objectSid }))
+        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      const rest = all.filter((m) => after === '-' || m.key > after);
+      const page = rest.slice(0, MEMBERS_PER_PAGE);
+      const next = rest.length > page.length ? (page.at(-1)?.key ?? LAST_PAGE) : LAST_PAGE;
+      const lines = page.map((m) => `GMSA-READY-MEMBER ${m.key} ${m.sid}\r\n`).join('');
+      return success(`${lines}GMSA-READY-PAGE ${after} ${page.length} ${all.length} ${next}\r\n`);
+    },
   };
 }
