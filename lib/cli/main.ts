@@ -5,6 +5,7 @@ import { benchCommand, runBench } from './bench';
 import { checkConfigCommand, runCheckConfig } from './check-config';
 import { checkCredspecCommand, runCheckCredspec } from './check-credspec';
 import { type CommandSpec, renderCommandList } from './command';
+import { doctorCommand, runDoctor } from './doctor';
 import { type CliIo, EXIT, terminalSafe } from './io';
 import { replayCommand, runReplay } from './replay';
 import { runSandbox, sandboxCommand } from './sandbox';
@@ -22,6 +23,7 @@ export const COMMANDS: Command[] = [
   { spec: checkCredspecCommand, run: runCheckCredspec },
   { spec: checkConfigCommand, run: runCheckConfig },
   { spec: statusCommand, run: runStatus },
+  { spec: doctorCommand, run: runDoctor },
   { spec: benchCommand, run: runBench },
 ];
 

@@ -46,6 +46,7 @@ export function deploymentNames(world: World) {
       joinLinux: `gmsa-ready-${SANDBOX_STAGE}-JoinLinux`,
       groupChange: `gmsa-ready-${SANDBOX_STAGE}-GroupChange`,
       listMembers: `gmsa-ready-${SANDBOX_STAGE}-ListMembers`,
+      doctorProbe: `gmsa-ready-${SANDBOX_STAGE}-DoctorProbe`,
     },
   };
 }

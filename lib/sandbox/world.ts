@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import { describeIssues } from '../config/load';
 import { INSTANCE_ID_SHAPE, patterns } from '../config/patterns';
-import { configSchema } from '../config/schema';
+import { configSchema, type Fleet } from '../config/schema';
 import { readInputJson } from '../files';
 
 export const FAULTS = [
@@ -21,6 +21,34 @@ export const FAULTS = [
   'terminate-event-lost',
 ] as const;
 export type Fault = (typeof FAULTS)[number];
+
+/**
+ * Setup mistakes a world can make its account have (issue 15; `gmsa-ready doctor --world` finds each). What
+ * each does to the model is in lib/sandbox/model (hooks.ts, directory.ts, ssm.ts, documents.ts, storage.ts).
+ */
+export const MISCONFIGURATIONS = [
+  'launch-hook-missing',
+  'terminate-hook-missing',
+  'hook-timeout-mismatch',
+  'host-group-missing',
+  'host-group-not-allowed-to-retrieve-gmsa',
+  'management-host-offline',
+  'ad-module-missing',
+  'kds-root-key-missing',
+  'credspec-unreadable',
+] as const;
+export type MisconfigurationKind = (typeof MISCONFIGURATIONS)[number];
+
+/** Kinds about one fleet's setup: `fleet` narrows them to it (absent: every fleet). */
+const FLEET_KINDS = new Set<MisconfigurationKind>([
+  'launch-hook-missing',
+  'terminate-hook-missing',
+  'hook-timeout-mismatch',
+  'host-group-missing',
+  'host-group-not-allowed-to-retrieve-gmsa',
+  'management-host-offline',
+  'ad-module-missing',
+]);
 
 export class WorldError extends Error {
   override name = 'WorldError';
@@ -159,6 +187,15 @@ const worldSchema = z
       .default([]),
     scenario: z.array(stepSchema).default([]),
     chaos: chaosSchema.optional(),
+    misconfigurations: z
+      .array(
+        z.strictObject({
+          kind: z.enum(MISCONFIGURATIONS, { message: `must be one of ${MISCONFIGURATIONS.join(', ')}` }),
+          fleet: z.string().regex(patterns.fleetName, 'must be a fleet name').optional(),
+          arn: z.string().optional(),
+        }),
+      )
+      .default([]),
   })
   .transform((world, ctx) => {
     const config = configSchema.safeParse({ fleets: world.fleets });
@@ -189,6 +226,10 @@ const worldSchema = z
           if (!ids.has(id)) problem(['scenario', i, action, j], `instance ${id} is not in instances`);
         });
     });
+    world.misconfigurations.forEach((m, i) => {
+      for (const [path, message] of misconfigurationProblems(m, fleets, world.directory.groups))
+        problem(['misconfigurations', i, path], message);
+    });
     const secrets = Array.isArray(world.secrets) ? world.secrets : Object.keys(world.secrets);
     const secretValues = Array.isArray(world.secrets) ? {} : world.secrets;
     const groups = { ...world.directory.groups };
@@ -204,6 +245,39 @@ function generatedNames(count: number): string[] {
 }
 
 export type World = z.output<typeof worldSchema>;
+export type Misconfiguration = World['misconfigurations'][number];
+
+/** What makes a misconfiguration meaningless in this world, as [field, message] pairs. */
+function misconfigurationProblems(
+  m: { kind: MisconfigurationKind; fleet?: string; arn?: string },
+  fleets: Fleet[],
+  groups: Record<string, string[]>,
+): [string, string][] {
+  if (m.kind === 'credspec-unreadable') {
+    if (m.fleet !== undefined) return [['fleet', 'does not apply to credspec-unreadable: the arn names the spec']];
+    if (m.arn === undefined)
+      return [['arn', 'is required for credspec-unreadable: the credential spec ARN to make unreadable']];
+    if (!fleets.some((f) => f.credentialSpecs.includes(m.arn as string)))
+      return [['arn', `is not among any fleet's credentialSpecs: '${m.arn}'`]];
+    return [];
+  }
+  if (m.arn !== undefined) return [['arn', `applies to credspec-unreadable only, not ${m.kind}`]];
+  if (!FLEET_KINDS.has(m.kind))
+    return m.fleet === undefined ? [] : [['fleet', `does not apply to ${m.kind}: the KDS root key is the domain's`]];
+  const named = m.fleet === undefined ? fleets : fleets.filter((f) => f.name === m.fleet);
+  if (named.length === 0) return [['fleet', `no fleet is named '${m.fleet}'`]];
+  const problems: [string, string][] = [];
+  for (const fleet of named) {
+    if ((m.kind === 'management-host-offline' || m.kind === 'ad-module-missing') && !fleet.managementInstanceId)
+      problems.push(['fleet', `fleet '${fleet.name}' has no managementInstanceId for ${m.kind} to act on`]);
+    if (m.kind.startsWith('host-group') && !fleet.hostGroup)
+      problems.push(['fleet', `fleet '${fleet.name}' has no hostGroup for ${m.kind} to act on`]);
+    const listed = Object.keys(groups).find((g) => g.toUpperCase() === fleet.hostGroup?.toUpperCase());
+    if (m.kind === 'host-group-missing' && listed)
+      problems.push(['kind', `host-group-missing removes '${listed}', which directory.groups lists: drop one of them`]);
+  }
+  return problems;
+}
 export type WorldInstance = World['instances'][number];
 export type ScenarioStep = World['scenario'][number];
 export type Chaos = NonNullable<World['chaos']>;

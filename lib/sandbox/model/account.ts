@@ -2,7 +2,8 @@
 // calls. It owns the state and hands each service model a narrow context (model/context.ts) of what it
 // uses. Time comes only from the scheduler; everything a host does is a scheduled job.
 import type { Fleet } from '../../config/schema';
-import type { Platform } from '../../workflow/types';
+import { gmsaNamesIn } from '../../doctor/probe-output';
+import type { Platform, Transition } from '../../workflow/types';
 import type { Chaos, EventKind } from '../chaos';
 import type { EventContext } from '../events';
 import type { Random } from '../random';
@@ -10,13 +11,14 @@ import type { Scheduler } from '../scheduler';
 import { timings } from '../timings';
 import type { World, WorldInstance } from '../world';
 import { WINDOWS_NAME_ALPHABET } from './constants';
-import type { DocumentNames, DocumentsContext, EventBus, Observe, Targets } from './context';
+import type { DocumentNames, DocumentsContext, EventBus, HookSetup, Observe, Targets } from './context';
 import { Directory } from './directory';
 import { execute } from './documents';
 import { Ec2 } from './ec2';
 import { Ecs } from './ecs';
-import { Hooks } from './hooks';
+import { DEFAULT_HEARTBEAT_TIMEOUT, Hooks } from './hooks';
 import { Journal } from './journal';
+import { misconfigured, mismatchedTimeout } from './misconfigurations';
 import { Queues } from './queues';
 import { Ssm } from './ssm';
 import { Storage } from './storage';
@@ -81,10 +83,16 @@ export class Account {
     );
     for (const fleet of this.world.fleets) {
       for (const group of fleet.autoScalingGroups) this.fleetsByGroup.set(group, fleet);
-      if (fleet.hostGroup) this.directory.ensureGroup(fleet.hostGroup);
+      if (fleet.hostGroup && !misconfigured(this.world, 'host-group-missing', fleet.name))
+        this.directory.ensureGroup(fleet.hostGroup);
       if (fleet.managementInstanceId && !this.instances.has(fleet.managementInstanceId))
         this.addManagementHost(fleet.managementInstanceId);
+      const management = fleet.managementInstanceId ? this.instances.get(fleet.managementInstanceId) : undefined;
+      if (management && misconfigured(this.world, 'management-host-offline', fleet.name))
+        management.connectionLost = true;
+      if (management && misconfigured(this.world, 'ad-module-missing', fleet.name)) management.adModuleMissing = true;
     }
+    this.addGmsas();
     for (const instance of this.world.instances) this.addInstance(instance);
 
     // What the models share, each handed over as narrowly as it is used.
@@ -134,6 +142,7 @@ export class Account {
     });
     this.hooks = new Hooks({
       clock,
+      hook: (fleet, transition) => this.hookSetup(fleet, transition),
       random,
       hookNames: this.hookNames,
       events,
@@ -160,6 +169,18 @@ export class Account {
 
   now(): number {
     return this.scheduler.now();
+  }
+
+  /**
+   * The hook a fleet's groups have for a transition: the configured one, unless the world's misconfigurations
+   * removed it or created it with a short HeartbeatTimeout. A group no fleet owns (replay) gets the default.
+   */
+  hookSetup(fleet: Fleet | undefined, transition: Transition): HookSetup | undefined {
+    if (!fleet) return { name: this.hookNames[transition], heartbeatTimeout: DEFAULT_HEARTBEAT_TIMEOUT };
+    const name = transition === 'launch' ? fleet.launchHookName : fleet.terminateHookName;
+    if (misconfigured(this.world, `${transition}-hook-missing`, fleet.name)) return undefined;
+    const mismatched = misconfigured(this.world, 'hook-timeout-mismatch', fleet.name);
+    return { name, heartbeatTimeout: mismatched ? mismatchedTimeout(fleet) : fleet.heartbeatTimeoutSeconds };
   }
 
   eventContext(): EventContext {
@@ -217,6 +238,26 @@ export class Account {
     };
     this.instances.set(instance.instanceId, instance);
     return instance;
+  }
+
+  /**
+   * The gMSAs the fleets' credential specs name exist, each letting the fleets' host groups retrieve its
+   * password (aws-facts 8.3), unless host-group-not-allowed-to-retrieve-gmsa leaves a fleet's group out; the
+   * domain has a KDS root key unless kds-root-key-missing.
+   */
+  private addGmsas(): void {
+    this.directory.kdsRootKey = !misconfigured(this.world, 'kds-root-key-missing');
+    for (const fleet of this.world.fleets)
+      for (const arn of fleet.credentialSpecs) {
+        const spec = this.world.credentialSpecs[arn];
+        if (spec === undefined) continue;
+        const allowed =
+          fleet.hostGroup && !misconfigured(this.world, 'host-group-not-allowed-to-retrieve-gmsa', fleet.name)
+            ? [fleet.hostGroup]
+            : [];
+        for (const name of gmsaNamesIn(typeof spec === 'string' ? spec : JSON.stringify(spec)))
+          this.directory.addGmsa(name, allowed);
+      }
   }
 
   private addManagementHost(instanceId: string): void {

@@ -1,6 +1,8 @@
 // The narrow views of the simulated account that the service models are handed: each model's context
 // lists only what it uses (clock, random, observe, journal, instance lookup, ...). The account builds them.
 import type { EventBridgeEvent, SQSEvent } from 'aws-lambda';
+import type { Fleet } from '../../config/schema';
+import type { Transition } from '../../workflow/types';
 import type { EventKind } from '../chaos';
 import type { EventContext } from '../events';
 import type { Random } from '../random';
@@ -18,6 +20,8 @@ export interface DocumentNames {
   joinLinux: string;
   groupChange: string;
   listMembers: string;
+  /** ssm/doctor-probe.yml: the doctor's read-only look at the management host (never sent by gmsa-ready's functions). */
+  doctorProbe: string;
 }
 
 /** Where the account delivers what AWS would deliver to gmsa-ready's functions. */
@@ -68,7 +72,7 @@ export interface Ec2Context {
 }
 
 export interface StorageContext {
-  world: Pick<World, 'credentialSpecs' | 'secrets'>;
+  world: Pick<World, 'credentialSpecs' | 'secrets' | 'misconfigurations'>;
 }
 
 export interface EcsContext {
@@ -82,8 +86,16 @@ export interface EcsContext {
   directory: Pick<Directory, 'isMember'>;
 }
 
+/** A group's lifecycle hook for one transition as created, or undefined when the group has none. */
+export interface HookSetup {
+  name: string;
+  heartbeatTimeout: number;
+}
+
 export interface HooksContext {
   clock: Pick<Clock, 'now' | 'at'>;
+  /** The hook a fleet's group has for a transition (world misconfigurations remove or shorten it). */
+  hook(fleet: Fleet | undefined, transition: Transition): HookSetup | undefined;
   random: Pick<Random, 'uuid'>;
   hookNames: { launch: string; terminate: string };
   events: EventBus;
@@ -129,7 +141,7 @@ export interface DocumentsContext {
 export interface SsmContext {
   clock: Clock;
   random: Pick<Random, 'uuid'>;
-  world: Pick<World, 'account' | 'region' | 'credentialSpecs'>;
+  world: Pick<World, 'account' | 'region' | 'credentialSpecs' | 'misconfigurations'>;
   documents: DocumentNames;
   instance: InstanceLookup;
   commands: Map<string, SimCommand>;

@@ -34,6 +34,10 @@ export class Directory {
   private readonly computers = new Map<string, Computer>();
   private readonly sids = new Map<string, Computer>();
   private readonly groups = new Map<string, { name: string; members: Set<string> }>();
+  /** gMSAs by name: the groups in their PrincipalsAllowedToRetrieveManagedPassword (names as written). */
+  private readonly gmsas = new Map<string, { name: string; allowed: Set<string> }>();
+  /** Whether the domain has a KDS root key, which gMSA passwords derive from (aws-facts 8.3). */
+  kdsRootKey = true;
   private nextRid = FIRST_RID;
 
   constructor(
@@ -154,6 +158,18 @@ export class Directory {
 
   members(group: string): string[] {
     return this.memberObjects(group).map((computer) => computer.name);
+  }
+
+  /** A gMSA (created once) whose password these groups may retrieve, added to those already allowed. */
+  addGmsa(name: string, allowed: string[]): void {
+    const gmsa = this.gmsas.get(key(name)) ?? { name, allowed: new Set<string>() };
+    for (const group of allowed) gmsa.allowed.add(key(group));
+    this.gmsas.set(key(name), gmsa);
+  }
+
+  /** Get-ADServiceAccount NAME -Properties PrincipalsAllowedToRetrieveManagedPassword: undefined when no such gMSA. */
+  gmsaAllows(name: string, group: string): boolean | undefined {
+    return this.gmsas.get(key(name))?.allowed.has(key(group));
   }
 
   snapshot(): DirectorySnapshot {

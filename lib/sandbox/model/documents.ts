@@ -4,6 +4,7 @@
 // Sources: aws-facts 4.7 (the join), 6.5 (the ECS agent), 8.1-8.3 (names, cmdlets, tickets); durations in
 // lib/sandbox/timings.ts are rough guesses, not measured.
 import { patterns } from '../../config/patterns';
+import { GMSA_NAMES } from '../../doctor/probe-output';
 import { LAST_PAGE, MEMBERS_PER_PAGE, START_AFTER } from '../../workflow/scavenge';
 import { timings } from '../timings';
 import { JOIN_DOCUMENT, WINDOWS_NAME_ALPHABET } from './constants';
@@ -33,7 +34,7 @@ const failure = (output: string, error = output): Outcome => ({
  * files by hand): SendCommand rejects anything else (aws-facts 4.1, InvalidParameters). The refresh
  * documents' patterns are not checked by the model.
  */
-export const documentPatterns: Record<'groupChange' | 'listMembers', Record<string, RegExp>> = {
+export const documentPatterns: Record<'groupChange' | 'listMembers' | 'doctorProbe', Record<string, RegExp>> = {
   groupChange: {
     Action: /^(resolve|add|remove|delete)$/,
     GroupName: patterns.adGroupName,
@@ -44,12 +45,25 @@ export const documentPatterns: Record<'groupChange' | 'listMembers', Record<stri
     DomainName: patterns.dnsName,
   },
   listMembers: { GroupName: patterns.adGroupName, DomainName: patterns.dnsName, StartAfter: START_AFTER },
+  doctorProbe: { GroupName: patterns.adGroupName, DomainName: patterns.dnsName, GmsaNames: GMSA_NAMES },
 };
+
+/**
+ * What `Import-Module ActiveDirectory` writes when RSAT is not installed (PowerShell's ModuleNotFound error, as
+ * Windows PowerShell 5.1 words it); with $ErrorActionPreference = 'Stop' the script ends there, exit 1.
+ */
+export const AD_MODULE_MISSING =
+  "Import-Module : The specified module 'ActiveDirectory' was not loaded because no valid module file was found in any module directory.";
 
 export function execute(ctx: DocumentsContext, command: SimCommand, instance: SimInstance): Execution {
   const { documents } = ctx;
   const p = (name: string) => command.parameters[name]?.[0] ?? '';
+  const management = [documents.groupChange, documents.listMembers].includes(command.documentName);
+  if (management && instance.adModuleMissing)
+    return { duration: timings.groupChangeBase, finish: () => failure('', `${AD_MODULE_MISSING}\n`) };
   switch (command.documentName) {
+    case documents.doctorProbe:
+      return doctorProbe(ctx, instance, p('GroupName'), p('GmsaNames'));
     case JOIN_DOCUMENT:
       return join(ctx, instance, p('directoryId'), p('directoryName'), p('directoryOU') || undefined);
     case documents.joinWindows:
@@ -353,6 +367,39 @@ function record(
       `${action} ${name} ${action === 'add' ? 'to' : 'from'} ${group}`,
     );
   return error;
+}
+
+/**
+ * ssm/doctor-probe.yml (its Pester test pins the lines): read-only. Without the AD module it says so and stops;
+ * otherwise the host group, each gMSA's PrincipalsAllowedToRetrieveManagedPassword, and the KDS root key.
+ */
+function doctorProbe(ctx: DocumentsContext, instance: SimInstance, group: string, gmsaNames: string): Execution {
+  const { directory } = ctx;
+  const line = (text: string) => `GMSA-READY-PROBE ${text}\n`;
+  return {
+    duration: timings.listMembers,
+    finish: () => {
+      if (instance.adModuleMissing) return success(line(`ad-module missing ${AD_MODULE_MISSING}`));
+      const notFound = (identity: string) =>
+        `Cannot find an object with identity: '${identity}' under: '${directory.domainDn}'.`;
+      const gmsas = gmsaNames === '-' ? [] : gmsaNames.split(',');
+      const groupFound = directory.groupExists(group);
+      return success(
+        [
+          line('ad-module ok'),
+          line(groupFound ? 'host-group ok' : `host-group missing ${notFound(group)}`),
+          ...(groupFound
+            ? gmsas.map((name) => {
+                const allows = directory.gmsaAllows(name, group);
+                if (allows === undefined) return line(`gmsa ${name} missing ${notFound(name)}`);
+                return line(`gmsa ${name} ${allows ? 'allowed' : 'not-allowed'}`);
+              })
+            : []),
+          line(directory.kdsRootKey ? 'kds-root-key ok' : 'kds-root-key missing no msKds-ProvRootKey object'),
+        ].join(''),
+      );
+    },
+  };
 }
 
 /**

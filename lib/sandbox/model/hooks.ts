@@ -13,7 +13,7 @@ import type { SimInstance, SimLifecycleAction } from './types';
 /** The global timeout is min(48 h, 100 × HeartbeatTimeout) (aws-facts 3.4). */
 const GLOBAL_TIMEOUT_CAP = 172_800;
 /** PutLifecycleHook's default HeartbeatTimeout (aws-facts 3.4). */
-const DEFAULT_HEARTBEAT_TIMEOUT = 3600;
+export const DEFAULT_HEARTBEAT_TIMEOUT = 3600;
 
 export interface LifecycleCallInput {
   AutoScalingGroupName?: string;
@@ -36,8 +36,10 @@ export class Hooks {
    * (fault `launch-event-lost` / `terminate-event-lost`: Auto Scaling sends these events best effort, aws-facts
    * 1.1). The action waits on its hook either way.
    */
-  start(instance: SimInstance, transition: Transition): SimLifecycleAction {
-    const action = this.open(instance, transition, this.ctx.random.uuid(), this.ctx.hookNames[transition]);
+  start(instance: SimInstance, transition: Transition): SimLifecycleAction | undefined {
+    const hook = this.ctx.hook(instance.fleet, transition);
+    if (!hook) return this.noHook(instance, transition);
+    const action = this.open(instance, transition, this.ctx.random.uuid(), hook.name, hook.heartbeatTimeout);
     if (instance.faults.has(`${transition}-event-lost`)) {
       this.ctx.observe(instance.instanceId, 'lifecycle', `${transition} event lost: never delivered`);
       action.eventLost = true;
@@ -51,15 +53,36 @@ export class Hooks {
   }
 
   /**
+   * A group without a hook for the transition (misconfigurations launch-hook-missing, terminate-hook-missing):
+   * Auto Scaling waits for nothing and sends no lifecycle event (aws-facts 1.1: the event comes from the hook).
+   * A launch goes InService unjoined; a terminate ends the instance at once, which gmsa-ready must notice on its own.
+   */
+  private noHook(instance: SimInstance, transition: Transition): undefined {
+    this.ctx.observe(instance.instanceId, 'lifecycle', `no ${transition} hook: no lifecycle action, no event`);
+    if (transition === 'launch') instance.inService = true;
+    else {
+      this.ctx.killed.add(instance.instanceId);
+      this.ctx.shutDown(instance);
+    }
+    return undefined;
+  }
+
+  /**
    * Honours the token of a lifecycle event that comes from outside the model (replay). Archive replays
    * carry long-expired tokens: the caller does not adopt those.
    */
   adopt(instance: SimInstance, transition: Transition, token: string, hookName: string): void {
-    if (!this.byToken.has(token)) this.open(instance, transition, token, hookName);
+    const heartbeatTimeout = this.ctx.hook(instance.fleet, transition)?.heartbeatTimeout ?? DEFAULT_HEARTBEAT_TIMEOUT;
+    if (!this.byToken.has(token)) this.open(instance, transition, token, hookName, heartbeatTimeout);
   }
 
-  private open(instance: SimInstance, transition: Transition, token: string, hookName: string): SimLifecycleAction {
-    const heartbeatTimeout = instance.fleet?.heartbeatTimeoutSeconds ?? DEFAULT_HEARTBEAT_TIMEOUT;
+  private open(
+    instance: SimInstance,
+    transition: Transition,
+    token: string,
+    hookName: string,
+    heartbeatTimeout: number,
+  ): SimLifecycleAction {
     const now = this.ctx.clock.now();
     const action: SimLifecycleAction = {
       token,
@@ -68,6 +91,7 @@ export class Hooks {
       hookName,
       transition,
       startedAt: now,
+      heartbeatTimeout,
       deadline: now + heartbeatTimeout,
       globalDeadline: now + Math.min(GLOBAL_TIMEOUT_CAP, 100 * heartbeatTimeout),
       heartbeats: 0,
@@ -158,10 +182,8 @@ export class Hooks {
   /** Restarts the heartbeat timeout, never past the global timeout (aws-facts 3.3, 3.4). */
   heartbeat(input: LifecycleCallInput): Record<string, never> {
     const action = this.find(input);
-    const heartbeatTimeout =
-      this.ctx.instance(action.instanceId)?.fleet?.heartbeatTimeoutSeconds ?? DEFAULT_HEARTBEAT_TIMEOUT;
     action.heartbeats++;
-    action.deadline = Math.min(this.ctx.clock.now() + heartbeatTimeout, action.globalDeadline);
+    action.deadline = Math.min(this.ctx.clock.now() + action.heartbeatTimeout, action.globalDeadline);
     this.arm(action);
     this.ctx.observe(action.instanceId, 'heartbeat', `${action.transition} action extended`);
     return {};

@@ -13,6 +13,7 @@ import {
   type ListCommandsCommandInput,
   ParameterNotFound,
   type SendCommandCommandInput,
+  SSMServiceException,
 } from '@aws-sdk/client-ssm';
 import { awsError } from '../aws-errors';
 import { commandStatusEvent } from '../events';
@@ -20,6 +21,7 @@ import { timings } from '../timings';
 import { JOIN_DOCUMENT } from './constants';
 import type { SsmContext } from './context';
 import { documentPatterns, timedOut } from './documents';
+import { unreadableSpecs } from './misconfigurations';
 import type { SimCommand, SimInstance, SimInvocation } from './types';
 
 /** Terminal invocation statuses among those the model produces (aws-facts 2, 4.3). */
@@ -45,7 +47,8 @@ export class Ssm {
       .filter((instance): instance is SimInstance => !!instance?.agentOnline)
       .map((instance) => ({
         InstanceId: instance.instanceId,
-        PingStatus: 'Online' as const,
+        // management-host-offline: the agent stopped reporting; SSM lists the node ConnectionLost (aws-facts 4.4).
+        PingStatus: instance.connectionLost ? ('ConnectionLost' as const) : ('Online' as const),
         LastPingDateTime: new Date(this.ctx.clock.now() * 1000),
         AgentVersion: '3.3.1142.0',
         IsLatestVersion: true,
@@ -74,7 +77,8 @@ export class Ssm {
         throw awsError(InvalidInstanceId, 'InvalidInstanceId', 'Instances not in a valid state for account');
     }
     const parameters = (input.Parameters ?? {}) as Record<string, string[]>;
-    if (kind === 'groupChange' || kind === 'listMembers') this.checkParameters(kind, parameters);
+    if (kind === 'groupChange' || kind === 'listMembers' || kind === 'doctorProbe')
+      this.checkParameters(kind, parameters);
     const now = ctx.clock.now();
     const command: SimCommand = {
       commandId: ctx.random.uuid(),
@@ -161,6 +165,14 @@ export class Ssm {
       : `arn:aws:ssm:${world.region}:${world.account}:parameter/${name.replace(/^\//, '')}`;
     const value = world.credentialSpecs[arn];
     if (value === undefined || !arn.includes(':ssm:')) throw awsError(ParameterNotFound, 'ParameterNotFound', '');
+    // credspec-unreadable: the KMS key of a SecureString denies Decrypt, which GetParameter reports as its own
+    // AccessDeniedException (the SSM API reference lists it; the wording is the model's).
+    if (unreadableSpecs(world).has(arn))
+      throw awsError(
+        SSMServiceException,
+        'AccessDeniedException',
+        `User is not authorized to perform: kms:Decrypt on the key of ${arn.split(':parameter')[1]}`,
+      );
     return {
       Parameter: {
         Name: `/${arn.split(':parameter/')[1]}`,
@@ -187,17 +199,18 @@ export class Ssm {
     return this.ctx.clock.now() < invocation.startAt ? 'Pending' : 'InProgress';
   }
 
-  private documentKind(name: string): 'join' | 'refresh' | 'groupChange' | 'listMembers' {
+  private documentKind(name: string): 'join' | 'refresh' | 'groupChange' | 'listMembers' | 'doctorProbe' {
     const { documents } = this.ctx;
     if (name === JOIN_DOCUMENT || name === documents.joinWindows || name === documents.joinLinux) return 'join';
     if (name === documents.refreshWindows || name === documents.refreshLinux) return 'refresh';
     if (name === documents.groupChange) return 'groupChange';
     if (name === documents.listMembers) return 'listMembers';
+    if (name === documents.doctorProbe) return 'doctorProbe';
     throw awsError(InvalidDocument, 'InvalidDocument', `Document ${name} does not exist in your account`);
   }
 
   /** The documents' allowedPattern: SSM refuses the whole command when a value does not match. */
-  private checkParameters(kind: 'groupChange' | 'listMembers', parameters: Record<string, string[]>): void {
+  private checkParameters(kind: keyof typeof documentPatterns, parameters: Record<string, string[]>): void {
     for (const [name, pattern] of Object.entries(documentPatterns[kind])) {
       const values = parameters[name];
       if (values?.length !== 1 || !pattern.test(values[0] as string))
@@ -211,7 +224,9 @@ export class Ssm {
 
   private start(command: SimCommand, instance: SimInstance): void {
     const { ctx } = this;
-    const execution = ctx.execute(command, instance);
+    // A node whose agent lost its connection accepts the command, which never runs: it ends in a delivery
+    // timeout (aws-facts 4.2; world misconfiguration management-host-offline).
+    const execution = instance.connectionLost ? { finish: () => timedOut } : ctx.execute(command, instance);
     const startAt = command.requestedAt + timings.commandStart;
     const endAt =
       execution.duration === undefined ? command.requestedAt + command.timeoutSeconds : startAt + execution.duration;

@@ -3,7 +3,7 @@
 // Sources: aws-facts 5 (S3 object ARNs), 6.1 and 7 (where specs and domainless secrets live); the S3
 // GetObject and Secrets Manager API references for the errors (their messages as AWS words them).
 import { Readable } from 'node:stream';
-import { type GetObjectCommandInput, NoSuchKey } from '@aws-sdk/client-s3';
+import { type GetObjectCommandInput, NoSuchKey, S3ServiceException } from '@aws-sdk/client-s3';
 import {
   type DescribeSecretCommandInput,
   type GetSecretValueCommandInput,
@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { awsError } from '../aws-errors';
 import type { StorageContext } from './context';
+import { unreadableSpecs } from './misconfigurations';
 
 /** A GetObject Body with the SDK's stream mixin methods. */
 function body(text: string) {
@@ -30,6 +31,8 @@ export class Storage {
 
   getObject(input: GetObjectCommandInput) {
     const arn = `arn:aws:s3:::${input.Bucket}/${input.Key}`;
+    // credspec-unreadable: a bucket policy or KMS key denies the read; S3 answers 403 AccessDenied (S3 API reference).
+    if (unreadableSpecs(this.ctx.world).has(arn)) throw awsError(S3ServiceException, 'AccessDenied', 'Access Denied');
     const value = this.ctx.world.credentialSpecs[arn];
     if (value === undefined) throw awsError(NoSuchKey, 'NoSuchKey', 'The specified key does not exist.');
     const text = typeof value === 'string' ? value : JSON.stringify(value);

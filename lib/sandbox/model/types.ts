@@ -24,6 +24,8 @@ export interface SimLifecycleAction {
   hookName: string;
   transition: Transition;
   startedAt: number;
+  /** The hook's HeartbeatTimeout when the action started (world misconfiguration hook-timeout-mismatch). */
+  heartbeatTimeout: number;
   /** Heartbeat deadline: the hook times out with its DefaultResult when it passes. */
   deadline: number;
   globalDeadline: number;
@@ -62,6 +64,10 @@ export interface SimInstance {
   /** Refused lifecycle calls that named a token the model never issued (archive replays). */
   strayRejections: string[];
   tags: Record<string, string>;
+  /** The management host's agent lost its connection (world misconfiguration management-host-offline). */
+  connectionLost?: boolean;
+  /** The management host lacks the ActiveDirectory module (world misconfiguration ad-module-missing). */
+  adModuleMissing?: boolean;
 }
 
 export interface SimInvocation {
