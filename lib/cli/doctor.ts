@@ -106,14 +106,15 @@ async function checkWorld(path: string | undefined): Promise<Check[]> {
 }
 
 async function checkStage(stage: string, args: DoctorArgs): Promise<Check[]> {
-  const config = readConfig(args.config ?? join('config', `${stage}.yml`));
   const { createAwsProbe } = await import('../doctor/aws-clients');
   const { probe, destroy, ssm } = createAwsProbe(
     args.region ? { ...clientConfig, region: args.region } : clientConfig,
     { probeDocument: doctorNames(stage).probeDocument, timeoutSeconds: args.probeTimeout },
   );
   try {
+    // A missing Region or credentials is one line before anything else (no request is sent for it).
     await ensureAwsConfigured(ssm);
+    const config = readConfig(args.config ?? join('config', `${stage}.yml`));
     return await run(config, stage, probe);
   } finally {
     destroy();

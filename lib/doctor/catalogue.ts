@@ -1,5 +1,7 @@
 // Every check the doctor runs, named once: what it proves and, when it fails, what to do. checks.ts emits
-// them; docs/doctor.md has a section per id. Remedies name the exact setting or command to fix.
+// them; docs/doctor.md has a row per id. Remedies name the exact setting or command to fix; where a check and a
+// failure code are the same problem, the remedy is the failure catalogue's (lib/failures/catalogue.ts).
+import { remedyFor } from '../failures/catalogue';
 
 export const CHECKS = {
   'eventbridge-rules': {
@@ -62,13 +64,13 @@ export const CHECKS = {
   },
   'ad-module': {
     what: 'the management host has the ActiveDirectory PowerShell module',
-    remedy:
-      'install RSAT on the management host: Install-WindowsFeature RSAT-AD-PowerShell (Windows Server), and keep it domain-joined',
+    // The same problem as the failure code group-ad-module-missing: one remedy text (lib/failures/catalogue.ts).
+    remedy: remedyFor('group-ad-module-missing'),
   },
   'host-group': {
     what: 'the fleet host group exists and the management host can read it',
-    remedy:
-      "create the group (New-ADGroup -Name GROUP -GroupScope Global -GroupCategory Security) or correct hostGroup in the stage's config; docs/iam-and-ad.md lists the delegation the management host needs",
+    // The same problem as the failure code group-not-found.
+    remedy: remedyFor('group-not-found'),
   },
   'gmsa-principals': {
     what: "the host group is in PrincipalsAllowedToRetrieveManagedPassword of every gMSA the fleet's credential specs name",
@@ -90,7 +92,7 @@ export const CHECKS = {
     remedy:
       'create the secret with {"username","password","domainName"} of the domainless user, or correct HostAccountConfig.PluginInput.CredentialArn in the spec',
   },
-} as const satisfies Record<string, { what: string; remedy: string }>;
+} satisfies Record<string, { what: string; remedy: string }>;
 
 export type CheckId = keyof typeof CHECKS;
 

@@ -258,7 +258,12 @@ function credentialSpecChecks(fleet: Fleet, facts: FleetFacts): Check[] {
     return errors.map((f) => `${spec.arn}: ${f.code} at ${f.path}: ${f.message}`);
   });
   const checks = [
-    judge('credential-specs', fleet.name, problems, `${facts.credentialSpecs.length} credential ${facts.credentialSpecs.length === 1 ? 'spec' : 'specs'}, readable and valid`),
+    judge(
+      'credential-specs',
+      fleet.name,
+      problems,
+      `${facts.credentialSpecs.length} credential ${facts.credentialSpecs.length === 1 ? 'spec' : 'specs'}, readable and valid`,
+    ),
   ];
   if (facts.secrets.length > 0) {
     const missing = facts.secrets.flatMap((s) =>

@@ -10,7 +10,9 @@ export function misconfiguredWorld(
   misconfigurations: Record<string, unknown>[],
   extra: Record<string, unknown> = {},
 ): World {
-  const json = demoWorldJson() as Record<string, unknown> & { directory: { groups: Record<string, string[]> } };
+  const json = demoWorldJson() as unknown as Record<string, unknown> & {
+    directory: { groups: Record<string, string[]> };
+  };
   if (misconfigurations.some((m) => m.kind === 'host-group-missing')) json.directory.groups = {};
   return parseWorld({ ...json, misconfigurations, ...extra });
 }
