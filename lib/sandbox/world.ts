@@ -39,16 +39,10 @@ export const MISCONFIGURATIONS = [
 ] as const;
 export type MisconfigurationKind = (typeof MISCONFIGURATIONS)[number];
 
-/** Kinds about one fleet's setup: `fleet` narrows them to it (absent: every fleet). */
-const FLEET_KINDS = new Set<MisconfigurationKind>([
-  'launch-hook-missing',
-  'terminate-hook-missing',
-  'hook-timeout-mismatch',
-  'host-group-missing',
-  'host-group-not-allowed-to-retrieve-gmsa',
-  'management-host-offline',
-  'ad-module-missing',
-]);
+/** Kinds about one fleet's setup: `fleet` narrows them to it (absent: every fleet). The other two are the domain's. */
+const FLEET_KINDS = new Set<MisconfigurationKind>(
+  MISCONFIGURATIONS.filter((kind) => kind !== 'kds-root-key-missing' && kind !== 'credspec-unreadable'),
+);
 
 export class WorldError extends Error {
   override name = 'WorldError';
