@@ -135,6 +135,7 @@ describe('the management host and the directory', () => {
     const invocation = await onManagementHost(names().listMembers, {
       GroupName: ['OrdersApiHosts'],
       DomainName: ['corp.example.com'],
+      StartAfter: ['-'],
     });
     expect(invocation).toMatchObject({ Status: 'Failed', StandardOutputContent: '' });
     expect(invocation.StandardErrorContent).toBe(`${AD_MODULE_MISSING}\n`);
