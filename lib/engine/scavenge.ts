@@ -148,29 +148,34 @@ export async function followListing(
   if (status !== 'Success') return partial(`page ${listing.page + 1}: ListMembers ${status}`);
   const page = parsePage(output, listing.after);
   if (!page.ok) return partial(`page ${listing.page + 1}: ${page.reason}`);
-  await deps.store.putMarker(marker, JSON.stringify({ listing: listing.id, page: page.value }));
+  const stored = JSON.stringify({ listing: listing.id, page: page.value });
+  // Each page is marked read only once its work is done: a retry after a failure (the queue, the store) does it
+  // again rather than being taken for a duplicate; a duplicate at worst sends one page twice (read once, here).
   if (page.value.next !== LAST_PAGE) {
     if (listing.page + 1 >= MAX_LISTING_PAGES)
       return partial(`the group needs more than ${MAX_LISTING_PAGES} pages`, page.value.total);
     await requestPage({ fleet, listing: listing.id, page: listing.page + 1, after: page.value.next });
+    await deps.store.putMarker(marker, stored);
     return `listing page ${listing.page + 1} read`;
   }
-  const pages = await readPages(deps, fleet, listing.id, listing.page);
-  if (!pages) return partial('an earlier page of this listing is missing', page.value.total);
-  const listed = assembleListing(pages);
+  const earlier = await readPages(deps, fleet, listing.id, listing.page);
+  if (!earlier) return partial('an earlier page of this listing is missing', page.value.total);
+  const listed = assembleListing([...earlier, page.value]);
   if (!listed.ok) return partial(listed.reason, page.value.total);
   const result = await finishScavenge(deps, fleet, listed.value);
+  await deps.store.putMarker(marker, stored);
   return `scavenged: ${result.stale} stale, ${result.unknown} unknown`;
 }
 
+/** The pages of a listing before page `current`, or undefined when one is missing or another listing's. */
 async function readPages(
   deps: EngineDeps,
   fleet: string,
   listing: string,
-  last: number,
+  current: number,
 ): Promise<MemberPage[] | undefined> {
   const pages: MemberPage[] = [];
-  for (let i = 0; i <= last; i++) {
+  for (let i = 0; i < current; i++) {
     const stored = await deps.store.getMarker(pageMarker(fleet, i));
     const parsed = stored ? (JSON.parse(stored) as { listing: string; page: MemberPage }) : undefined;
     if (parsed?.listing !== listing) return undefined;

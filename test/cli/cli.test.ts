@@ -97,6 +97,8 @@ describe('sandbox', () => {
       'commands',
       'rejected',
       'invariants',
+      'quotas',
+      'scavenge',
       'sandbox',
     ]);
     expect(report.invariants).toEqual({ held: true, violations: [] });

@@ -129,6 +129,21 @@ describe('a paged member listing', () => {
     });
   });
 
+  it('asks again for the next page when the queue failed the first time (the retry is not taken for a duplicate)', async () => {
+    const h = harness();
+    const first = listMembersPage(group, '-');
+    const refuse = async () => {
+      throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    };
+    await expect(followListing(h.deps, command(0, '-'), 'Success', first, refuse)).rejects.toThrow('Rate exceeded');
+    const requested: PageRequest[] = [];
+    const ask = async (request: PageRequest) => {
+      requested.push(request);
+    };
+    expect(await followListing(h.deps, command(0, '-'), 'Success', first, ask)).toBe('listing page 1 read');
+    expect(requested).toEqual([{ fleet: 'orders', listing: FIRST, page: 1, after: 'HOST00200$' }]);
+  });
+
   it('is partial when an earlier page belongs to another listing', async () => {
     const h = harness();
     const ask = async () => {};
