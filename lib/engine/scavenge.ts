@@ -23,7 +23,11 @@ import type { CommandRef } from './ports';
 
 export const SCAVENGE_INTERVAL = 3600;
 const ALL: Status[] = ['LAUNCHING', 'READY', 'WARMED', 'FAILED', 'TERMINATING', 'CLEANUP_PENDING', 'TERMINATED'];
-/** Bounds the records one scavenge reads: 100 pages of 1,000 per status; a bigger table makes the run partial. */
+/**
+ * Bounds the records the last page's invocation reads (the command-status function, 60 s): 100 Query pages in all,
+ * each at most 1,000 records and 1 MB (50,000 to 100,000 records at 1-2 KB each); a bigger table makes the run
+ * partial rather than judged on part of it.
+ */
 const MAX_PAGES = 100;
 const RECORDS_PER_PAGE = 1000;
 /** Pages one listing may take: 100 × 200 = 20,000 members; a bigger group makes the run partial. */
@@ -215,7 +219,7 @@ export async function finishScavenge(
   if (!fleet) return { members: 0, recorded: 0, stale: 0, unknown: 0, partial: true, reason: 'no such fleet', at };
   const all = await readAll(deps);
   if (!all) {
-    const reason = `more than ${MAX_PAGES * RECORDS_PER_PAGE} records in one status`;
+    const reason = `the records need more than ${MAX_PAGES} pages to read`;
     await finishPartial(deps, fleet.name, reason, members.length);
     return { members: members.length, recorded: 0, stale: 0, unknown: 0, partial: true, reason, at };
   }
@@ -254,9 +258,9 @@ export async function finishScavenge(
  */
 async function readAll(deps: EngineDeps): Promise<HostRecord[] | undefined> {
   const records: HostRecord[] = [];
+  let page = 0;
   for (const status of ALL) {
     let cursor: string | undefined;
-    let page = 0;
     do {
       if (page++ === MAX_PAGES) return undefined;
       const result = await deps.store.listByStatus(status, { limit: RECORDS_PER_PAGE, cursor });

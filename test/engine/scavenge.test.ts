@@ -156,6 +156,30 @@ describe('finishScavenge', () => {
     });
   });
 
+  it('judges nothing when the records are too many to read whole (a live host could hide among the unread)', async () => {
+    const h = harness();
+    h.effector.script = { enqueueGroupChange: silent };
+    await h.store.put(
+      record('i-00000000000000001', 'EC2AMAZ-GONE01', 'TERMINATED', { terminatedAt: T0 - 60, version: 1 }),
+      undefined,
+    );
+    let queries = 0;
+    h.store.listByStatus = async () => {
+      queries++;
+      return { items: [], cursor: '0' }; // always another page
+    };
+    const result = await finishScavenge(h.deps, 'orders', parseMembers(memberLine(identityOf('EC2AMAZ-GONE01', 1001))));
+    expect(result).toMatchObject({
+      members: 1,
+      stale: 0,
+      partial: true,
+      reason: 'the records need more than 100 pages to read',
+    });
+    expect(queries).toBe(100);
+    expect(h.effector.of('enqueueGroupChange')).toEqual([]);
+    expect(h.telemetry.metrics.map((m) => m.name)).not.toContain('UnknownGroupMembers');
+  });
+
   it("never acts on another fleet's host whose old name shows up in this group", async () => {
     const h = harness();
     const other = record('i-00000000000000003', 'EC2AMAZ-SHARED', 'TERMINATED', { terminatedAt: T0 - 60, version: 1 });
