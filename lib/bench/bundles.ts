@@ -43,8 +43,15 @@ export function readServerless(root: string): { entries: Record<string, string>;
   return { entries, esbuild: doc.custom.esbuild };
 }
 
-export async function buildBundles(root: string, outDir: string, extra: Record<string, string>): Promise<Bundle[]> {
-  const { entries, esbuild } = readServerless(root);
+/** Builds serverless.yml's functions (only those named in `only`, when given) and the `extra` entries. */
+export async function buildBundles(
+  root: string,
+  outDir: string,
+  extra: Record<string, string>,
+  only?: string[],
+): Promise<Bundle[]> {
+  const { entries: all, esbuild } = readServerless(root);
+  const entries = only ? Object.fromEntries(Object.entries(all).filter(([name]) => only.includes(name))) : all;
   const extension = esbuild.outputFileExtension ?? '.js';
   const options: BuildOptions = {
     bundle: esbuild.bundle,
@@ -59,9 +66,8 @@ export async function buildBundles(root: string, outDir: string, extra: Record<s
     outExtension: { '.js': extension },
     logLevel: 'silent',
   };
-  const all = { ...entries, ...extra };
   const bundles: Bundle[] = [];
-  for (const [name, entry] of Object.entries(all)) {
+  for (const [name, entry] of Object.entries({ ...entries, ...extra })) {
     const file = join(outDir, `${name}${extension}`);
     const { metafile } = await build({
       ...options,

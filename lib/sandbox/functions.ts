@@ -1,14 +1,17 @@
-// gmsa-ready's Lambda functions, loaded in-process exactly as deployed and invoked the way their
-// triggers would: environment from the world, a fake Lambda context, one cold start per run.
+// gmsa-ready's Lambda functions, invoked the way their triggers would: environment from the world, a fake Lambda
+// context, one cold start per run. Their handlers are the source modules loaded in-process (the default), or the
+// built bundles, each in its own process (lib/sandbox/bundle-processes.ts): what ships, run as Lambda runs it.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import type { FunctionKey } from '../infra/names';
+import { BundleProcess } from './bundle-processes';
 import type { World } from './world';
 
 export type FunctionName = 'lifecycle' | 'command-status' | 'continue' | 'directory' | 'reconciler';
 
-/** The stack's function key of each (its role: lib/infra/names.ts). */
-const KEYS: Record<FunctionName, FunctionKey> = {
+/** The stack's function key of each (its role: lib/infra/names.ts; serverless.yml's function, so its bundle's name). */
+export const KEYS: Record<FunctionName, FunctionKey> = {
   lifecycle: 'lifecycle',
   'command-status': 'commandStatus',
   continue: 'continue',
@@ -32,6 +35,19 @@ const modules: Record<FunctionName, () => Promise<{ handler: Handler }>> = {
 
 export const SANDBOX_STAGE = 'sandbox';
 
+/**
+ * Where the handlers come from. `bundles`: a directory with one `<function key>.mjs` per function, built with
+ * serverless.yml's esbuild options (lib/bench/bundles.ts), each run in its own process with `env(name)` as its
+ * environment and `now()` as its clock.
+ */
+export interface BundleSource {
+  dir: string;
+  env: (name: FunctionName) => NodeJS.ProcessEnv;
+  now: () => number;
+  /** The Node binary running the bundles; default: the sandbox's own. */
+  node?: string;
+}
+
 /** Deployed names of the queues and documents, as the stage's stack would set them. */
 export function deploymentNames(world: World) {
   const queue = (name: string) =>
@@ -51,6 +67,37 @@ export function deploymentNames(world: World) {
   };
 }
 
+/** The access key a function's bundle signs with: the wire (lib/sandbox/wire.ts) knows the caller by it. */
+export function accessKeyFor(name: FunctionName): string {
+  return `ASIASANDBOX${KEYS[name].toUpperCase()}`;
+}
+
+/**
+ * A bundle's environment: the one configure() set, as Lambda's configuration would, with the function's own
+ * credentials and name, every SDK client pointed at the sandbox's endpoint (AWS_ENDPOINT_URL, which the SDK
+ * reads itself) and the table's client too (GMSA_READY_DYNAMODB_ENDPOINT).
+ */
+export function bundleEnv(name: FunctionName, endpoint: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    AWS_ENDPOINT_URL: endpoint,
+    // The SDK sends each SQS call to its QueueUrl's host: the queues' URLs on the sandbox's endpoint (wire.ts
+    // maps them back to the deployed ones).
+    WAKE_QUEUE_URL: onEndpoint(process.env.WAKE_QUEUE_URL, endpoint),
+    DIRECTORY_QUEUE_URL: onEndpoint(process.env.DIRECTORY_QUEUE_URL, endpoint),
+    GMSA_READY_DYNAMODB_ENDPOINT: endpoint,
+    AWS_ACCESS_KEY_ID: accessKeyFor(name),
+    AWS_SECRET_ACCESS_KEY: 'sandbox-secret',
+    AWS_LAMBDA_FUNCTION_NAME: `gmsa-ready-${SANDBOX_STAGE}-${name}`,
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+  };
+  // The test runner's loaders and flags are not Lambda's.
+  delete env.NODE_OPTIONS;
+  return env;
+}
+
+const onEndpoint = (url: string | undefined, endpoint: string) => url && `${endpoint}${new URL(url).pathname}`;
+
 export interface InvocationStats {
   invocations: number;
   errors: number;
@@ -64,12 +111,14 @@ export type InvocationWrapper = <R>(name: FunctionName, run: () => Promise<R>) =
 export class Functions {
   readonly stats = {} as Record<FunctionName, InvocationStats>;
   private readonly handlers = new Map<FunctionName, Handler>();
+  private readonly processes: BundleProcess[] = [];
   private requests = 0;
   private wrap: InvocationWrapper = (_name, run) => run();
 
   constructor(
     private readonly account: string,
     private readonly region: string,
+    private readonly bundles?: BundleSource,
   ) {}
 
   /**
@@ -136,13 +185,28 @@ export class Functions {
     }
   }
 
+  /** Ends the bundles' processes (nothing to do for the source handlers). */
+  stop(): void {
+    for (const process of this.processes) process.stop();
+  }
+
   private async load(name: FunctionName): Promise<Handler> {
     let handler = this.handlers.get(name);
     if (!handler) {
-      handler = (await modules[name]()).handler;
+      handler = this.bundles ? this.bundleHandler(name, this.bundles) : (await modules[name]()).handler;
       this.handlers.set(name, handler);
     }
     return handler;
+  }
+
+  private bundleHandler(name: FunctionName, source: BundleSource): Handler {
+    const process = new BundleProcess({
+      file: join(source.dir, `${KEYS[name]}.mjs`),
+      env: source.env(name),
+      node: source.node,
+    });
+    this.processes.push(process);
+    return (event, context) => process.invoke(event, context, source.now());
   }
 
   private context(name: FunctionName): Context {

@@ -16,19 +16,8 @@ export function journalRecordWrites(journal: Journal, now: () => number): () => 
   const hadOwn = Object.hasOwn(prototype, 'send');
   prototype.send = async function send(command, ...rest) {
     const output = await original.call(this, command, ...rest);
-    const item = hostItem(command);
-    if (item)
-      journal.writes.push({
-        at: now(),
-        instanceId: item.instanceId,
-        version: item.version,
-        status: item.status,
-        step: item.step,
-        token: item.lifecycle?.token,
-        lifecycleResult: item.lifecycle?.result,
-        failedStep: item.failedStep,
-        computerName: item.computerName,
-      });
+    const item = (command as { input?: { Item?: Record<string, unknown> } } | null)?.input?.Item;
+    if (item) journalPut(journal, now(), item);
     return output;
   };
   return () => {
@@ -37,10 +26,23 @@ export function journalRecordWrites(journal: Journal, now: () => number): () => 
   };
 }
 
-/** The record a PutCommand wrote, when it is a host record (command refs and markers share the table). */
-function hostItem(command: unknown): HostRecord | undefined {
-  const input = (command as { input?: { Item?: Record<string, unknown> } } | null)?.input;
-  const pk = input?.Item?.pk;
-  if (typeof pk !== 'string' || !pk.startsWith(HOST_KEY)) return undefined;
-  return input?.Item as unknown as HostRecord;
+/**
+ * Journals an item a PutItem wrote when it is a host record (command refs and markers share the table). The
+ * sandbox's wire (lib/sandbox/wire.ts) calls this for the built bundles' writes.
+ */
+export function journalPut(journal: Journal, at: number, item: Record<string, unknown>): void {
+  const pk = item.pk;
+  if (typeof pk !== 'string' || !pk.startsWith(HOST_KEY)) return;
+  const record = item as unknown as HostRecord;
+  journal.writes.push({
+    at,
+    instanceId: record.instanceId,
+    version: record.version,
+    status: record.status,
+    step: record.step,
+    token: record.lifecycle?.token,
+    lifecycleResult: record.lifecycle?.result,
+    failedStep: record.failedStep,
+    computerName: record.computerName,
+  });
 }

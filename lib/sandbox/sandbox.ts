@@ -8,7 +8,7 @@ import { createDocumentClient, createDynamoStore } from '../store/dynamo';
 import { IN_FLIGHT, type Status, type Transition } from '../workflow/types';
 import { Chaos } from './chaos';
 import { intakeFunctionFor, scheduledEvent } from './events';
-import { deploymentNames, type FunctionName, Functions } from './functions';
+import { bundleEnv, deploymentNames, type FunctionName, Functions } from './functions';
 import { SandboxIam } from './iam';
 import { interceptAws } from './intercept';
 import { LOCAL_CREDENTIALS, type LocalTable, startLocalTable } from './local-table';
@@ -20,6 +20,7 @@ import { Random } from './random';
 import { buildReport, type Rejection, type Report } from './report';
 import { Scheduler } from './scheduler';
 import { timings } from './timings';
+import { Wire } from './wire';
 import type { World } from './world';
 
 export interface SandboxOptions {
@@ -33,6 +34,12 @@ export interface SandboxOptions {
   narrowRoles?: ConstructorParameters<typeof SandboxIam>[2];
   /** Model AWS's API rate quotas and Lambda's concurrency (lib/sandbox/quotas.ts); default true. */
   quotas?: boolean;
+  /**
+   * Runs the built bundles instead of the source handlers: `dir` holds one `<function key>.mjs` per function
+   * (lib/bench/bundles.ts builds them as serverless.yml does), each run in its own process on `node` (default:
+   * this one), reaching the account through lib/sandbox/wire.ts.
+   */
+  bundles?: { dir: string; node?: string };
 }
 
 interface IntakeResult {
@@ -81,7 +88,6 @@ export class Sandbox {
     const scheduler = new Scheduler(Date.parse(world.start) / 1000);
     const table: LocalTable = await startLocalTable(names.tableName, world.region);
     await Functions.configure(world, table.endpoint, LOCAL_CREDENTIALS);
-    const functions = new Functions(world.account, world.region);
     const targets: Targets = {
       lifecycle: (event) =>
         sandbox.intake('lifecycle', event, `lifecycle:${(event.detail as { EC2InstanceId?: string }).EC2InstanceId}`),
@@ -119,6 +125,20 @@ export class Sandbox {
     );
     const quotas = options.quotas === false ? undefined : new Quotas(seed);
     const cleanup = [interceptAws(account, iam, quotas), useClock(() => scheduler.now()), () => table.stop()];
+    const now = () => scheduler.now();
+    const wire =
+      options.bundles &&
+      (await Wire.start({ iam, journal: account.journal, now, dynamo: table.endpoint, region: world.region }));
+    const functions = new Functions(
+      world.account,
+      world.region,
+      wire && options.bundles && { ...options.bundles, now, env: (name) => bundleEnv(name, wire.url) },
+    );
+    if (wire)
+      cleanup.push(
+        () => wire.stop(),
+        () => functions.stop(),
+      );
     const sandbox = new Sandbox(
       world,
       scheduler,

@@ -7,6 +7,7 @@
 // and SQS dead-letter queues (maxReceiveCount). Compromises: wake messages arrive one per invocation although
 // serverless.yml batches up to 10, and timings.sqsVisibility is 30 s where serverless.yml deploys 360 s and
 // 720 s, to keep runs short.
+import { createHash } from 'node:crypto';
 import {
   QueueDoesNotExist,
   type SendMessageBatchCommandInput,
@@ -18,6 +19,12 @@ import { timings } from '../timings';
 import type { QueuesContext } from './context';
 
 type QueueName = 'wake' | 'directory';
+
+/**
+ * SQS answers each sent message with the MD5 digest of its body, hex (SendMessage API reference), and the SDK
+ * refuses an answer whose digest does not match (@aws-sdk/middleware-sdk-sqs): the built bundles check it.
+ */
+const md5 = (body: string) => createHash('md5').update(body, 'utf8').digest('hex');
 
 export class Queues {
   /** Messages that exhausted their receives, by queue. */
@@ -37,14 +44,14 @@ export class Queues {
   sendMessage(input: SendMessageCommandInput) {
     const queue = this.queue(input.QueueUrl);
     const message = this.enqueue(queue, input.MessageBody ?? '', input.DelaySeconds ?? 0);
-    return { MessageId: message.messageId, MD5OfMessageBody: '' };
+    return { MessageId: message.messageId, MD5OfMessageBody: md5(input.MessageBody ?? '') };
   }
 
   sendMessageBatch(input: SendMessageBatchCommandInput) {
     const queue = this.queue(input.QueueUrl);
     const successful = (input.Entries ?? []).map((entry) => {
       const message = this.enqueue(queue, entry.MessageBody ?? '', entry.DelaySeconds ?? 0);
-      return { Id: entry.Id, MessageId: message.messageId, MD5OfMessageBody: '' };
+      return { Id: entry.Id, MessageId: message.messageId, MD5OfMessageBody: md5(entry.MessageBody ?? '') };
     });
     return { Successful: successful, Failed: [] };
   }
