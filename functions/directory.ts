@@ -9,5 +9,6 @@ initAtColdStart(directoryRuntime);
 export const handler = lambda(async (event: SQSEvent) => {
   const runtime = directoryRuntime();
   const { groupChangeDocument, listMembersDocument } = runtime.env;
-  return handleGroupChanges({ ...runtime, groupChangeDocument, listMembersDocument }, event);
+  const directoryQueueUrl = runtime.env.directoryQueueUrl;
+  return handleGroupChanges({ ...runtime, groupChangeDocument, listMembersDocument, directoryQueueUrl }, event);
 });
