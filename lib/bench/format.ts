@@ -39,7 +39,7 @@ function formatThrottled(throttled: Record<string, number>): string {
 /** The results.md table: one row per burst size, the targets checked against the smallest run. */
 export function burstTable(reports: BenchReport[]): string {
   const head =
-    '| hosts | ready | sleeps | mgmt commands (add/remove/list) | time to ready p50/p90/max (s) | overhead p50/p90/max (s) | first launch to last ready (s) | Lambda invocations / host | busy-s / host | AWS calls / host | wall (s) | peak RSS (MB) |';
+    '| hosts | ramp (s) | ready | sleeps | lifecycle timeouts | failed invocations | throttled responses | mgmt commands (resolve/add/remove; bound 2xceil(N/50)+2) | time to ready p50/p90/max (s) | overhead p50/p90/max (s) | first launch to last ready (s) | Lambda invocations / host | busy-s / host | AWS calls / host | wall (s) | peak RSS (MB) |';
   const rule = `|${head
     .split('|')
     .slice(1, -1)
@@ -48,9 +48,32 @@ export function burstTable(reports: BenchReport[]): string {
   const rows = reports.map((r) => {
     const calls = Object.values(r.awsCalls).reduce((sum, n) => sum + n, 0);
     const c = r.commands;
-    return `| ${r.instances} | ${r.ready} | ${r.sleeps} | ${r.managementCommands} (${c.groupChangeAdd}/${c.groupChangeRemove}/${c.listMembers}) | ${r.timeToReady.p50} / ${r.timeToReady.p90} / ${r.timeToReady.max} | ${r.overhead.p50} / ${r.overhead.p90} / ${r.overhead.max} | ${r.firstToLastReadySeconds} | ${r.lambda.invocationsPerHost} | ${r.lambda.busySecondsPerHost} | ${calls.toFixed(1)} | ${r.wallSeconds} | ${r.peakMemoryMB} |`;
+    const throttled = Object.values(r.quotas.throttled).reduce((sum, n) => sum + n, 0);
+    return `| ${r.instances} | ${r.rampSeconds} | ${r.ready} | ${r.sleeps} | ${r.lifecycleTimeouts} | ${r.failedInvocations} | ${throttled} | ${r.managementCommands} (${c.groupChangeResolve}/${c.groupChangeAdd}/${c.groupChangeRemove}; ${managementBound(r.instances)}) | ${r.timeToReady.p50} / ${r.timeToReady.p90} / ${r.timeToReady.max} | ${r.overhead.p50} / ${r.overhead.p90} / ${r.overhead.max} | ${r.firstToLastReadySeconds} | ${r.lambda.invocationsPerHost} | ${r.lambda.busySecondsPerHost} | ${calls.toFixed(1)} | ${r.wallSeconds} | ${r.peakMemoryMB} |`;
   });
   return [head, rule, ...rows].join('\n');
+}
+
+/** The issue's ceiling on a burst's management commands: full batches each way, plus two. */
+export function managementBound(instances: number): number {
+  return 2 * Math.ceil(instances / 50) + 2;
+}
+
+/** The modelled quotas and the throttled responses each run met, one column per burst size. */
+export function quotasTable(reports: BenchReport[]): string {
+  const limits = reports.find((r) => Object.keys(r.quotas.limits).length > 0)?.quotas.limits ?? {};
+  const apis = [
+    ...new Set([...Object.keys(limits), ...reports.flatMap((r) => Object.keys(r.quotas.throttled))]),
+  ].sort();
+  const head = `| API | limit (/s; lambda: concurrent) | ${reports.map((r) => `throttled, ${r.instances} hosts`).join(' | ')} |`;
+  const rule = `|---|---|${reports.map(() => '---').join('|')}|`;
+  return [
+    head,
+    rule,
+    ...apis.map(
+      (api) => `| ${api} | ${limits[api] ?? '-'} | ${reports.map((r) => r.quotas.throttled[api] ?? 0).join(' | ')} |`,
+    ),
+  ].join('\n');
 }
 
 /** AWS calls per host by API, one column per burst size. */
