@@ -1,4 +1,5 @@
 // The stage's resources the doctor looks at, by the names serverless.yml gives them (service-stage-...).
+import { DOCTOR_PROBE_DOCUMENT } from '../infra/names';
 
 export interface DoctorNames {
   /** EventBridge rules are listed by this prefix (the reconciler's schedule rule gets a generated suffix). */
@@ -28,6 +29,6 @@ export function doctorNames(stage: string, service = 'gmsa-ready'): DoctorNames 
     expectedRules: [`${prefix}lifecycle`, `${prefix}command-status`],
     table: `${prefix}hosts`,
     queues: QUEUES.map((q) => ({ name: `${prefix}${q.suffix}`, deadLetter: q.deadLetter })),
-    probeDocument: `${prefix}DoctorProbe`,
+    probeDocument: `${prefix}${DOCTOR_PROBE_DOCUMENT.suffix}`,
   };
 }

@@ -59,6 +59,9 @@ export const DOCUMENTS = {
 
 export const JOIN_DOCUMENT = 'AWS-JoinDirectoryServiceDomain';
 
+/** `gmsa-ready doctor`'s read-only probe (ssm/doctor-probe.yml): the operator sends it; no function may. */
+export const DOCTOR_PROBE_DOCUMENT = { id: 'DoctorProbeDocument', suffix: 'DoctorProbe' } as const;
+
 export interface StageNames {
   service: string;
   stage: string;

@@ -156,7 +156,7 @@ describe('the management host and the directory', () => {
       'GMSA-READY-PROBE host-group ok',
       'GMSA-READY-PROBE gmsa OrdersApi not-allowed',
       "GMSA-READY-PROBE gmsa NoSuchGmsa missing Cannot find an object with identity: 'NoSuchGmsa' under: 'DC=corp,DC=example,DC=com'.",
-      'GMSA-READY-PROBE kds-root-key missing no msKds-ProvRootKey object',
+      'GMSA-READY-PROBE kds-root-key missing Get-KdsRootKey returned no key',
       '',
     ]);
   });

@@ -23,6 +23,7 @@ const load = (file: string) => parse(readFileSync(`ssm/${file}`, 'utf8')) as Doc
 const documents = {
   'group-change.yml': load('group-change.yml'),
   'list-members.yml': load('list-members.yml'),
+  'doctor-probe.yml': load('doctor-probe.yml'),
   'refresh-windows.yml': load('refresh-windows.yml'),
   'refresh-linux.yml': load('refresh-linux.yml'),
   'join-windows.yml': load('join-windows.yml'),
@@ -181,6 +182,7 @@ describe('the sandbox model of the documents', () => {
     for (const [model, file] of [
       ['groupChange', 'group-change.yml'],
       ['listMembers', 'list-members.yml'],
+      ['doctorProbe', 'doctor-probe.yml'],
     ] as const) {
       const fromYaml = Object.fromEntries(
         Object.entries(documents[file].parameters).map(([name, p]) => [name, p.allowedPattern]),
@@ -194,10 +196,40 @@ describe('the sandbox model of the documents', () => {
   });
 });
 
+describe('DoctorProbe', () => {
+  it('reads only: Get- cmdlets, no write, no remove, no set', () => {
+    const script = documents['doctor-probe.yml'].mainSteps[0]?.inputs.runCommand.join('\n') ?? '';
+    const cmdlets = new Set(script.match(/\b[A-Z][a-z]+-[A-Z][A-Za-z]+\b/g));
+    expect([...cmdlets].sort()).toEqual(
+      [
+        'Get-ADGroup',
+        'Get-ADServiceAccount',
+        'Get-KdsRootKey',
+        'Get-Reason',
+        'Import-Module',
+        'Test-NotFound',
+        'Write-Output',
+        'Write-Probe',
+      ].sort(),
+    );
+  });
+
+  it('takes - or 1 to 20 gMSA names without $', () => {
+    const names = parameter('doctor-probe.yml', 'GmsaNames');
+    expect(accepts(names, '-')).toBe(true);
+    expect(accepts(names, 'OrdersApi')).toBe(true);
+    expect(accepts(names, Array.from({ length: 20 }, (_, i) => `gmsa${i}`).join(','))).toBe(true);
+    expect(accepts(names, Array.from({ length: 21 }, (_, i) => `gmsa${i}`).join(','))).toBe(false);
+    for (const value of ['OrdersApi$', 'a,', ',a', 'a b', 'abcdefghijklmnop', '-,a'])
+      expect(accepts(names, value), value).toBe(false);
+  });
+});
+
 describe('DomainName', () => {
   const domains = [
     parameter('group-change.yml', 'DomainName'),
     parameter('list-members.yml', 'DomainName'),
+    parameter('doctor-probe.yml', 'DomainName'),
     parameter('refresh-linux.yml', 'DomainName'),
     parameter('join-windows.yml', 'DomainName'),
     parameter('join-linux.yml', 'DomainName'),

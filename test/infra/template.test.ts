@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../lib/config/file';
 import {
+  DOCTOR_PROBE_DOCUMENT,
   DOCUMENTS,
   FUNCTIONS,
   type FunctionKey,
@@ -297,7 +298,10 @@ describe('event rules', () => {
 describe('Run Command documents', () => {
   it('ships the four documents as schema 2.2 Command documents whose every parameter has an allowedPattern', () => {
     const documents = resourcesOfType(template, 'AWS::SSM::Document');
-    expect(documents.map(([, document]) => document.Properties.Name).sort()).toEqual([...projectDocuments].sort());
+    // The functions' documents, and the doctor's probe (which no function may send: the IAM tests below).
+    expect(documents.map(([, document]) => document.Properties.Name).sort()).toEqual(
+      [...projectDocuments, `gmsa-ready-${STAGE}-${DOCTOR_PROBE_DOCUMENT.suffix}`].sort(),
+    );
     for (const [id, document] of documents) {
       expect(document.Properties.DocumentType, id).toBe('Command');
       expect(document.Properties.Content.schemaVersion, id).toBe('2.2');
@@ -342,6 +346,12 @@ describe('least privilege', () => {
       if (key !== 'directory')
         for (const document of managementDocuments)
           expect(sendCommandResources(FUNCTIONS[key].role), key).not.toContain(document);
+  });
+
+  it("lets no function send the doctor's probe document", () => {
+    const probe = `arn:aws:ssm:us-east-1:123456789012:document/gmsa-ready-example-${DOCTOR_PROBE_DOCUMENT.suffix}`;
+    for (const key of Object.keys(FUNCTIONS) as FunctionKey[])
+      expect(sendCommandResources(FUNCTIONS[key].role), key).not.toContain(probe);
   });
 
   it('scopes SendCommand on hosts to the domain-joined fleets Auto Scaling groups by tag', () => {

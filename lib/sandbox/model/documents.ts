@@ -395,7 +395,7 @@ function doctorProbe(ctx: DocumentsContext, instance: SimInstance, group: string
                 return line(`gmsa ${name} ${allows ? 'allowed' : 'not-allowed'}`);
               })
             : []),
-          line(directory.kdsRootKey ? 'kds-root-key ok' : 'kds-root-key missing no msKds-ProvRootKey object'),
+          line(directory.kdsRootKey ? 'kds-root-key ok' : 'kds-root-key missing Get-KdsRootKey returned no key'),
         ].join(''),
       );
     },

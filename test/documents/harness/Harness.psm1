@@ -118,6 +118,8 @@ namespace GmsaStub {
 # A fresh directory: groups (name -> member sAMAccountNames), computers (sAMAccountNames, or hashtables
 # with SamAccountName and optional ChildObjects), denied writes as '<Cmdlet> <sAMAccountName>', and the groups
 # protected by AdminSDHolder (adminCount 1). Computers get SIDs ...-1101, ...-1102 and GUIDs ...001101 in order.
+# ServiceAccounts: gMSA name (without $) -> the groups in its PrincipalsAllowedToRetrieveManagedPassword (by
+# name; stored as their DNs, as AD stores them). KdsRootKeys: how many Get-KdsRootKey (stub Kds module) returns.
 function Set-StubDirectory {
   param(
     [string] $Domain = 'corp.example.com',
@@ -125,10 +127,22 @@ function Set-StubDirectory {
     [object[]] $Computers = @(),
     [string[]] $Denied = @(),
     [string[]] $DomainControllers = @(),
-    [string[]] $Protected = @()
+    [string[]] $Protected = @(),
+    [hashtable] $ServiceAccounts = @{},
+    [int] $KdsRootKeys = 1
   )
   $baseDn = ($Domain.Split('.') | ForEach-Object { "DC=$_" }) -join ','
-  $state = @{ Domain = $Domain; BaseDn = $baseDn; DomainControllers = $DomainControllers; Denied = $Denied; Groups = @{}; Computers = @{} }
+  $state = @{ Domain = $Domain; BaseDn = $baseDn; DomainControllers = $DomainControllers; Denied = $Denied; Groups = @{}; Computers = @{}; ServiceAccounts = @{}; KdsRootKeys = $KdsRootKeys }
+  foreach ($name in $ServiceAccounts.Keys) {
+    $state.ServiceAccounts[$name.ToLowerInvariant()] = [ordered]@{
+      DistinguishedName = "CN=$name,CN=Managed Service Accounts,$baseDn"
+      Name = $name
+      ObjectClass = 'msDS-GroupManagedServiceAccount'
+      SamAccountName = "$name`$"
+      PrincipalsAllowedToRetrieveManagedPassword = @($ServiceAccounts[$name] | ForEach-Object { "CN=$_,OU=Groups,$baseDn" })
+      Extended = @('PrincipalsAllowedToRetrieveManagedPassword')
+    }
+  }
   $rid = 1100
   foreach ($computer in $Computers) {
     $spec = if ($computer -is [hashtable]) { $computer } else { @{ SamAccountName = [string]$computer } }

@@ -3,7 +3,8 @@
 # Each cmdlet records its call in the run's call log ($env:GMSA_STUB_CALLS) and acts on the in-memory directory
 # that Set-StubDirectory (Harness.psm1) builds. Behaviour modelled, with sources:
 # - Parameter names and positions: Microsoft's cmdlet reference (Add-ADGroupMember, Remove-ADGroupMember,
-#   Get-ADGroup, Get-ADComputer, Remove-ADObject, Remove-ADComputer; docset winserver2022-ps/activedirectory).
+#   Get-ADGroup, Get-ADComputer, Get-ADServiceAccount, Remove-ADObject, Remove-ADComputer; docset
+#   winserver2022-ps/activedirectory).
 # - Identities: distinguished name, GUID, SID or sAMAccountName; a computer's sAMAccountName ends in `$`, so
 #   'HOST' does not find 'HOST$' (same reference, "Identity"/"Members" parameters).
 # - Adding a present member or removing an absent one succeeds silently (permissive modify is the default;
@@ -216,4 +217,24 @@ function Remove-ADComputer {
   }
 }
 
-Export-ModuleMember -Function Get-ADGroup, Get-ADComputer, Add-ADGroupMember, Remove-ADGroupMember, Remove-ADObject, Remove-ADComputer
+# A gMSA by its name, with or without the trailing $ (Get-ADServiceAccount reference: "-Identity service1").
+function Get-ADServiceAccount {
+  [CmdletBinding()]
+  param(
+    [Parameter(Mandatory, Position = 0, ValueFromPipeline)] $Identity,
+    [string] $Server,
+    [string[]] $Properties
+  )
+  process {
+    Add-StubCall $MyInvocation.MyCommand.Name $PSBoundParameters
+    Assert-StubServer $PSCmdlet $Server
+    $state = Get-StubState
+    $account = $state.ServiceAccounts[([string]$Identity).TrimEnd('$').ToLowerInvariant()]
+    if ($null -eq $account) {
+      Stop-StubCommand $PSCmdlet 'ADIdentityNotFoundException' "Cannot find an object with identity: '$Identity' under: '$($state.BaseDn)'." 'ObjectNotFound' $Identity
+    }
+    Copy-StubObject $account $Properties
+  }
+}
+
+Export-ModuleMember -Function Get-ADServiceAccount, Get-ADGroup, Get-ADComputer, Add-ADGroupMember, Remove-ADGroupMember, Remove-ADObject, Remove-ADComputer
