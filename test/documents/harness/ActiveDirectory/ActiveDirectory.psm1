@@ -86,9 +86,13 @@ function Assert-StubAllowed($cmdlet, [string] $verb, [string] $target) {
 function Find-StubObject($cmdlet, $identity, [string] $kind) {
   $state = Get-StubState
   $key = if ($null -ne $identity.DistinguishedName) { [string]$identity.DistinguishedName } else { [string]$identity }
-  $table = if ($kind -eq 'group') { $state.Groups } else { $state.Computers }
+  $table = switch ($kind) { 'group' { $state.Groups } 'serviceAccount' { $state.ServiceAccounts } default { $state.Computers } }
+  # A gMSA is found by its name without the $ too (Get-ADServiceAccount reference: "-Identity service1").
+  $keys = if ($kind -eq 'serviceAccount' -and -not $key.EndsWith('$')) { @($key, "$key`$") } else { @($key) }
   foreach ($object in $table.Values) {
-    if ($key -in @($object.DistinguishedName, $object.SamAccountName, [string]$object.SID, [string]$object.ObjectGUID)) { return $object }
+    foreach ($candidate in $keys) {
+      if ($candidate -in @($object.DistinguishedName, $object.SamAccountName, [string]$object.SID, [string]$object.ObjectGUID)) { return $object }
+    }
   }
   Stop-StubCommand $cmdlet 'ADIdentityNotFoundException' "Cannot find an object with identity: '$key' under: '$($state.BaseDn)'." 'ObjectNotFound' $key
 }
@@ -104,6 +108,13 @@ function Copy-StubObject($object, [string[]] $properties) {
   [pscustomobject]$copy
 }
 
+# What Get-ADGroup and Get-ADServiceAccount do with -Identity, -Server and -Properties: log, find, copy.
+function Read-StubObject($cmdlet, $invocation, $bound, [string] $kind) {
+  Add-StubCall $invocation.MyCommand.Name $bound
+  Assert-StubServer $cmdlet $bound['Server']
+  Copy-StubObject (Find-StubObject $cmdlet $bound['Identity'] $kind) $bound['Properties']
+}
+
 function Get-ADGroup {
   [CmdletBinding()]
   param(
@@ -111,12 +122,7 @@ function Get-ADGroup {
     [string] $Server,
     [string[]] $Properties
   )
-  process {
-    Add-StubCall $MyInvocation.MyCommand.Name $PSBoundParameters
-    Assert-StubServer $PSCmdlet $Server
-    $group = Find-StubObject $PSCmdlet $Identity 'group'
-    Copy-StubObject $group $Properties
-  }
+  process { Read-StubObject $PSCmdlet $MyInvocation $PSBoundParameters 'group' }
 }
 
 function Get-ADComputer {
@@ -217,7 +223,6 @@ function Remove-ADComputer {
   }
 }
 
-# A gMSA by its name, with or without the trailing $ (Get-ADServiceAccount reference: "-Identity service1").
 function Get-ADServiceAccount {
   [CmdletBinding()]
   param(
@@ -225,16 +230,7 @@ function Get-ADServiceAccount {
     [string] $Server,
     [string[]] $Properties
   )
-  process {
-    Add-StubCall $MyInvocation.MyCommand.Name $PSBoundParameters
-    Assert-StubServer $PSCmdlet $Server
-    $state = Get-StubState
-    $account = $state.ServiceAccounts[([string]$Identity).TrimEnd('$').ToLowerInvariant()]
-    if ($null -eq $account) {
-      Stop-StubCommand $PSCmdlet 'ADIdentityNotFoundException' "Cannot find an object with identity: '$Identity' under: '$($state.BaseDn)'." 'ObjectNotFound' $Identity
-    }
-    Copy-StubObject $account $Properties
-  }
+  process { Read-StubObject $PSCmdlet $MyInvocation $PSBoundParameters 'serviceAccount' }
 }
 
 Export-ModuleMember -Function Get-ADServiceAccount, Get-ADGroup, Get-ADComputer, Add-ADGroupMember, Remove-ADGroupMember, Remove-ADObject, Remove-ADComputer
