@@ -66,18 +66,19 @@ export async function buildBundles(
     outExtension: { '.js': extension },
     logLevel: 'silent',
   };
-  const bundles: Bundle[] = [];
-  for (const [name, entry] of Object.entries({ ...entries, ...extra })) {
-    const file = join(outDir, `${name}${extension}`);
-    const { metafile } = await build({
-      ...options,
-      absWorkingDir: root,
-      entryPoints: [join(root, entry)],
-      outfile: file,
-      metafile: true,
-    });
-    const clients = new Set(Object.keys(metafile.inputs).flatMap((input) => CLIENT.exec(input)?.[1] ?? []));
-    bundles.push({ name, entry, file, clients: [...clients].sort(), inputs: Object.keys(metafile.inputs) });
-  }
-  return bundles;
+  // esbuild builds concurrently; the order of the result is the order of the entries.
+  return Promise.all(
+    Object.entries({ ...entries, ...extra }).map(async ([name, entry]): Promise<Bundle> => {
+      const file = join(outDir, `${name}${extension}`);
+      const { metafile } = await build({
+        ...options,
+        absWorkingDir: root,
+        entryPoints: [join(root, entry)],
+        outfile: file,
+        metafile: true,
+      });
+      const clients = new Set(Object.keys(metafile.inputs).flatMap((input) => CLIENT.exec(input)?.[1] ?? []));
+      return { name, entry, file, clients: [...clients].sort(), inputs: Object.keys(metafile.inputs) };
+    }),
+  );
 }
