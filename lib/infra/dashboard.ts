@@ -99,10 +99,11 @@ export function buildDashboardBody(input: DashboardInput): string {
       ],
       { annotations: { horizontal: [{ label: 'alarm: one hour', value: 3600, yAxis: 'right' }] } },
     ),
-    metricWidget('Terminations, failed cleanups, overdue hosts, unknown group members', region, [
+    metricWidget('Terminations, failed cleanups, overdue and failed hosts, unknown group members', region, [
       ...perFleet('TerminationDone', 'Sum', (fleet) => `${fleet} terminated`),
       ...perFleet('CleanupFailed', 'Sum', (fleet) => `${fleet} cleanup failed`),
       ...perFleet('InFlightOverdue', 'Maximum', (fleet) => `${fleet} overdue`),
+      ...perFleet('FailedHosts', 'Maximum', (fleet) => `${fleet} failed hosts`),
       ...perFleet('UnknownGroupMembers', 'Maximum', (fleet) => `${fleet} unknown members`),
     ]),
     metricWidget(
