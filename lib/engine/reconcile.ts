@@ -33,7 +33,17 @@ export interface ReconcileSummary {
 }
 
 /** Statuses whose hosts may still hold directory state while EC2 has already let them go. */
-const WATCHED: Status[] = ['READY', 'FAILED', 'WARMED', 'LAUNCHING', 'CLEANUP_PENDING'];
+const WATCHED: Status[] = [
+  'READY',
+  'FAILED',
+  'WARMED',
+  'LAUNCHING',
+  'CLEANUP_PENDING',
+  'ADOPTING',
+  'ADOPTED_NOT_JOINED',
+  'ADOPTED_NOT_IN_GROUP',
+  'ADOPTED_NOT_VERIFIED',
+];
 
 export async function reconcile(deps: EngineDeps, options: ReconcileOptions): Promise<ReconcileSummary> {
   const pageSize = options.pageSize ?? 100;

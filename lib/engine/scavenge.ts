@@ -22,7 +22,19 @@ import { deliver, type EngineDeps } from './engine';
 import type { CommandRef } from './ports';
 
 export const SCAVENGE_INTERVAL = 3600;
-const ALL: Status[] = ['LAUNCHING', 'READY', 'WARMED', 'FAILED', 'TERMINATING', 'CLEANUP_PENDING', 'TERMINATED'];
+const ALL: Status[] = [
+  'LAUNCHING',
+  'READY',
+  'WARMED',
+  'FAILED',
+  'TERMINATING',
+  'CLEANUP_PENDING',
+  'TERMINATED',
+  'ADOPTING',
+  'ADOPTED_NOT_JOINED',
+  'ADOPTED_NOT_IN_GROUP',
+  'ADOPTED_NOT_VERIFIED',
+];
 /**
  * Bounds the records the last page's invocation reads (the command-status function, 60 s): 100 Query pages in all,
  * each at most 1,000 records and 1 MB (50,000 to 100,000 records at 1-2 KB each); a bigger table makes the run

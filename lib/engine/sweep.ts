@@ -3,7 +3,7 @@
 // configured group in a state the core acts on is handed to the core, which decides (lib/workflow/sweep.ts).
 import type { GroupInstancePage } from '../aws/autoscaling';
 import { fleetForGroup } from '../config/load';
-import { SWEPT_STATES } from '../workflow/sweep';
+import { SWEPT_STATES, sweepMove } from '../workflow/sweep';
 import { deliver, type EngineDeps } from './engine';
 
 export interface SweepOptions {
@@ -11,6 +11,11 @@ export interface SweepOptions {
   describe: (nextToken?: string) => Promise<GroupInstancePage>;
   /** Pages read per run: 4 pages, 200 instances, a full pass over 5,000 hosts every 25 runs. */
   pagesPerRun?: number;
+  /**
+   * Adoptions started per run (default 20): each costs a DescribeInstanceInformation, a resolve on the
+   * management host and an inspect, so a first sweep over thousands of pre-existing hosts is spread out.
+   */
+  adoptionsPerRun?: number;
 }
 
 export interface SweepSummary {
@@ -18,6 +23,10 @@ export interface SweepSummary {
   looked: number;
   /** Of those, records the core changed (a launch, terminate or adoption started). */
   served: string[];
+  /** Adoptions started this run (at most adoptionsPerRun). */
+  adopted: number;
+  /** Running hosts with no record left for a later pass: this run's adoptions were used up. */
+  deferred: number;
   errors: number;
   /** The pass reached the last page this run (the next run starts again from the first). */
   wrapped: boolean;
@@ -26,7 +35,8 @@ export interface SweepSummary {
 const MARKER = 'sweep';
 
 export async function sweep(deps: EngineDeps, options: SweepOptions): Promise<SweepSummary> {
-  const summary: SweepSummary = { looked: 0, served: [], errors: 0, wrapped: false };
+  const summary: SweepSummary = { looked: 0, served: [], adopted: 0, deferred: 0, errors: 0, wrapped: false };
+  const adoptions = options.adoptionsPerRun ?? 20;
   let token = await deps.store.getMarker(MARKER);
   for (let page = 0; page < (options.pagesPerRun ?? 4); page++) {
     let result: GroupInstancePage;
@@ -48,15 +58,23 @@ export async function sweep(deps: EngineDeps, options: SweepOptions): Promise<Sw
       if (!fleet || !SWEPT_STATES.has(instance.lifecycleState)) continue;
       summary.looked += 1;
       try {
-        const before = (await deps.store.get(instance.instanceId))?.version;
+        const existing = await deps.store.get(instance.instanceId);
         const signal = {
           type: 'groupState',
           at: deps.now(),
           state: instance.lifecycleState,
           autoScalingGroupName: instance.autoScalingGroupName,
         } as const;
+        const adopts = sweepMove(existing, signal.state, signal.at) === 'adopt';
+        if (adopts && summary.adopted >= adoptions) {
+          summary.deferred += 1;
+          continue;
+        }
         const after = await deliver(deps, instance.instanceId, signal, fleet);
-        if (after && after.version !== before) summary.served.push(instance.instanceId);
+        if (after && after.version !== existing?.version) {
+          summary.served.push(instance.instanceId);
+          if (adopts) summary.adopted += 1;
+        }
       } catch (error) {
         summary.errors += 1;
         deps.telemetry.log('error', 'sweep could not serve an instance', {

@@ -134,8 +134,11 @@ function membershipOnlyWhileAlive(account: Account, { instance, fleet, record }:
   const groups = Object.entries(account.directory.snapshot().groups)
     .filter(([, members]) => members.some((m) => m.toUpperCase() === name.toUpperCase()))
     .map(([group]) => group);
+  // A host in service before the world started whose account gmsa-ready never proved its own (its adoption
+  // refused the identity) is left alone, membership included: a name alone is never evidence (issue 13).
+  const neverProven = instance.running === true && !record?.identity;
   if (instance.state !== 'running') {
-    if (groups.length > 0) report(2, `terminated, but ${name} is still in ${groups.join(', ')}`);
+    if (groups.length > 0 && !neverProven) report(2, `terminated, but ${name} is still in ${groups.join(', ')}`);
     // Deleted only when the record proved the account its own (issue 13): an account whose identity was never
     // resolved (a join a cancelled launch left behind) is left in the directory, never deleted by name.
     if (fleet.deleteComputerAccount && record?.identity && account.directory.hasComputer(name))
@@ -169,15 +172,21 @@ function readyOnlyWhenVerified(account: Account, { instance, fleet }: Host, repo
       const added = membershipOf(account, instance)
         .filter((c) => c.action === 'add' && c.ok && c.at <= put.at)
         .at(-1);
-      const refreshed = journal.executions.some(
-        (e) =>
-          e.targetInstanceId === instance.instanceId &&
-          refreshes.has(e.documentName) &&
-          e.status === 'Success' &&
-          added !== undefined &&
-          e.at >= added.at &&
-          e.at <= put.at,
-      );
+      // A host in service before the world started (world `running`) was in the group before it booted into
+      // the world: no add, and no refresh after one, is owed (no source: the model's definition of `running`,
+      // whose tickets carry the membership it had all along). Any add during the run is judged as usual.
+      const predates = instance.running === true && added === undefined;
+      const refreshed =
+        predates ||
+        journal.executions.some(
+          (e) =>
+            e.targetInstanceId === instance.instanceId &&
+            refreshes.has(e.documentName) &&
+            e.status === 'Success' &&
+            added !== undefined &&
+            e.at >= added.at &&
+            e.at <= put.at,
+        );
       if (!refreshed) missing.push('tickets not refreshed after the group add');
     }
     if (missing.length > 0) report(3, `${fleet.readyAttribute} put before verification passed: ${missing.join('; ')}`);
@@ -269,6 +278,8 @@ function noRecordLost(account: Account, { instance, fleet, record }: Host, repor
   );
   if (!record) {
     if (launched) report(5, 'launched, but gmsa-ready has no record of it');
+    // Issue 11: a host in service before the world started is found by the sweep and adopted.
+    else if (instance.running) report(5, 'running before the world started, but gmsa-ready never adopted it');
     return;
   }
   const versions = account.journal.writes.filter((w) => w.instanceId === instance.instanceId).map((w) => w.version);

@@ -33,7 +33,15 @@ export interface ReportSource {
 }
 
 /** Record statuses that end a story; anything else reports the step it is stuck on. */
-const SETTLED = new Set(['READY', 'FAILED', 'TERMINATED', 'WARMED']);
+const SETTLED = new Set([
+  'READY',
+  'FAILED',
+  'TERMINATED',
+  'WARMED',
+  'ADOPTED_NOT_JOINED',
+  'ADOPTED_NOT_IN_GROUP',
+  'ADOPTED_NOT_VERIFIED',
+]);
 
 export interface InstanceReport {
   instanceId: string;

@@ -64,6 +64,8 @@ export class Sandbox {
   /** Invocations that still failed after Lambda's retries. */
   readonly failedInvocations: Rejection[] = [];
   private quiet = false;
+  /** Hosts in service before the world started (world `running`) that gmsa-ready holds no record of yet. */
+  private readonly unadopted: Set<string>;
   private readonly wallStart = performance.now();
 
   private constructor(
@@ -79,7 +81,9 @@ export class Sandbox {
     readonly quotas: Quotas | undefined,
     private readonly cleanup: (() => void | Promise<void>)[],
     private readonly maxVirtualSeconds: number,
-  ) {}
+  ) {
+    this.unadopted = new Set(world.instances.filter((i) => i.running).map((i) => i.instanceId));
+  }
 
   static async create(options: SandboxOptions): Promise<Sandbox> {
     const { world } = options;
@@ -192,7 +196,8 @@ export class Sandbox {
         !this.scheduler.busy &&
         this.account.hooks.activeCount === 0 &&
         !(await this.anyInFlight()) &&
-        !(await this.anyUnnoticedKill())
+        !(await this.anyUnnoticedKill()) &&
+        !(await this.anyUnadopted())
       ) {
         this.quiet = true;
         return;
@@ -219,7 +224,7 @@ export class Sandbox {
     if (typeof instanceId !== 'string' || typeof group !== 'string' || !this.account.fleetFor(group)) return;
     const instance =
       this.account.instances.get(instanceId) ??
-      this.account.addInstance({ instanceId, autoScalingGroupName: group, faults: [] });
+      this.account.addInstance({ instanceId, autoScalingGroupName: group, faults: [], running: false });
     if (instance.state === 'pending') this.account.boot(instance);
     const transition: Transition =
       detail.LifecycleTransition === 'autoscaling:EC2_INSTANCE_TERMINATING' ? 'terminate' : 'launch';
@@ -318,6 +323,15 @@ export class Sandbox {
       const record = await this.store.get(id);
       if (record && (!SETTLED_AFTER_KILL.has(record.status) || record.terminatedAt === undefined)) return true;
       this.account.killed.delete(id);
+    }
+    return false;
+  }
+
+  /** A host running before the world started counts as work until it has a record: the sweep must adopt it. */
+  private async anyUnadopted(): Promise<boolean> {
+    for (const id of this.unadopted) {
+      if (this.account.instances.get(id)?.state === 'running' && !(await this.store.get(id))) return true;
+      this.unadopted.delete(id);
     }
     return false;
   }

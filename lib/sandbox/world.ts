@@ -164,12 +164,11 @@ const worldSchema = z
             .regex(HOSTNAME, 'must be a host name: one DNS label of at most 63 letters, digits, hyphens')
             .optional(),
           /**
-           * Issue 11's host that runs before the world starts (InService, joined, unknown to gmsa-ready) needs the
-           * sweep's adoption, which is not built yet: refused rather than silently ignored.
+           * Issue 11: the host was InService before the world starts, joined (domain-joined fleets), its account in
+           * the directory and in its fleet's hostGroup, its container instance registered, and gmsa-ready has no
+           * record of it: the reconciler's sweep must adopt it. A `terminate` of it later is a normal scale-in.
            */
-          running: z
-            .literal(false, { error: 'is not supported yet: adopting hosts that predate gmsa-ready is not built' })
-            .optional(),
+          running: z.boolean().default(false),
           /** The host reports this name (SSM ComputerName) while its join creates the account of its real hostname. */
           reportsComputerName: z
             .string()
@@ -214,10 +213,16 @@ const worldSchema = z
           `no fleet owns Auto Scaling group '${instance.autoScalingGroupName}'`,
         );
     });
+    const running = new Set(world.instances.filter((instance) => instance.running).map((i) => i.instanceId));
     world.scenario.forEach((step, i) => {
       for (const action of ['launch', 'terminate', 'kill'] as const)
         step[action]?.forEach((id, j) => {
           if (!ids.has(id)) problem(['scenario', i, action, j], `instance ${id} is not in instances`);
+          else if (action === 'launch' && running.has(id))
+            problem(
+              ['scenario', i, action, j],
+              `instance ${id} is already running (instances[].running): it cannot launch`,
+            );
         });
     });
     world.misconfigurations.forEach((m, i) => {

@@ -4,12 +4,16 @@ import { IN_FLIGHT, type Status } from '../workflow/types';
 
 const ORDER: Record<Status, number> = {
   LAUNCHING: 0,
-  TERMINATING: 1,
-  CLEANUP_PENDING: 2,
-  FAILED: 3,
-  READY: 4,
-  WARMED: 5,
-  TERMINATED: 6,
+  ADOPTING: 1,
+  TERMINATING: 2,
+  CLEANUP_PENDING: 3,
+  FAILED: 4,
+  ADOPTED_NOT_JOINED: 5,
+  ADOPTED_NOT_IN_GROUP: 6,
+  ADOPTED_NOT_VERIFIED: 7,
+  READY: 8,
+  WARMED: 9,
+  TERMINATED: 10,
 };
 
 export const STATUSES: readonly Status[] = (Object.keys(ORDER) as Status[]).sort((a, b) => ORDER[a] - ORDER[b]);

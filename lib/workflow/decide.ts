@@ -1,6 +1,7 @@
 // The workflow core's single entry: (record, signal) → (record', effects). Pure and synchronous:
 // no SDK, no clock, no I/O. Every rule about a host's life is reachable from here.
 import type { Fleet } from '../config/schema';
+import { onAdoptSignal, startAdopt } from './adopt';
 import { Decision, lifecycleOpen } from './context';
 import { openGeneration } from './generation';
 import { expireLaunch, onLaunchSignal, startLaunch } from './launch';
@@ -83,6 +84,10 @@ export const WORKFLOW: Record<Status, Handler | undefined> = {
   WARMED: undefined,
   FAILED: undefined,
   TERMINATED: undefined,
+  ADOPTING: onAdoptSignal,
+  ADOPTED_NOT_JOINED: undefined,
+  ADOPTED_NOT_IN_GROUP: undefined,
+  ADOPTED_NOT_VERIFIED: undefined,
 };
 
 /**
@@ -113,8 +118,7 @@ function route(d: Decision, signal: Signal): void {
 
 function createsRecord(signal: Signal): signal is FirstSignal {
   if (signal.type === 'lifecycle') return true;
-  const move = signal.type === 'groupState' ? sweepMove(undefined, signal.state, signal.at) : undefined;
-  return move !== undefined && move !== 'adopt'; // adoption is not built yet: the host is left alone
+  return signal.type === 'groupState' && sweepMove(undefined, signal.state, signal.at) !== undefined;
 }
 
 function onLifecycle(d: Decision, signal: LifecycleSignal, fresh: boolean): void {
@@ -247,7 +251,8 @@ function tokenOfSweptAction(d: Decision, signal: LifecycleSignal): boolean {
  */
 function onGroupState(d: Decision, signal: GroupStateSignal, previous: HostRecord | undefined): void {
   const move = sweepMove(previous, signal.state, signal.at);
-  if (move === undefined || move === 'adopt') return;
+  if (move === undefined) return;
+  if (move === 'adopt') return beginAdopt(d, signal.state);
   const { fleet } = d;
   const launch = move === 'launch' || move === 'launchToPool';
   const action: LifecycleAction = {
@@ -264,6 +269,20 @@ function onGroupState(d: Decision, signal: GroupStateSignal, previous: HostRecor
   d.metric('SweepStarted', 1);
   if (launch) beginLaunch(d, action, detail, previous === undefined);
   else beginTerminate(d, action, detail, previous === undefined);
+}
+
+/**
+ * A running host no record serves (it predates gmsa-ready, or its record was lost): adopt it, without a
+ * lifecycle action and without changing it (adopt.ts). A retired record opens a new generation first.
+ */
+function beginAdopt(d: Decision, state: string): void {
+  const { record } = d;
+  if (record.status === 'TERMINATED') d.note(openGeneration(record, 'found running by the sweep'));
+  record.failedStep = undefined;
+  record.ready = false;
+  record.draining = false;
+  record.containerInstanceArn = undefined;
+  startAdopt(d, `adopting: found ${state} by the sweep with no record serving it; nothing on the host is changed`);
 }
 
 /**

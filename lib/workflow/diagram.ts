@@ -1,5 +1,6 @@
 // Draws the workflow's transition tables (LAUNCH, TERMINATE, the status routing and the handovers) as
 // Markdown with Mermaid state diagrams: docs/state-machine.md is this function's output, checked by a test.
+import { ADOPT, ADOPT_PLAN } from './adopt';
 import { HANDOVERS, WORKFLOW } from './decide';
 import { LAUNCH, PLAN } from './launch';
 import type { Row, Table } from './table';
@@ -7,7 +8,7 @@ import { TERMINATE, TERMINATE_PLAN } from './terminate';
 import type { Status, Step } from './types';
 
 const GENERATED_BY =
-  '<!-- Generated from lib/workflow/{launch,terminate,decide}.ts by lib/workflow/diagram.ts; do not edit. Regenerate: npm run docs:state-machine -->';
+  '<!-- Generated from lib/workflow/{launch,terminate,adopt,decide}.ts by lib/workflow/diagram.ts; do not edit. Regenerate: npm run docs:state-machine -->';
 
 export function renderStateMachine(): string {
   return [
@@ -58,6 +59,17 @@ export function renderStateMachine(): string {
     "(`lib/workflow/cancelled-join.ts`), bounded by the join's own deadline.",
     '',
     rows(TERMINATE),
+    '',
+    `## Adopt: ${ADOPT_PLAN.join(' → ')}`,
+    '',
+    diagram(ADOPT, [`[*] --> ${ADOPT_PLAN[0]}: the sweep finds the instance InService with no record serving it`]),
+    '',
+    'A host that predates gmsa-ready (or whose record was lost) has no lifecycle action to complete, and adoption',
+    'changes nothing on it: no join, no group add, no ECS state change. Its only write is the ready attribute,',
+    'once it is proven joined, in hostGroup by objectSID and verified. A domainless fleet starts at verify. A',
+    'scale-in or a vanished instance then hands an adopted record to terminate like any other.',
+    '',
+    rows(ADOPT),
     '',
   ].join('\n');
 }

@@ -1,5 +1,6 @@
 // Reads the GroupChange document's per-name lines (ssm/group-change.yml): `GMSA-READY-RESULT <NAME$>
-// ok|gone|error <message>` and, for resolve, `GMSA-READY-IDENTITY <NAME$> <json>`. One batched command
+// ok|gone|error <message>` and, for resolve, `GMSA-READY-IDENTITY <NAME$> <json>` and
+// `GMSA-READY-MEMBERSHIP <NAME$> <objectSID> member|not-member`. One batched command
 // serves many hosts, so each host looks only for its own lines. The identity is evidence from the
 // directory, but a line can be forged by nothing less than the management host: still, every field is
 // validated (zod) before it reaches a record, a reason or a terminal.
@@ -50,6 +51,7 @@ export const directoryIdentitySchema = z
 >;
 
 const RESULT = /^GMSA-READY-RESULT (\S+) (ok|gone|error)(?: (.*))?$/;
+const MEMBERSHIP = /^GMSA-READY-MEMBERSHIP (\S+) (\S+) (member|not-member)$/;
 const IDENTITY = /^GMSA-READY-IDENTITY (\S+) (.*)$/;
 
 function* lines(output: string | undefined, prefix: RegExp, computerAccount: string): Generator<RegExpExecArray> {
@@ -86,6 +88,22 @@ export function identityFor(output: string | undefined, computerAccount: string)
       return { ok: false, message: `identity ${issue?.path.join('.') || '(root)'}: ${issue?.message}` };
     }
     return { ok: true, identity: parsed.data };
+  }
+  return undefined;
+}
+
+/** What a resolve printed about the account's direct membership of the host group, by objectSID. */
+export interface GroupMembership {
+  objectSid: string;
+  member: boolean;
+}
+
+/** The membership line a resolve printed for this account (`GMSA-READY-MEMBERSHIP <NAME$> <SID> member|not-member`). */
+export function groupMembershipFor(output: string | undefined, computerAccount: string): GroupMembership | undefined {
+  for (const match of lines(output, MEMBERSHIP, computerAccount)) {
+    const objectSid = match[2] ?? '';
+    if (!patterns.objectSid.test(objectSid)) return undefined;
+    return { objectSid, member: match[3] === 'member' };
   }
   return undefined;
 }

@@ -14,8 +14,11 @@ export const CLOCK_SKEW_SECONDS = 300;
 export interface Expected {
   /** NAME$ the host reported (SSM ComputerName): a claim, not evidence. */
   computerAccount: string;
-  /** Epoch seconds this generation of the instance launched (its first launch action). */
-  launchedAt: number;
+  /**
+   * Epoch seconds this generation of the instance launched (its first launch action). Undefined for an adopted
+   * host (adopt.ts): it predates its record, so its account's age proves nothing either way.
+   */
+  launchedAt: number | undefined;
   /** The FQDN SSM reported once the host was joined (lower-cased), if known. */
   hostFqdn: string | undefined;
   /** The fleet's directory.ou, when configured. */
@@ -46,8 +49,7 @@ export function identityRefusal(identity: DirectoryIdentity, expected: Expected)
   const who = `account ${identity.sAMAccountName} (${identity.objectSid})`;
   if (identity.sAMAccountName.toUpperCase() !== expected.computerAccount.toUpperCase())
     return `${who} was returned for ${expected.computerAccount}`;
-  const earliest = expected.launchedAt - CLOCK_SKEW_SECONDS;
-  if (identity.whenCreated < earliest)
+  if (expected.launchedAt !== undefined && identity.whenCreated < expected.launchedAt - CLOCK_SKEW_SECONDS)
     return `${who} was created ${iso(identity.whenCreated)}, before this instance launched (${iso(expected.launchedAt)}, ${CLOCK_SKEW_SECONDS} s skew allowed): this host's join did not create it`;
   if (expected.ou && !insideOu(identity.distinguishedName, expected.ou))
     return `${who} is ${identity.distinguishedName}, outside the fleet's OU ${expected.ou}`;

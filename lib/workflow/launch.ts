@@ -13,7 +13,7 @@ import { cleanupBackoff, POLL_SECONDS, STEP_DEADLINE } from './timing';
 import type { ContainerInstanceView, Signal, Step } from './types';
 
 /** Findings that say "not now" rather than "broken": verify looks again instead of failing the host. */
-const TRANSIENT_FINDINGS = new Set(['throttled', 'unavailable']);
+export const TRANSIENT_FINDINGS = new Set(['throttled', 'unavailable']);
 
 /** A step that fails for good (or passes its deadline) undoes the group change if one was requested, then completes. */
 const FAILURE_EXITS = [
@@ -173,7 +173,7 @@ export function act(d: Decision): void {
 
 // ---------------------------------------------------------------- what each step does
 
-function describeAgent(d: Decision): void {
+export function describeAgent(d: Decision): void {
   const { record } = d;
   d.emit({ type: 'describeAgent', instanceId: record.instanceId });
   d.wakeIn(record.step === 'agent' ? POLL_SECONDS.agent : POLL_SECONDS.identify);
@@ -213,7 +213,7 @@ function joinParameters(directory: Fleet['directory']): Record<string, string[]>
   return parameters;
 }
 
-function enqueueResolve(d: Decision): void {
+export function enqueueResolve(d: Decision): void {
   request(d, 'resolve', d.fleet.managementInstanceId ?? '', groupChangeEffect(d, 'resolve', 'resolve'));
 }
 
@@ -241,7 +241,7 @@ function sendRefresh(d: Decision): void {
   });
 }
 
-function inspect(d: Decision): void {
+export function inspect(d: Decision): void {
   const { record, fleet } = d;
   d.emit({
     type: 'inspect',
@@ -258,7 +258,7 @@ function inspect(d: Decision): void {
   d.checkAt(POLL_SECONDS.verify * 3); // the answer feeds straight back; this only covers a lost invocation
 }
 
-function putReadyAttribute(d: Decision): void {
+export function putReadyAttribute(d: Decision): void {
   const { record, fleet } = d;
   d.emit({
     type: 'putReadyAttribute',
@@ -510,7 +510,7 @@ function onIdentify(d: Decision, signal: Signal): void {
 }
 
 /** The FQDN SSM reports, lower-cased, when it is a DNS name at all: what the account's dNSHostName must say. */
-function joinedFqdn(computerName: string | undefined): string | undefined {
+export function joinedFqdn(computerName: string | undefined): string | undefined {
   const fqdn = (computerName ?? '').toLowerCase();
   return patterns.dnsName.test(fqdn) ? fqdn : undefined;
 }
@@ -626,7 +626,7 @@ function onVerify(d: Decision, signal: Signal): void {
 }
 
 /** Why the container instance cannot take gMSA tasks yet, or undefined when it can. */
-function notServing(d: Decision, ci: ContainerInstanceView | undefined, capability: string): string | undefined {
+export function notServing(d: Decision, ci: ContainerInstanceView | undefined, capability: string): string | undefined {
   if (!ci) return `no ECS container instance registered in cluster ${d.fleet.cluster}`;
   if (ci.status !== 'ACTIVE') return `container instance is ${ci.status}`;
   if (!ci.agentConnected) return 'ECS agent not connected';

@@ -28,7 +28,7 @@ export const SWEPT_STATES: ReadonlySet<string> = new Set([
 const TERMINATING_WAITS: ReadonlySet<string> = new Set(['Terminating:Wait', 'Warmed:Terminating:Wait']);
 
 /** Records whose workflow is running: the sweep leaves them to it (their own ticks, heartbeats and deadlines). */
-const OPEN: readonly Status[] = ['LAUNCHING', 'TERMINATING', 'CLEANUP_PENDING'];
+const OPEN: readonly Status[] = ['LAUNCHING', 'TERMINATING', 'CLEANUP_PENDING', 'ADOPTING'];
 
 /**
  * DescribeAutoScalingInstances is eventually consistent: right after we complete an action it can still show the
@@ -37,7 +37,13 @@ const OPEN: readonly Status[] = ['LAUNCHING', 'TERMINATING', 'CLEANUP_PENDING'];
 export const SETTLE_SECONDS = 300;
 
 /** Statuses in which a host serves (or served) in its group: a Warmed:Pending:Wait for it is a return to the pool. */
-const IN_SERVICE: readonly Status[] = ['READY', 'FAILED'];
+const IN_SERVICE: readonly Status[] = [
+  'READY',
+  'FAILED',
+  'ADOPTED_NOT_JOINED',
+  'ADOPTED_NOT_IN_GROUP',
+  'ADOPTED_NOT_VERIFIED',
+];
 
 export function sweepMove(record: HostRecord | undefined, state: string, at: number): SweepMove | undefined {
   if (!SWEPT_STATES.has(state)) return undefined;

@@ -18,9 +18,14 @@ export type Status =
   | 'FAILED' // launch failed; action completed with onLaunchFailure
   | 'TERMINATING' // terminate workflow in flight
   | 'CLEANUP_PENDING' // terminate action completed, directory cleanup still being retried
-  | 'TERMINATED'; // gone and clean
+  | 'TERMINATED' // gone and clean
+  // Adoption (adopt.ts): a host found InService with no record. It is never changed; READY when proven serving.
+  | 'ADOPTING' // adoption in flight: identify, resolve, verify, ready
+  | 'ADOPTED_NOT_JOINED' // SSM reports a name outside the fleet's domain (or one no join gives): left as it is
+  | 'ADOPTED_NOT_IN_GROUP' // joined, account proven by objectSID, not a member of hostGroup: left as it is
+  | 'ADOPTED_NOT_VERIFIED'; // joined and in the group (or domainless) but not proven serving; the reason says why
 
-export const IN_FLIGHT: readonly Status[] = ['LAUNCHING', 'TERMINATING', 'CLEANUP_PENDING'];
+export const IN_FLIGHT: readonly Status[] = ['LAUNCHING', 'TERMINATING', 'CLEANUP_PENDING', 'ADOPTING'];
 
 export type Step =
   | 'agent' // wait for the SSM agent to be Online
@@ -137,6 +142,8 @@ export interface HostRecord {
   openJoin?: PendingCommand;
   /** A deauthorize whose outcome was never learned: asked about before a new one is sent (no second removal). */
   unconfirmed?: PendingCommand;
+  /** What an adoption's resolve said about hostGroup membership, while the store answers the identity claim. */
+  memberAtAdoption?: boolean;
   /** The launch step that failed for good; the action completes with the fleet's onLaunchFailure. */
   failedStep?: Step;
   /** Standalone tasks seen while draining: ECS does not drain them. */

@@ -15,6 +15,7 @@ BeforeAll {
     Invoke-Document group-change @{ Action = $Action; GroupName = $Group; ComputerNames = $Names -join ','; ObjectSids = $Sids -join ','; DomainName = $Domain; DeleteComputerAccount = $Delete }
   }
   $script:GetGroup = "Get-ADGroup -Identity 'gMSA Hosts' -Server 'corp.example.com' -Properties 'adminCount'"
+  function Resolve-Call([string] $identity) { "Get-ADComputer -Identity '$identity' -Server 'corp.example.com' -Properties 'whenCreated','DNSHostName','memberOf'" }
   function Find-Call([string] $identity) { "Get-ADComputer -Identity '$identity' -Server 'corp.example.com' -Properties 'whenCreated','DNSHostName'" }
   function Add-Call([string] $name) { "Add-ADGroupMember -Identity '$GroupDn' -Members '$(Dn $name)' -Server 'corp.example.com'" }
   function Remove-Call([string] $name) { "Remove-ADGroupMember -Identity '$GroupDn' -Members '$(Dn $name)' -Server 'corp.example.com' -Confirm:`$false" }
@@ -25,19 +26,21 @@ BeforeAll {
 }
 
 Describe 'GroupChange resolve' {
-  It 'reads each account by name and prints its identity as one JSON line, then ok; changes nothing' {
-    Set-StubDirectory -Groups @{ 'gMSA Hosts' = @() } -Computers 'WEB1$', 'WEB2$'
+  It 'reads each account by name and prints its identity as one JSON line, its membership by SID, then ok; changes nothing' {
+    Set-StubDirectory -Groups @{ 'gMSA Hosts' = @('WEB2$'); 'Other' = @('WEB1$') } -Computers 'WEB1$', 'WEB2$'
     $run = Invoke-GroupChange resolve 'WEB1$', 'WEB2$' '-', '-'
-    $run.Calls | Should -BeExactly @($GetGroup, (Find-Call 'WEB1$'), (Find-Call 'WEB2$'))
+    $run.Calls | Should -BeExactly @($GetGroup, (Resolve-Call 'WEB1$'), (Resolve-Call 'WEB2$'))
     $run.Stdout | Should -BeExactly @(
       "GMSA-READY-IDENTITY WEB1`$ {`"sAMAccountName`":`"WEB1`$`",`"objectSid`":`"$(Sid 1101)`",`"objectGuid`":`"$(Guid 1101)`",`"distinguishedName`":`"$(Dn 'WEB1$')`",`"whenCreated`":`"2026-11-25T12:01:00.0000000Z`",`"dNSHostName`":`"web1.corp.example.com`"}"
+      "GMSA-READY-MEMBERSHIP WEB1`$ $(Sid 1101) not-member"
       'GMSA-READY-RESULT WEB1$ ok'
       "GMSA-READY-IDENTITY WEB2`$ {`"sAMAccountName`":`"WEB2`$`",`"objectSid`":`"$(Sid 1102)`",`"objectGuid`":`"$(Guid 1102)`",`"distinguishedName`":`"$(Dn 'WEB2$')`",`"whenCreated`":`"2026-11-25T12:02:00.0000000Z`",`"dNSHostName`":`"web2.corp.example.com`"}"
+      "GMSA-READY-MEMBERSHIP WEB2`$ $(Sid 1102) member"
       'GMSA-READY-RESULT WEB2$ ok'
     )
     $run.Stderr | Should -BeNullOrEmpty
     $run.ExitCode | Should -Be 0
-    Get-StubMembers 'gMSA Hosts' | Should -BeNullOrEmpty
+    Get-StubMembers 'gMSA Hosts' | Should -BeExactly @('WEB2$')
   }
 
   It 'reports an account that does not exist as an error and exit 1' {

@@ -71,10 +71,15 @@ describe('world fields of issue 11', () => {
     expect(world.instances[0]).toMatchObject({ faults: ['launch-event-lost', 'terminate-event-lost'] });
   });
 
-  it('refuses running: true, naming the field, while adoption is not built', () => {
-    expect(() => parseWorld(withChanges(instance({ running: true })))).toThrow(
-      /instances\[0\]\.running: is not supported yet: adopting hosts that predate gmsa-ready is not built/,
-    );
+  it('accepts running: true (a host in service before the world starts) and refuses to launch it, naming the step', () => {
+    expect(parseWorld(withChanges(instance({ running: true }))).instances[0]?.running).toBe(true);
+    expect(parseWorld(withChanges(instance({}))).instances[0]?.running).toBe(false);
+    expect(() =>
+      parseWorld(
+        withChanges({ ...instance({ running: true }), scenario: [{ at: 0, launch: ['i-0a1b2c3d4e5f60001'] }] }),
+      ),
+    ).toThrow(/scenario\[0\]\.launch\[0\]: instance i-0a1b2c3d4e5f60001 is already running \(instances\[\]\.running\)/);
+    expect(() => parseWorld(withChanges(instance({ running: 'yes' })))).toThrow(/instances\[0\]\.running/);
   });
 
   it('bounds scenario[].at by the 24 h the sandbox runs a world for', () => {

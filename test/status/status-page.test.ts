@@ -108,7 +108,19 @@ describe('handleStatusRequest', () => {
     expect(response.body).toContain('join failed: &lt;bad&gt;');
     expect(response.body).toContain('data-count="READY">1<');
     expect(new Set(store.listCalls.map((call) => call.status))).toEqual(
-      new Set(['LAUNCHING', 'READY', 'WARMED', 'FAILED', 'TERMINATING', 'CLEANUP_PENDING', 'TERMINATED']),
+      new Set([
+        'LAUNCHING',
+        'READY',
+        'WARMED',
+        'FAILED',
+        'TERMINATING',
+        'CLEANUP_PENDING',
+        'TERMINATED',
+        'ADOPTING',
+        'ADOPTED_NOT_JOINED',
+        'ADOPTED_NOT_IN_GROUP',
+        'ADOPTED_NOT_VERIFIED',
+      ]),
     );
     expect(store.listCalls.every((call) => call.limit === PAGE_SIZE)).toBe(true);
     expect(store.getCalls).toEqual([]);
@@ -189,7 +201,7 @@ describe('handler', () => {
       ExpressionAttributeValues: { ':status': 'FAILED' },
       Limit: PAGE_SIZE,
     });
-    expect(ddb).toHaveReceivedCommandTimes(QueryCommand, 7);
+    expect(ddb).toHaveReceivedCommandTimes(QueryCommand, 11); // one per status
     expect(ddb).toHaveReceivedCommandWith(GetCommand, {
       TableName: 'gmsa-ready-records',
       Key: { pk: 'host#i-0123456789abcdef0' },

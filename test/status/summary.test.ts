@@ -3,6 +3,9 @@ import { STATUSES } from '../../lib/status/statuses';
 import { fleetSummary } from '../../lib/status/summary';
 import { bareRecord } from '../store/records';
 
+/** Every status at zero. */
+const NONE = Object.fromEntries(STATUSES.map((status) => [status, 0]));
+
 it('counts hosts per fleet by status, and in-flight hosts by step', () => {
   const summaries = fleetSummary([
     bareRecord({ instanceId: 'i-00000000000000001', fleet: 'web', status: 'READY', step: 'complete' }),
@@ -16,13 +19,13 @@ it('counts hosts per fleet by status, and in-flight hosts by step', () => {
     {
       fleet: 'orders',
       total: 5,
-      byStatus: { LAUNCHING: 2, TERMINATING: 0, CLEANUP_PENDING: 1, FAILED: 1, READY: 1, WARMED: 0, TERMINATED: 0 },
+      byStatus: { ...NONE, LAUNCHING: 2, CLEANUP_PENDING: 1, FAILED: 1, READY: 1 },
       inFlightByStep: { join: 2, deauthorize: 1 },
     },
     {
       fleet: 'web',
       total: 1,
-      byStatus: { LAUNCHING: 0, TERMINATING: 0, CLEANUP_PENDING: 0, FAILED: 0, READY: 1, WARMED: 0, TERMINATED: 0 },
+      byStatus: { ...NONE, READY: 1 },
       inFlightByStep: {},
     },
   ]);
@@ -33,5 +36,17 @@ it('is empty for no records', () => {
 });
 
 it('lists every status once, in-flight ones first', () => {
-  expect(STATUSES).toEqual(['LAUNCHING', 'TERMINATING', 'CLEANUP_PENDING', 'FAILED', 'READY', 'WARMED', 'TERMINATED']);
+  expect(STATUSES).toEqual([
+    'LAUNCHING',
+    'ADOPTING',
+    'TERMINATING',
+    'CLEANUP_PENDING',
+    'FAILED',
+    'ADOPTED_NOT_JOINED',
+    'ADOPTED_NOT_IN_GROUP',
+    'ADOPTED_NOT_VERIFIED',
+    'READY',
+    'WARMED',
+    'TERMINATED',
+  ]);
 });

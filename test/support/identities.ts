@@ -20,11 +20,13 @@ export function identityOf(name: string, rid: number, overrides: Partial<Directo
 export const memberLine = (identity: DirectoryIdentity) =>
   `GMSA-READY-MEMBER ${identity.sAMAccountName} ${identity.objectSid}`;
 
-/** The GroupChange resolve's lines for an account, as ssm/group-change.yml prints them. */
-export function resolveOutput(identity: DirectoryIdentity): string {
+/** The GroupChange resolve's lines for an account, as ssm/group-change.yml prints them (membership: in hostGroup). */
+export function resolveOutput(identity: DirectoryIdentity, member = false): string {
   const printed = { ...identity, whenCreated: new Date(identity.whenCreated * 1000).toISOString() };
+  const membership = member ? 'member' : 'not-member';
   return [
     `GMSA-READY-IDENTITY ${identity.sAMAccountName} ${JSON.stringify(printed)}`,
+    `GMSA-READY-MEMBERSHIP ${identity.sAMAccountName} ${identity.objectSid} ${membership}`,
     `GMSA-READY-RESULT ${identity.sAMAccountName} ok`,
   ].join('\n');
 }

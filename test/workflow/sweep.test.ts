@@ -161,8 +161,8 @@ describe('the core on a groupState signal (decide)', () => {
     });
   });
 
-  it('creates no record for a running host (adoption is not built) nor for a state it does not serve', () => {
-    expect(new Host().send(groupState('InService')).record).toBeUndefined();
+  it('adopts a running host with no record (adopt.test.ts), and creates none for a state it does not serve', () => {
+    expect(new Host().send(groupState('InService')).r).toMatchObject({ status: 'ADOPTING', step: 'identify' });
     expect(new Host().send(groupState('Pending:Proceed')).record).toBeUndefined();
   });
 

@@ -165,6 +165,49 @@ export class Account {
     });
     this.ec2 = new Ec2({ instance });
     this.storage = new Storage({ world });
+    for (const spec of this.world.instances) {
+      const host = this.instances.get(spec.instanceId);
+      if (spec.running && host) this.alreadyRunning(host, existingSince);
+    }
+  }
+
+  /**
+   * World `running` (issue 11): the host has been InService since before the world started, as a host
+   * deployed before gmsa-ready (or whose record was lost) is: booted, its agent online, joined with its
+   * account in the directory and a direct member of the fleet's hostGroup (no membership change is journaled:
+   * it predates the run), its container instance registered by an agent that started joined. A Linux host
+   * carries the name its join gave it (EC2AMAZ- + 6, aws-facts 4.7). No lifecycle action is open.
+   */
+  private alreadyRunning(instance: SimInstance, existingSince: number): void {
+    const fleet = instance.fleet;
+    instance.running = true;
+    instance.state = 'running';
+    instance.inService = true;
+    instance.launchedAt = this.now();
+    instance.agentOnline = !instance.faults.has('agent-never-online');
+    if (fleet?.mode === 'domain-joined') {
+      if (instance.platform === 'linux' && !/^EC2AMAZ-/.test(instance.hostname))
+        instance.hostname = `EC2AMAZ-${this.random.chars(6, WINDOWS_NAME_ALPHABET)}`;
+      const accountName = `${this.netbiosName(instance)}$`;
+      const computer =
+        this.directory.computer(accountName) ??
+        this.directory.addComputer(accountName, {
+          whenCreated: existingSince,
+          // Joined by the fleet's own join, so in its OU (a computer the world lists is where the world put it).
+          container: fleet.directory.ou,
+          dNSHostName: `${instance.hostname}.${this.directory.name}`.toLowerCase(),
+        });
+      instance.joined = true;
+      instance.accountName = computer.name;
+      this.byComputerAccount.set(computer.name.toUpperCase(), instance);
+      if (fleet.hostGroup) this.directory.addMember(fleet.hostGroup, computer.objectSid);
+    }
+    this.observe(
+      instance.instanceId,
+      'running',
+      `${instance.platform} host ${instance.hostname} in service before the world started`,
+    );
+    if (!instance.faults.has('ecs-never-registers')) this.ecs.register(instance);
   }
 
   now(): number {

@@ -249,7 +249,13 @@ function groupChange(
         if (action === 'resolve') {
           const computer = directory.computer(name);
           if (!computer) return [result(`error ${notFound(name)}`)];
-          return [`GMSA-READY-IDENTITY ${name} ${identityJson(computer)}`, result('ok')];
+          // Direct membership by the object (memberOf holds the group's DN, which follows the object).
+          const member = directory.isMemberSid(group, computer.objectSid) ? 'member' : 'not-member';
+          return [
+            `GMSA-READY-IDENTITY ${name} ${identityJson(computer)}`,
+            `GMSA-READY-MEMBERSHIP ${name} ${computer.objectSid} ${member}`,
+            result('ok'),
+          ];
         }
         const sid = sids[i] ?? '-';
         const host = ctx.instanceByComputerAccount(name);

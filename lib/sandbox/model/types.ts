@@ -50,6 +50,8 @@ export interface SimInstance {
   reportsComputerName?: string;
   faults: Set<Fault>;
   management: boolean;
+  /** In service before the world started (world `running`), unknown to gmsa-ready: the sweep must adopt it. */
+  running?: boolean;
   state: Ec2State;
   inService: boolean;
   launchedAt?: number;

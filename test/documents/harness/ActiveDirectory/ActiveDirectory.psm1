@@ -136,7 +136,17 @@ function Get-ADComputer {
   process {
     Add-StubCall $MyInvocation.MyCommand.Name $PSBoundParameters
     Assert-StubServer $PSCmdlet $Server
-    if ($PSCmdlet.ParameterSetName -eq 'Identity') { return Copy-StubObject (Find-StubObject $PSCmdlet $Identity 'computer') $Properties }
+    if ($PSCmdlet.ParameterSetName -eq 'Identity') {
+      $object = Find-StubObject $PSCmdlet $Identity 'computer'
+      $copy = Copy-StubObject $object $Properties
+      # memberOf (an extended property): the DNs of the groups the object is a direct member of; not the
+      # primary group, not nested groups (Get-ADComputer reference; AD's memberOf back-link).
+      if ($Properties -contains 'memberOf') {
+        $groups = @((Get-StubState).Groups.Values | Where-Object { $_.Members -contains $object.SamAccountName } | ForEach-Object { $_.DistinguishedName })
+        $copy | Add-Member -NotePropertyName MemberOf -NotePropertyValue $groups
+      }
+      return $copy
+    }
     # The module reads variables named in the filter from the caller's scope; only memberOf is modelled.
     if ($Filter -notmatch '^memberOf -eq \$(\w+)$') { throw "stub ActiveDirectory: filter not modelled: $Filter" }
     $groupDn = $PSCmdlet.SessionState.PSVariable.GetValue($Matches[1])
