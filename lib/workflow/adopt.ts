@@ -8,15 +8,7 @@ import { follow } from './commands';
 import type { Decision } from './context';
 import { groupMembershipFor, identityFor } from './group-output';
 import { heldByLive, identityRefusal } from './identity';
-import {
-  describeAgent,
-  enqueueResolve,
-  inspect,
-  joinedFqdn,
-  notServing,
-  putReadyAttribute,
-  TRANSIENT_FINDINGS,
-} from './launch';
+import { describeAgent, enqueueResolve, inspect, joinedFqdn, putReadyAttribute, verification } from './launch';
 import { joinedBefore, joinedName, printable } from './names';
 import { AGENT_SIGNALS, COMMAND_SIGNALS, consumes, plan, type Table } from './table';
 import { POLL_SECONDS, STEP_DEADLINE } from './timing';
@@ -206,31 +198,12 @@ function onClaim(d: Decision, signal: Extract<Signal, { type: 'identityClaim' }>
 }
 
 function onVerify(d: Decision, signal: Signal): void {
-  const { record, fleet } = d;
   if (signal.type === 'tick') return inspect(d);
-  if (signal.type === 'failed') {
-    if (signal.kind === 'retryable' || signal.kind === 'gone') return d.wakeIn(POLL_SECONDS.verify);
-    return notVerified(d, `cannot inspect the host: ${signal.message}`);
-  }
-  if (signal.type !== 'inspected') return;
-  for (const check of signal.credentialSpecs) {
-    const errors = check.findings.filter((f) => f.severity === 'error');
-    const hard = errors.find((f) => !TRANSIENT_FINDINGS.has(f.code));
-    if (hard) return notVerified(d, `credential spec ${check.source}: ${hard.message} (${hard.code} at ${hard.path})`);
-    if (errors.length > 0) {
-      record.reason = `waiting: credential spec ${check.source} could not be read for now (${errors[0]?.code})`;
-      return d.wakeIn(POLL_SECONDS.verify);
-    }
-  }
-  const capability = fleet.mode === 'domainless' ? 'ecs.capability.gmsa-domainless' : 'ecs.capability.gmsa';
-  const ci = signal.containerInstance;
-  const waiting = notServing(d, ci, capability);
-  if (waiting || !ci) {
-    record.reason = `waiting: ${waiting}`;
-    return d.wakeIn(POLL_SECONDS.verify);
-  }
-  record.containerInstanceArn = ci.arn;
-  moveOn(d, 'ready', `credential specs valid (${signal.credentialSpecs.length}); ${capability} on ${ci.arn}`);
+  const verdict = verification(d, signal);
+  if (verdict?.kind === 'failed') return notVerified(d, verdict.message);
+  if (verdict?.kind !== 'serving') return;
+  d.record.containerInstanceArn = verdict.arn;
+  moveOn(d, 'ready', verdict.detail);
 }
 
 function onReady(d: Decision, signal: Signal): void {

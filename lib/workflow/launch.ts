@@ -13,7 +13,7 @@ import { cleanupBackoff, POLL_SECONDS, STEP_DEADLINE } from './timing';
 import type { ContainerInstanceView, Signal, Step } from './types';
 
 /** Findings that say "not now" rather than "broken": verify looks again instead of failing the host. */
-export const TRANSIENT_FINDINGS = new Set(['throttled', 'unavailable']);
+const TRANSIENT_FINDINGS = new Set(['throttled', 'unavailable']);
 
 /** A step that fails for good (or passes its deadline) undoes the group change if one was requested, then completes. */
 const FAILURE_EXITS = [
@@ -597,20 +597,48 @@ function commandDone(d: Decision, step: Step): string {
 }
 
 function onVerify(d: Decision, signal: Signal): void {
-  const { record, fleet } = d;
+  const { record } = d;
   if (signal.type === 'tick') return act(d);
+  const verdict = verification(d, signal);
+  if (verdict?.kind === 'failed') return failLaunch(d, verdict.message);
+  if (verdict?.kind !== 'serving') return;
+  record.containerInstanceArn = verdict.arn;
+  record.reason = null;
+  advance(d, 'verify', verdict.detail);
+}
+
+export type Verification =
+  | { kind: 'failed'; message: string }
+  | { kind: 'serving'; arn: string; detail: string }
+  /** Not yet: the record's reason says what it waits for, a wake is asked. */
+  | { kind: 'waiting' };
+
+/**
+ * What an inspect's answer (or its failure) says, shared by launch and adoption: a credential spec broken for
+ * good or an inspect refused fails; a transient finding or an unready container instance waits.
+ */
+export function verification(d: Decision, signal: Signal): Verification | undefined {
+  const { record, fleet } = d;
   if (signal.type === 'failed' && signal.effect === 'inspect') {
-    if (signal.kind === 'retryable' || signal.kind === 'gone') return d.wakeIn(POLL_SECONDS.verify);
-    return failLaunch(d, `cannot inspect the host: ${signal.message}`);
+    if (signal.kind === 'retryable' || signal.kind === 'gone') {
+      d.wakeIn(POLL_SECONDS.verify);
+      return { kind: 'waiting' };
+    }
+    return { kind: 'failed', message: `cannot inspect the host: ${signal.message}` };
   }
-  if (signal.type !== 'inspected') return;
+  if (signal.type !== 'inspected') return undefined;
   for (const check of signal.credentialSpecs) {
     const errors = check.findings.filter((f) => f.severity === 'error');
     const hard = errors.find((f) => !TRANSIENT_FINDINGS.has(f.code));
-    if (hard) return failLaunch(d, `credential spec ${check.source}: ${hard.message} (${hard.code} at ${hard.path})`);
+    if (hard)
+      return {
+        kind: 'failed',
+        message: `credential spec ${check.source}: ${hard.message} (${hard.code} at ${hard.path})`,
+      };
     if (errors.length > 0) {
       record.reason = `waiting: credential spec ${check.source} could not be read for now (${errors[0]?.code})`;
-      return d.wakeIn(POLL_SECONDS.verify);
+      d.wakeIn(POLL_SECONDS.verify);
+      return { kind: 'waiting' };
     }
   }
   const capability = fleet.mode === 'domainless' ? 'ecs.capability.gmsa-domainless' : 'ecs.capability.gmsa';
@@ -618,15 +646,18 @@ function onVerify(d: Decision, signal: Signal): void {
   const waiting = notServing(d, ci, capability);
   if (waiting || !ci) {
     record.reason = `waiting: ${waiting}`;
-    return d.wakeIn(POLL_SECONDS.verify);
+    d.wakeIn(POLL_SECONDS.verify);
+    return { kind: 'waiting' };
   }
-  record.containerInstanceArn = ci.arn;
-  record.reason = null;
-  advance(d, 'verify', `credential specs valid (${signal.credentialSpecs.length}); ${capability} on ${ci.arn}`);
+  return {
+    kind: 'serving',
+    arn: ci.arn,
+    detail: `credential specs valid (${signal.credentialSpecs.length}); ${capability} on ${ci.arn}`,
+  };
 }
 
 /** Why the container instance cannot take gMSA tasks yet, or undefined when it can. */
-export function notServing(d: Decision, ci: ContainerInstanceView | undefined, capability: string): string | undefined {
+function notServing(d: Decision, ci: ContainerInstanceView | undefined, capability: string): string | undefined {
   if (!ci) return `no ECS container instance registered in cluster ${d.fleet.cluster}`;
   if (ci.status !== 'ACTIVE') return `container instance is ${ci.status}`;
   if (!ci.agentConnected) return 'ECS agent not connected';

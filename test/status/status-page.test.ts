@@ -1,6 +1,7 @@
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, LambdaFunctionURLEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import { STATUSES } from '../../lib/status/statuses';
 import 'aws-sdk-client-mock-vitest/extend';
 import { describe, expect, it, vi } from 'vitest';
 import { handler, handleStatusRequest, MAX_PAGES_PER_STATUS, PAGE_SIZE } from '../../functions/status-page';
@@ -107,21 +108,7 @@ describe('handleStatusRequest', () => {
     expect(response.body).toContain(`data-instance="${id(1)}" data-status="LAUNCHING" data-step="join"`);
     expect(response.body).toContain('join failed: &lt;bad&gt;');
     expect(response.body).toContain('data-count="READY">1<');
-    expect(new Set(store.listCalls.map((call) => call.status))).toEqual(
-      new Set([
-        'LAUNCHING',
-        'READY',
-        'WARMED',
-        'FAILED',
-        'TERMINATING',
-        'CLEANUP_PENDING',
-        'TERMINATED',
-        'ADOPTING',
-        'ADOPTED_NOT_JOINED',
-        'ADOPTED_NOT_IN_GROUP',
-        'ADOPTED_NOT_VERIFIED',
-      ]),
-    );
+    expect(new Set(store.listCalls.map((call) => call.status))).toEqual(new Set(STATUSES));
     expect(store.listCalls.every((call) => call.limit === PAGE_SIZE)).toBe(true);
     expect(store.getCalls).toEqual([]);
     expect(response.body).not.toContain('id="truncated"');

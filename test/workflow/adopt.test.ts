@@ -21,7 +21,7 @@ import {
   windows,
 } from './harness';
 
-const inService = (at: number): Signal => ({
+const inService = (at: number): Extract<Signal, { type: 'groupState' }> => ({
   type: 'groupState',
   at,
   state: 'InService',
@@ -144,9 +144,12 @@ describe('adopting a running host with no record', () => {
   });
 
   it('adopts a domainless host from verify: no directory steps', () => {
+    const group = domainless.autoScalingGroups[0] as string;
     const h = new Host(domainless).send({
-      ...inService(T0),
-      autoScalingGroupName: domainless.autoScalingGroups[0] as string,
+      type: 'groupState',
+      at: T0,
+      state: 'InService',
+      autoScalingGroupName: group,
     });
     expect(h.r).toMatchObject({ status: 'ADOPTING', step: 'verify' });
   });
