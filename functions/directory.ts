@@ -9,6 +9,5 @@ initAtColdStart(directoryRuntime);
 export const handler = lambda(async (event: SQSEvent) => {
   const runtime = directoryRuntime();
   const { groupChangeDocument, listMembersDocument } = runtime.env;
-  const directoryQueueUrl = runtime.env.directoryQueueUrl;
-  return handleGroupChanges({ ...runtime, groupChangeDocument, listMembersDocument, directoryQueueUrl }, event);
+  return handleGroupChanges({ ...runtime, groupChangeDocument, listMembersDocument }, event);
 });

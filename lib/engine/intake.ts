@@ -11,24 +11,7 @@ import { validateEvent } from '../events/validate';
 import { refuseLifecycle } from '../workflow/admit';
 import type { Signal } from '../workflow/types';
 import { deliver, type EngineDeps } from './engine';
-import { managementLane } from './ports';
 import { followListing, type PageRequest } from './scavenge';
-
-/** Terminal Run Command statuses: the command no longer runs on its instance. */
-const FINISHED = new Set<string>([
-  'Success',
-  'Cancelled',
-  'TimedOut',
-  'Failed',
-  'DeliveryTimedOut',
-  'ExecutionTimedOut',
-  'Undeliverable',
-  'Terminated',
-  'InvalidPlatform',
-  'AccessDenied',
-]);
-
-const GROUP_CHANGES = new Set<string>(['resolve', 'authorize', 'deauthorize', 'undo']);
 
 export interface IntakeResult {
   accepted: boolean;
@@ -130,9 +113,6 @@ async function followCommand(
     const reason = await followListing(deps, command, result.status, result.output, requestPage);
     return { accepted: true, status: result.status, reason };
   }
-  // A group change that ended frees its management host for the changes waiting on the queue (group commit).
-  if (GROUP_CHANGES.has(command.purpose) && FINISHED.has(result.status))
-    await deps.store.releaseManagementHost(managementLane(command.targetInstanceId, command.purpose), commandId);
   const signal: Signal = { ...result, purpose: command.purpose };
   for (const instanceId of command.instanceIds) await deliver(deps, instanceId, { ...signal, at: deps.now() });
   return { accepted: true, status: result.status };

@@ -27,18 +27,6 @@ export interface Page<T> {
   cursor?: string;
 }
 
-/** Who holds a management host's group-commit lock, for which command, until when (epoch seconds). */
-export interface ManagementLock {
-  holder: string;
-  commandId?: string;
-  expiresAt: number;
-}
-
-/** The group-commit lock's key: one lane per management host and purpose. */
-export function managementLane(managementInstanceId: string, purpose: string): string {
-  return `${managementInstanceId}/${purpose}`;
-}
-
 export interface Store {
   get(instanceId: string): Promise<HostRecord | undefined>;
   /**
@@ -55,14 +43,6 @@ export interface Store {
    * or `replacing` does (a holder the core judged finished). Returns the holder after the attempt.
    */
   claimIdentity(objectSid: string, instanceId: string, replacing?: string): Promise<string>;
-  /**
-   * The group-commit lock of a management host's lane (lib/directory/process.ts, `managementLane`): taken when nobody holds it, its
-   * lease ran out, or `lock.holder` already does; the last command sent under it is noted so that its terminal
-   * status releases it. Returns whether `lock.holder` holds it now.
-   */
-  lockManagementHost(lane: string, lock: ManagementLock, now: number): Promise<boolean>;
-  /** Frees the lock if it is still held by this holder or for this command (else nothing). */
-  releaseManagementHost(lane: string, holderOrCommandId: string): Promise<void>;
   /** A named bookmark (the reconciler's place in a long scan), so bounded runs still cover everything in turn. */
   getMarker(name: string): Promise<string | undefined>;
   putMarker(name: string, value: string | undefined): Promise<void>;

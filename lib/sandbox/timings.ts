@@ -22,8 +22,8 @@ export const timings = {
   groupChangeBase: 5,
   groupChangePerName: 0.2,
   listMembers: 4,
-  /** SQS batching window and batch size of the directory queue's event source mapping (serverless.yml: 0, group commit). */
-  directoryBatchWindow: 0,
+  /** SQS batching window and batch size of the directory queue's event source mapping (serverless.yml). */
+  directoryBatchWindow: 5,
   directoryBatchSize: 50,
   /** Visibility timeout before a failed SQS message is delivered again (serverless.yml deploys 360 s and 720 s). */
   sqsVisibility: 30,

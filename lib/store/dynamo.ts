@@ -65,7 +65,6 @@ export function createDocumentClient(endpoint?: string, config: DynamoDBClientCo
 const hostKey = (instanceId: string) => `host#${instanceId}`;
 const commandKey = (commandId: string) => `cmd#${commandId}`;
 const markerKey = (name: string) => `meta#${name}`;
-const managementKey = (managementInstanceId: string) => `mgmt#${managementInstanceId}`;
 const identityKey = (objectSid: string) => `sid#${objectSid}`;
 
 function hostItem(record: HostRecord): Record<string, unknown> {
@@ -131,38 +130,6 @@ export function createDynamoStore({ client, tableName }: { client: DynamoDBDocum
         new GetCommand({ TableName: tableName, Key: { pk: commandKey(commandId) }, ConsistentRead: true }),
       );
       return Item ? fromItem<CommandRef>(Item) : undefined;
-    },
-
-    async lockManagementHost(managementInstanceId, lock, now) {
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { pk: managementKey(managementInstanceId), ...lock },
-            ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now OR holder = :me',
-            ExpressionAttributeValues: { ':now': now, ':me': lock.holder },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-        return false;
-      }
-    },
-
-    async releaseManagementHost(managementInstanceId, holderOrCommandId) {
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { pk: managementKey(managementInstanceId), holder: '-', expiresAt: 0 },
-            ConditionExpression: 'holder = :x OR commandId = :x',
-            ExpressionAttributeValues: { ':x': holderOrCommandId },
-          }),
-        );
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
     },
 
     async claimIdentity(objectSid, instanceId, replacing) {

@@ -4,7 +4,6 @@
 // genuine change, the one command sent carries none of the hostile text.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
@@ -49,8 +48,6 @@ beforeEach(async () => {
   deps = {
     ...intake.deps,
     ssm: new SSMClient({}),
-    sqs: new SQSClient({}),
-    directoryQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/gmsa-ready-test-directory',
     groupChangeDocument: 'GroupChange',
     listMembersDocument: 'ListMembers',
   };

@@ -1,17 +1,13 @@
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DEFER_SECONDS, type DirectoryDeps, handleGroupChanges, LOCK_LEASE_SECONDS } from '../../lib/directory/process';
-import { managementLane } from '../../lib/engine/ports';
+import { type DirectoryDeps, handleGroupChanges } from '../../lib/directory/process';
 import { awsError, sent } from '../aws/helpers';
 import { type Harness, harness, silent, sqsEvent, T0 } from '../engine/fakes';
 import { change, hostId, MGMT, sidOf, waitingHost } from './changes';
 
 const ssm = mockClient(SSMClient);
-const sqs = mockClient(SQSClient);
-const DIRECTORY_QUEUE = 'https://sqs.eu-west-1.amazonaws.com/123456789012/gmsa-ready-test-directory';
 const DOCUMENT = 'gmsa-ready-test-GroupChange';
 const LIST = 'gmsa-ready-test-ListMembers';
 const COMMAND_ID = '1b7f4d2e-8c3a-4e96-b0d5-a2f9e6c14b78';
@@ -22,20 +18,11 @@ let deps: DirectoryDeps;
 
 beforeEach(async () => {
   ssm.reset();
-  sqs.reset();
   ssm.on(SendCommandCommand).resolves({ Command: { CommandId: COMMAND_ID } });
-  sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
   h = harness();
   h.effector.script = { enqueueGroupChange: silent }; // a failed authorize queues its undo; nothing answers it here
   h.clock.now = T0 + 5;
-  deps = {
-    ...h.deps,
-    ssm: new SSMClient({}),
-    sqs: new SQSClient({}),
-    directoryQueueUrl: DIRECTORY_QUEUE,
-    groupChangeDocument: DOCUMENT,
-    listMembersDocument: LIST,
-  };
+  deps = { ...h.deps, ssm: new SSMClient({}), groupChangeDocument: DOCUMENT, listMembersDocument: LIST };
   await h.store.put(waitingHost(1), undefined);
   await h.store.put(waitingHost(2), undefined);
 });
@@ -336,56 +323,5 @@ describe('handleGroupChanges: member listings the reconciler asks for', () => {
       'queue message dropped: fleet: must be a fleet name',
       'could not list host group members',
     ]);
-  });
-});
-
-describe('group commit (issue 16)', () => {
-  beforeEach(async () => {
-    await h.store.put(waitingHost(3), undefined);
-  });
-
-  it('sends at once when the management host is free, and holds what arrives while that command runs', async () => {
-    await handleGroupChanges(deps, sqsEvent([change(1), change(2)]));
-    expect(ssm).toHaveReceivedCommandTimes(SendCommandCommand, 1);
-
-    const later = await handleGroupChanges(deps, sqsEvent([change(3)]));
-    expect(later).toEqual({ batchItemFailures: [] });
-    expect(ssm).toHaveReceivedCommandTimes(SendCommandCommand, 1);
-    // Put back on the queue, delayed, untouched: the record is not claimed until it goes.
-    expect(sqs).toHaveReceivedCommandWith(SendMessageBatchCommand, {
-      QueueUrl: DIRECTORY_QUEUE,
-      Entries: [{ Id: '0', MessageBody: JSON.stringify(change(3)), DelaySeconds: DEFER_SECONDS }],
-    });
-    expect((await h.store.get(hostId(3)))?.pending?.claimId).toBeUndefined();
-  });
-
-  it('sends the held changes as soon as the running command ended (its status event frees the host)', async () => {
-    await handleGroupChanges(deps, sqsEvent([change(1)]));
-    await h.store.releaseManagementHost(managementLane(MGMT, 'authorize'), COMMAND_ID);
-    await handleGroupChanges(deps, sqsEvent([change(2), change(3)]));
-    expect(ssm).toHaveReceivedCommandTimes(SendCommandCommand, 2);
-    expect(sqs).not.toHaveReceivedCommand(SendMessageBatchCommand);
-  });
-
-  it('does not wait past the lease when no status event ever frees the host', async () => {
-    await handleGroupChanges(deps, sqsEvent([change(1)]));
-    h.clock.now += LOCK_LEASE_SECONDS + 1;
-    await handleGroupChanges(deps, sqsEvent([change(2)]));
-    expect(ssm).toHaveReceivedCommandTimes(SendCommandCommand, 2);
-  });
-
-  it('frees the host at once when nothing was sent (every change stale)', async () => {
-    await handleGroupChanges(deps, sqsEvent([change(1)]));
-    await h.store.releaseManagementHost(managementLane(MGMT, 'authorize'), COMMAND_ID);
-    await handleGroupChanges(deps, sqsEvent([change(1)])); // already sent: stale, nothing goes out
-    await handleGroupChanges(deps, sqsEvent([change(2)]));
-    expect(ssm).toHaveReceivedCommandTimes(SendCommandCommand, 2);
-  });
-
-  it('returns a change SQS refused to take back, so the event source delivers it again', async () => {
-    await handleGroupChanges(deps, sqsEvent([change(1)]));
-    sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [{ Id: '0', Code: 'x', SenderFault: false }] });
-    const result = await handleGroupChanges(deps, sqsEvent([change(2)]));
-    expect(result.batchItemFailures).toHaveLength(1);
   });
 });

@@ -1,7 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { deliver } from '../../lib/engine/engine';
 import { intakeCommandStatusEvent, intakeLifecycleEvent } from '../../lib/engine/intake';
-import { managementLane } from '../../lib/engine/ports';
 import { lifecycleEventSchema } from '../../lib/events/schemas';
 import type { HostRecord } from '../../lib/workflow/types';
 import { bareRecord } from '../store/records';
@@ -259,29 +258,6 @@ describe('intakeCommandStatusEvent', () => {
       failedStep: 'authorize',
       reason: 'authorize: Insufficient access rights',
     });
-  });
-
-  it('frees the management lane of a group change that ended (group commit), not one still running', async () => {
-    await storeBatch();
-    const lane = managementLane(MGMT, 'authorize');
-    await h.store.lockManagementHost(lane, { holder: 'directory', commandId: BATCH_CMD, expiresAt: T0 + 60 }, T0);
-    h.effector.script = {
-      getCommandInvocation: (e) => ({ type: 'commandStatus', commandId: e.commandId, status: 'InProgress' }),
-    };
-    await intakeCommandStatusEvent(h.deps, eventFixture('command-status-failed'));
-    expect(h.store.managementLocks.get(lane)?.commandId).toBe(BATCH_CMD);
-    h.effector.script = {
-      sendCommand: silent,
-      enqueueGroupChange: silent,
-      getCommandInvocation: (e) => ({
-        type: 'commandStatus',
-        commandId: e.commandId,
-        status: 'Failed',
-        output: OUTPUT,
-      }),
-    };
-    await intakeCommandStatusEvent(h.deps, eventFixture('command-status-failed'));
-    expect(h.store.managementLocks.has(lane)).toBe(false);
   });
 
   it('throws on a retryable read failure so Lambda retries the event', async () => {

@@ -541,14 +541,15 @@ describe('credential specs and queues', () => {
     });
   });
 
-  it('delivers the directory-queue messages visible together at once (no window) and wake messages after their delay', async () => {
+  it('batches directory-queue messages for 5 s and delivers wake messages after their delay', async () => {
     for (let i = 0; i < 3; i++)
       await sqs.send(new SendMessageCommand({ QueueUrl: names.queueUrls.directory, MessageBody: `{"n":${i}}` }));
     await sqs.send(
       new SendMessageCommand({ QueueUrl: names.queueUrls.wake, MessageBody: '{"instanceId":"i-1"}', DelaySeconds: 30 }),
     );
+    await runUntil(4);
     expect(delivered.directory).toHaveLength(0);
-    await runUntil(0);
+    await runUntil(5);
     expect(delivered.directory.map((e) => e.Records.map((r) => r.body))).toEqual([['{"n":0}', '{"n":1}', '{"n":2}']]);
     expect(delivered.wake).toHaveLength(0);
     await runUntil(30);

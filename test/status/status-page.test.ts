@@ -46,12 +46,6 @@ class FakeStore implements Store {
   async claimIdentity(): Promise<string> {
     throw new Error('the status page must not write');
   }
-  async lockManagementHost(): Promise<boolean> {
-    throw new Error('the status page must not write');
-  }
-  async releaseManagementHost(): Promise<void> {
-    throw new Error('the status page must not write');
-  }
   async listByStatus(status: Status, options: { limit: number; cursor?: string }): Promise<Page<HostRecord>> {
     this.listCalls.push({ status, ...options });
     const matching = this.records

@@ -129,20 +129,6 @@ describe('round trips', () => {
   });
 });
 
-describe('management lanes (group commit)', () => {
-  const lane = 'i-0aaaaaaaaaaaaaaaa/authorize';
-  it('lets one holder take a free lane; another waits until it is freed or its lease ran out', async () => {
-    expect(await store.lockManagementHost(lane, { holder: 'a', expiresAt: 1060 }, 1000)).toBe(true);
-    expect(await store.lockManagementHost(lane, { holder: 'b', expiresAt: 1061 }, 1001)).toBe(false);
-    expect(await store.lockManagementHost(lane, { holder: 'a', commandId: 'c1', expiresAt: 1062 }, 1002)).toBe(true);
-    await store.releaseManagementHost(lane, 'c0'); // another command: nothing happens
-    expect(await store.lockManagementHost(lane, { holder: 'b', expiresAt: 1063 }, 1003)).toBe(false);
-    await store.releaseManagementHost(lane, 'c1');
-    expect(await store.lockManagementHost(lane, { holder: 'b', expiresAt: 1064 }, 1004)).toBe(true);
-    expect(await store.lockManagementHost(lane, { holder: 'c', expiresAt: 2000 }, 1065)).toBe(true);
-  });
-});
-
 describe('TTL attribute', () => {
   it('is set 90 days after updatedAt on TERMINATED records only', async () => {
     await store.put(bareRecord({ instanceId: 'i-00000000000000001', status: 'TERMINATED', step: 'done' }), undefined);

@@ -1,11 +1,5 @@
 // An in-memory Store with the same optimistic-lock contract as the DynamoDB one, for engine tests.
-import {
-  type CommandRef,
-  type ManagementLock,
-  type Page,
-  type Store,
-  VersionConflictError,
-} from '../../lib/engine/ports';
+import { type CommandRef, type Page, type Store, VersionConflictError } from '../../lib/engine/ports';
 import type { HostRecord, Status } from '../../lib/workflow/types';
 
 export class MemoryStore implements Store {
@@ -41,18 +35,6 @@ export class MemoryStore implements Store {
       items: all.slice(start, end).map((r) => structuredClone(r)),
       cursor: end < all.length ? String(end) : undefined,
     };
-  }
-  readonly managementLocks = new Map<string, ManagementLock>();
-  async lockManagementHost(managementInstanceId: string, lock: ManagementLock, now: number) {
-    const held = this.managementLocks.get(managementInstanceId);
-    if (held && held.expiresAt >= now && held.holder !== lock.holder) return false;
-    this.managementLocks.set(managementInstanceId, { ...lock });
-    return true;
-  }
-  async releaseManagementHost(managementInstanceId: string, holderOrCommandId: string) {
-    const held = this.managementLocks.get(managementInstanceId);
-    if (held && (held.holder === holderOrCommandId || held.commandId === holderOrCommandId))
-      this.managementLocks.delete(managementInstanceId);
   }
   async claimIdentity(objectSid: string, instanceId: string, replacing?: string) {
     const holder = this.identities.get(objectSid);
