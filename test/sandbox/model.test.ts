@@ -332,7 +332,10 @@ describe('Run Command', () => {
       { Action: ['resolve'], ComputerNames: ['EC2AMAZ-7Q2LK9D$,BUILD01$'], ObjectSids: ['-,-'] },
       420,
     );
-    const lines = output.trim().split('\n');
+    // Resolve also reports each name's membership by objectSID (the adoption path reads it).
+    const all = output.trim().split('\n');
+    expect(all).toContain(`GMSA-READY-MEMBERSHIP EC2AMAZ-7Q2LK9D$ ${joined?.objectSid} not-member`);
+    const lines = all.filter((line) => !line.startsWith('GMSA-READY-MEMBERSHIP'));
     expect(lines[0]).toBe(
       `GMSA-READY-IDENTITY EC2AMAZ-7Q2LK9D$ ${JSON.stringify({
         sAMAccountName: 'EC2AMAZ-7Q2LK9D$',
