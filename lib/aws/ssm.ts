@@ -6,6 +6,7 @@ import {
   SendCommandCommand,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
+import { keepableOutput } from '../failures/command-output';
 import type { CommandStatus } from '../workflow/types';
 import { hasName } from './errors';
 import type { EffectOf, OutcomeOf } from './outcome';
@@ -62,6 +63,32 @@ export function commandStatus(status: string | undefined, details: string | unde
   return (status as CommandStatus | undefined) ?? 'Pending';
 }
 
+/** Terminal statuses other than Success: their output says why (issue 15). */
+const FINISHED_BADLY = new Set<CommandStatus>([
+  'Failed',
+  'TimedOut',
+  'Cancelled',
+  'DeliveryTimedOut',
+  'ExecutionTimedOut',
+  'Undeliverable',
+  'Terminated',
+  'InvalidPlatform',
+  'AccessDenied',
+]);
+
+/** Characters kept of each stream (the end: a script prints why it failed last); the record keeps one line. */
+export const FAILURE_OUTPUT_MAX = 4000;
+
+/**
+ * What a failed invocation printed, fit for the core to classify: standard error first (the tools' own error
+ * text), then standard output, each bounded, control characters stripped and secrets redacted.
+ */
+export function failureOutput(stderr: string | undefined, stdout: string | undefined): string {
+  return [keepableOutput(stderr, FAILURE_OUTPUT_MAX), keepableOutput(stdout, FAILURE_OUTPUT_MAX)]
+    .filter(Boolean)
+    .join('\n');
+}
+
 export async function getCommandInvocation(
   ssm: SSMClient,
   effect: EffectOf<'getCommandInvocation'>,
@@ -70,11 +97,16 @@ export async function getCommandInvocation(
     const out = await ssm.send(
       new GetCommandInvocationCommand({ CommandId: effect.commandId, InstanceId: effect.instanceId }),
     );
+    const status = commandStatus(out.Status, out.StatusDetails);
+    const errorOutput = FINISHED_BADLY.has(status)
+      ? failureOutput(out.StandardErrorContent, out.StandardOutputContent)
+      : undefined;
     return {
       type: 'commandStatus',
       commandId: effect.commandId,
-      status: commandStatus(out.Status, out.StatusDetails),
+      status,
       output: out.StandardOutputContent,
+      ...(errorOutput ? { errorOutput } : {}),
     };
   } catch (error) {
     // Normal for a short while after SendCommand (Run Command is eventually consistent).

@@ -51,6 +51,16 @@ export const CATALOGUE = [
       "Point the fleet at the Auto Scaling group whose AMI matches its `platform`, or fix the fleet's `platform` in the config.",
     sources: [`${OWN} lib/workflow/launch.ts (DescribeInstanceInformation PlatformType, aws-facts 4.4)`],
   },
+  {
+    code: 'agent-invalid-computer-name',
+    stage: 'agent',
+    patterns: [/is not a valid NetBIOS name/],
+    summary:
+      "The host's computer name cannot be an AD computer account (more than 15 characters, or other than letters, digits and hyphens).",
+    remedy:
+      'Give Windows hosts names of at most 15 characters (EC2 resource-name hostnames are longer: use IP names, or set the name in user data before the join).',
+    sources: [`${OWN} lib/workflow/names.ts (aws-facts 8.1)`],
+  },
   // ------------------------------------------------------------------ join
   {
     code: 'join-domain-not-found',
@@ -211,7 +221,7 @@ export const CATALOGUE = [
   {
     code: 'group-insufficient-rights',
     stage: 'group-change',
-    patterns: [/Insufficient access rights to perform the operation/i, /Access is denied/i],
+    patterns: [/Insufficient access rights/i, /Access is denied/i],
     summary:
       "The management host's computer account may not change the host group's members (or delete computer accounts).",
     remedy:
@@ -254,6 +264,8 @@ export const CATALOGUE = [
       /has dNSHostName \S+, not this host's joined name/,
       /was returned for \S+\$/,
       /is held by another live record/,
+      /the identity line is not JSON/,
+      /: identity [\w.()]+: /,
     ],
     summary:
       "The computer account the directory holds under this host's name is not provably this host's join (issue 13): nothing was added to the group.",
@@ -372,9 +384,22 @@ export const CATALOGUE = [
     sources: [`${OWN} lib/workflow/launch.ts (aws-facts 3.2, 3.4)`],
   },
   {
+    code: 'aws-access-denied',
+    stage: 'command',
+    patterns: [/AccessDenied(Exception)?\b/, /is not authorized to perform: /],
+    summary: "An AWS API refused gmsa-ready's own role (IAM): the function that made the call lacks a permission.",
+    remedy:
+      "The message names the action: redeploy so each function's role matches lib/infra/iam.ts, and check no SCP or permissions boundary denies it.",
+    sources: [`${OWN} lib/aws/errors.ts (the SDK error name, e.g. AccessDeniedException)`],
+  },
+  {
     code: 'command-timed-out',
     stage: 'command',
-    patterns: [/ended (TimedOut|ExecutionTimedOut|DeliveryTimedOut|Undeliverable)\b/, /was lost \d+ times/],
+    patterns: [
+      /ended (TimedOut|ExecutionTimedOut|DeliveryTimedOut|Undeliverable)\b/,
+      /was lost \d+ times/,
+      /no result within \d+ minutes/,
+    ],
     summary: 'The Run Command never finished on its target: not delivered, or ran past its timeout.',
     remedy:
       "Check the target's SSM Agent is Online (`aws ssm describe-instance-information`), then the command's output in the SSM console (Run Command history).",

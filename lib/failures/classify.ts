@@ -20,7 +20,7 @@ export interface ExplainedFailure extends Failure {
 }
 
 /** Longest message kept: a record stays small and the line stays readable. */
-export const MESSAGE_MAX = 200;
+export const MESSAGE_MAX = 300;
 
 const STAGE_OF: Record<Step, Stage> = {
   agent: 'agent',

@@ -50,7 +50,7 @@ function metricWidget(title: string, region: string, metrics: MetricLine[], extr
 function logsQuery(logGroupNames: string[]): string {
   return [
     logGroupNames.map((group) => `SOURCE '${group}'`).join(' | '),
-    'fields @timestamp, level, message, instanceId, fleet, reason',
+    'fields @timestamp, level, message, instanceId, fleet, failureCode, reason',
     "filter level = 'ERROR' or message like /failed/",
     'sort @timestamp desc',
     'limit 50',
@@ -114,7 +114,7 @@ export function buildDashboardBody(input: DashboardInput): string {
     {
       type: 'log',
       properties: {
-        title: 'Latest failures and their reasons',
+        title: 'Latest failures: code and reason',
         region,
         view: 'table',
         query: logsQuery(input.logGroupNames),

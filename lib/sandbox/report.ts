@@ -2,6 +2,7 @@
 // simulated account saw happen (lifecycle results, directory, ECS, commands). Disagreements show.
 import type { Store } from '../engine/ports';
 import { lastScavenge } from '../engine/scavenge';
+import { classifyFailure, type ExplainedFailure, explain } from '../failures/classify';
 import type { HostRecord } from '../workflow/types';
 import type { FunctionName, InvocationStats } from './functions';
 import type { Denial } from './iam';
@@ -60,6 +61,8 @@ export interface InstanceReport {
   computerAccount: 'present' | 'absent';
   ecsReady: boolean;
   reason: string | null;
+  /** Every FAILED host (only those): why, as a documented code with its remedy (issue 15, docs/troubleshooting.md). */
+  failure?: ExplainedFailure;
   history: { step: string; at: number; detail: string }[];
 }
 
@@ -177,6 +180,12 @@ export async function buildReport(
   };
 }
 
+/** The record's classified failure; a record written before classification existed is classified from its reason. */
+function failureOf(record: HostRecord): ExplainedFailure {
+  const step = record.failedStep ?? record.step;
+  return explain(record.failure ?? classifyFailure(step, (record.reason ?? '').replace(`${step}: `, '')));
+}
+
 function instanceReport(sandbox: ReportSource, host: SimInstance, record: HostRecord | undefined): InstanceReport {
   const { account, scheduler } = sandbox;
   const last = host.actions.filter((a) => a.result).at(-1);
@@ -195,6 +204,7 @@ function instanceReport(sandbox: ReportSource, host: SimInstance, record: HostRe
     computerAccount: host.accountName && account.directory.hasComputer(host.accountName) ? 'present' : 'absent',
     ecsReady: account.ecs.isReady(host),
     reason: record?.reason ?? null,
+    ...(record?.status === 'FAILED' ? { failure: failureOf(record) } : {}),
     history: (record?.history ?? []).map((h) => ({
       step: h.step,
       at: round(h.at - scheduler.startedAt),

@@ -48,6 +48,9 @@ export class WorldError extends Error {
   override name = 'WorldError';
 }
 
+/** Longest joinError: more than GetCommandInvocation's 8,000 characters of StandardErrorContent would be cut. */
+export const JOIN_ERROR_MAX = 8000;
+
 const instanceId = z.string().regex(patterns.instanceId, `must be ${INSTANCE_ID_SHAPE}`);
 
 /**
@@ -175,6 +178,15 @@ const worldSchema = z
             .regex(patterns.netbiosName, 'must be a host name of at most 15 letters, digits, hyphens')
             .optional(),
           faults: z.array(z.enum(FAULTS, { message: `must be one of ${FAULTS.join(', ')}` })).default([]),
+          /**
+           * What a `join-fails` join prints as its error output (issue 15): a real tool's text, to see how
+           * gmsa-ready classifies it. Any characters (the shell strips and redacts what it keeps), bounded.
+           */
+          joinError: z
+            .string()
+            .min(1, 'must not be empty')
+            .max(JOIN_ERROR_MAX, `must be at most ${JOIN_ERROR_MAX} characters`)
+            .optional(),
         }),
       )
       .default([]),
@@ -207,6 +219,8 @@ const worldSchema = z
     world.instances.forEach((instance, i) => {
       if (ids.has(instance.instanceId)) problem(['instances', i, 'instanceId'], 'is listed twice');
       ids.add(instance.instanceId);
+      if (instance.joinError !== undefined && !instance.faults.includes('join-fails'))
+        problem(['instances', i, 'joinError'], 'needs the join-fails fault: only a failing join prints it');
       if (!asgs.has(instance.autoScalingGroupName))
         problem(
           ['instances', i, 'autoScalingGroupName'],

@@ -1,6 +1,7 @@
 // The status page: a self-contained HTML document (inline CSS, no scripts, no external assets) with
 // per-fleet counts, hosts in flight, failed hosts and one instance's timeline. Every value goes
 // through `html`, which escapes it; ids and data-* attributes are stable hooks for browser tests.
+import { remedyFor } from '../failures/catalogue';
 import type { HostRecord } from '../workflow/types';
 import { html, Markup } from './html';
 import { type StatusRow, statusRows } from './rows';
@@ -115,12 +116,21 @@ function timelineSection(instanceId: string, record: HostRecord | undefined): Ma
 <dt>Computer</dt><dd class="mono">${record.computerName ?? '-'}</dd>
 <dt>Lifecycle</dt><dd>${lifecycle}</dd>
 <dt>Reason</dt><dd class="reason">${record.reason ?? '-'}</dd>
-</dl>
+${failureTerms(record)}</dl>
 ${
   entries.length === 0
     ? html`<p class="empty">No history.</p>`
     : html`<table><thead><tr><th>Time (UTC)</th><th>Step</th><th>Detail</th></tr></thead><tbody>${entries}</tbody></table>`
 }</section>`;
+}
+
+/** A failed launch's code (issue 15), the line that showed it and what to do (docs/troubleshooting.md). */
+function failureTerms(record: HostRecord): Markup | string {
+  if (!record.failure) return '';
+  const { step, code, message } = record.failure;
+  return html`<dt>Failure</dt><dd class="failure" data-code="${code}"><code>${code}</code> at ${step}: ${message}</dd>
+<dt>Remedy</dt><dd class="remedy">${remedyFor(code)}</dd>
+`;
 }
 
 export function renderStatusPage({ records, now, title, selectedInstanceId, truncated }: StatusPageInput): string {

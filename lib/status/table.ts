@@ -1,5 +1,6 @@
 // Plain-text views for the CLI: the status table and one instance's history.
 
+import { remedyFor } from '../failures/catalogue';
 import { oneLine } from '../text/terminal';
 import type { HostRecord } from '../workflow/types';
 import type { StatusRow } from './rows';
@@ -35,6 +36,12 @@ export function formatHistory(record: HostRecord): string {
     field('computer', record.computerName ?? '-'),
     field('reason', record.reason ?? '-'),
   ];
+  // A failed launch's classified failure (issue 15) and what to do about it (docs/troubleshooting.md).
+  if (record.failure) {
+    const { step, code, message } = record.failure;
+    lines.push(field('failure', `${code} at ${step}: ${message}`));
+    lines.push(field('remedy', `${remedyFor(code)} (docs/troubleshooting.md#${code})`));
+  }
   const action = record.lifecycle;
   if (action) {
     const outcome = action.result

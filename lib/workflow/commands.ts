@@ -8,7 +8,8 @@ import type { CommandPurpose, CommandStatus, Effect, GroupChange, Signal } from 
 export type CommandOutcome =
   /** `report`: something worth telling people, e.g. the recorded object was gone and its name left alone. */
   | { kind: 'success'; report?: string }
-  | { kind: 'failure'; message: string }
+  /** `evidence`: what the command printed that says why (classified into a failure code, lib/failures). */
+  | { kind: 'failure'; message: string; evidence?: string }
   /** Nothing decided yet (still running, or a signal that doesn't concern this command). */
   | { kind: 'waiting' };
 
@@ -106,10 +107,18 @@ export function follow(d: Decision, signal: Signal, resend: () => void): Command
         if (line?.kind === 'gone' && pending.purpose !== 'authorize') return { kind: 'success', report: line.message };
         if (line) return { kind: 'failure', message: line.message };
         if (signal.status === 'Success')
-          return { kind: 'failure', message: 'the group change printed no result for this host' };
+          return {
+            kind: 'failure',
+            message: 'the group change printed no result for this host',
+            evidence: signal.errorOutput,
+          };
       }
       if (signal.status === 'Success') return { kind: 'success' };
-      return { kind: 'failure', message: `command ${signal.commandId} ended ${signal.status}` };
+      return {
+        kind: 'failure',
+        message: `command ${signal.commandId} ended ${signal.status}`,
+        evidence: signal.errorOutput,
+      };
     }
 
     case 'failed':

@@ -184,6 +184,7 @@ function beginLaunch(d: Decision, action: LifecycleAction, detail: string, fresh
   if (action.token) remember(record, action.token);
   record.launchStartedAt = action.startedAt;
   record.failedStep = undefined;
+  record.failure = undefined;
   record.ready = false;
   record.draining = false;
   record.containerInstanceArn = undefined;

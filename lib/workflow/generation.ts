@@ -33,6 +33,7 @@ const GENERATION_FIELDS = [
   'openJoin',
   'unconfirmed',
   'failedStep',
+  'failure',
   'standaloneTasks',
   'terminatedAt',
   'cleanupSince',

@@ -3,6 +3,7 @@
 // good undoes the group change and completes the action with the fleet's onLaunchFailure.
 import { patterns } from '../config/patterns';
 import type { Fleet } from '../config/schema';
+import { classifyFailure, type Failure, knownFailure } from '../failures/classify';
 import { follow, groupChangeEffect, request } from './commands';
 import type { Decision } from './context';
 import { identityFor } from './group-output';
@@ -288,11 +289,16 @@ function completeAction(d: Decision): void {
 
 // ---------------------------------------------------------------- failing and finishing
 
-/** A launch step failed for good: record why, undo the group change, complete with onLaunchFailure. */
-export function failLaunch(d: Decision, message: string): void {
+/**
+ * A launch step failed for good: record why (classified from what the command printed, `evidence`, and the
+ * message), undo the group change, complete with onLaunchFailure.
+ */
+export function failLaunch(d: Decision, message: string, evidence?: string): void {
   const { record, fleet } = d;
+  const text = evidence ? `${evidence}\n${message}` : message;
   abandonStep(d, {
     message,
+    failure: classifyFailure(record.step, text),
     logged: true,
     undo: `failed: ${message}; removing ${record.computerName}$ from ${fleet.hostGroup} again`,
     complete: `failed: ${message}`,
@@ -303,6 +309,7 @@ export function failLaunch(d: Decision, message: string): void {
 export function expireLaunch(d: Decision): void {
   abandonStep(d, {
     message: 'lifecycle action expired',
+    failure: knownFailure(d.record.step, 'lifecycle-action-expired', 'lifecycle action expired'),
     logged: false,
     undo: 'removing the group membership of an expired launch',
     complete: 'expired',
@@ -311,6 +318,7 @@ export function expireLaunch(d: Decision): void {
 
 interface WayOut {
   message: string;
+  failure: Failure;
   /** Logged as an error (a failure), or not (an expiry, already noted). */
   logged: boolean;
   /** History details for the two exits. */
@@ -323,10 +331,18 @@ function abandonStep(d: Decision, out: WayOut): void {
   const { record } = d;
   const step = record.step;
   record.failedStep = step;
+  record.failure = out.failure;
   keepOpenJoin(d);
   d.metric('StepFailed', 1, step);
-  if (out.logged) d.log('error', `launch failed at ${step}: ${out.message}`, { reason: out.message });
-  const reason = `${step}: ${out.message}`;
+  const { code, message } = out.failure;
+  if (out.logged)
+    d.log('error', `launch failed at ${step}: ${out.message}`, {
+      reason: out.message,
+      failureCode: code,
+      failure: message,
+    });
+  // The reason (status, the status page, the instance's tag) leads with the documented code (issue 15).
+  const reason = `${step}: ${code}: ${message}`;
   if (record.inGroup && record.computerName) moveOn(d, 'undo', out.undo, reason);
   else moveOn(d, 'complete', out.complete, reason);
 }
@@ -528,7 +544,7 @@ function onResolve(d: Decision, signal: Signal): void {
     return d.wakeIn(POLL_SECONDS.retry);
   }
   const outcome = follow(d, signal, () => act(d));
-  if (outcome.kind === 'failure') return failLaunch(d, `resolving ${account}: ${outcome.message}`);
+  if (outcome.kind === 'failure') return failLaunch(d, `resolving ${account}: ${outcome.message}`, outcome.evidence);
   if (outcome.kind === 'waiting') {
     if (signal.type === 'tick' && !record.pending) act(d);
     return;
@@ -581,7 +597,7 @@ function onCommand(d: Decision, signal: Signal): void {
   const { record } = d;
   const step = record.step;
   const outcome = follow(d, signal, () => act(d));
-  if (outcome.kind === 'failure') return failLaunch(d, outcome.message);
+  if (outcome.kind === 'failure') return failLaunch(d, outcome.message, outcome.evidence);
   if (outcome.kind === 'success') {
     if (step === 'join') record.joined = true;
     return advance(d, step as LaunchStep, commandDone(d, step));

@@ -1,6 +1,7 @@
 // The vocabulary of the workflow core: what a host's record holds, what can happen to it (signals)
 // and what the core asks the shell to do (effects). Plain data only: no SDK types, no clock.
 import type { DiscoveryLocations } from '../config/schema';
+import type { Failure } from '../failures/classify';
 import type { DirectoryIdentity } from './group-output';
 import type { Holder } from './identity';
 
@@ -146,6 +147,8 @@ export interface HostRecord {
   memberAtAdoption?: boolean;
   /** The launch step that failed for good; the action completes with the fleet's onLaunchFailure. */
   failedStep?: Step;
+  /** Why it failed, classified (issue 15): the step, a documented code and the line that shows it. */
+  failure?: Failure;
   /** Standalone tasks seen while draining: ECS does not drain them. */
   standaloneTasks?: number;
   cleanupAttempts: number;
@@ -242,6 +245,11 @@ export type Signal =
       purpose?: CommandPurpose;
       status: CommandStatus;
       output?: string;
+      /**
+       * A failed invocation's output to classify: StandardErrorContent then StandardOutputContent, each bounded,
+       * control characters stripped and secrets redacted by the shell (lib/failures/command-output.ts).
+       */
+      errorOutput?: string;
     }
   /** What verify learned: the container instance (absent when not registered) and every credential spec check. */
   | { type: 'inspected'; at: number; containerInstance?: ContainerInstanceView; credentialSpecs: CredSpecCheck[] }

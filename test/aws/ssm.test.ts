@@ -11,6 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createAwsEffector } from '../../lib/aws/effector';
 import type { EffectOf } from '../../lib/aws/outcome';
+import { FAILURE_OUTPUT_MAX } from '../../lib/aws/ssm';
 import { AT, awsError, sent } from './helpers';
 
 const ssm = mockClient(SSMClient);
@@ -151,6 +152,28 @@ describe('getCommandInvocation', () => {
       output: 'EC2AMAZ-AB12CD\n',
     });
     expect(sent(ssm)).toEqual([[GetCommandInvocationCommand, { CommandId: 'cmd-1', InstanceId: instanceId }]]);
+  });
+
+  it("reads a failed invocation's standard error, then output, bounded, stripped and with secrets redacted", async () => {
+    const stderr = `${'noise\n'.repeat(2000)}realm: Couldn't join realm: Insufficient permissions to join the domain\u001b[0m\n`;
+    const stdout = 'GMSA-READY-JOIN error realm join corp.example.com failed\npassword=Hunter2!\n';
+    ssm
+      .on(GetCommandInvocationCommand)
+      .resolves({ Status: 'Failed', StandardOutputContent: stdout, StandardErrorContent: stderr });
+    const outcome = await effector.run(effect, AT);
+    const errorOutput = outcome?.type === 'commandStatus' ? (outcome.errorOutput ?? '') : '';
+    expect(errorOutput.length).toBeLessThanOrEqual(2 * FAILURE_OUTPUT_MAX + 1);
+    // The end of each stream is kept: that is where a script says why it failed.
+    expect(errorOutput).toContain("realm: Couldn't join realm: Insufficient permissions to join the domain");
+    expect(errorOutput).toContain('GMSA-READY-JOIN error realm join corp.example.com failed');
+    expect(errorOutput.indexOf('realm: Couldn')).toBeLessThan(errorOutput.indexOf('GMSA-READY-JOIN'));
+    expect(errorOutput.replace(/\n/g, '')).not.toMatch(/\p{Cc}/u);
+    expect(errorOutput).not.toContain('Hunter2');
+  });
+
+  it('reads no error output of a command that succeeded or is still running', async () => {
+    ssm.on(GetCommandInvocationCommand).resolves({ Status: 'InProgress', StandardErrorContent: 'warning: slow' });
+    expect(await effector.run(effect, AT)).not.toHaveProperty('errorOutput');
   });
 
   it('reports InvocationDoesNotExist as NotFound', async () => {

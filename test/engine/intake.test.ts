@@ -256,7 +256,7 @@ describe('intakeCommandStatusEvent', () => {
     expect(await h.store.get(HOST_B)).toMatchObject({
       step: 'undo',
       failedStep: 'authorize',
-      reason: 'authorize: Insufficient access rights',
+      reason: 'authorize: group-insufficient-rights: Insufficient access rights',
     });
   });
 

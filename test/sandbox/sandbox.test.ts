@@ -1,7 +1,9 @@
 // The real handlers against the simulated account, end to end: the demo, every fault, a host that
 // vanishes without an event. Slow-ish (dynalite), but all virtual time: no sleeping.
+
 import { describe, expect, it } from 'vitest';
 import { DEMO_WORLD } from '../../lib/cli/run-world';
+import { remedyFor } from '../../lib/failures/catalogue';
 import type { Report } from '../../lib/sandbox/report';
 import { loadWorldFile, type World } from '../../lib/sandbox/world';
 import { LINUX, runSandbox, WIN, world } from './fixtures';
@@ -46,6 +48,15 @@ describe('the demo world', () => {
         .history.map((h) => h.detail)
         .join('\n'),
     ).toMatch(/failed: command .* ended Failed/);
+    // Why, classified from what the join printed (issue 15), with the remedy: exactly these keys.
+    expect(byId(report, failing).failure).toEqual({
+      step: 'join',
+      code: 'join-domain-not-found',
+      message: 'Domain join failed: The specified domain either does not exist or could not be contacted. (1355)',
+      remedy: remedyFor('join-domain-not-found'),
+    });
+    // Only a FAILED host has a failure.
+    expect(report.instances.filter((i) => i.failure).map((i) => i.instanceId)).toEqual([failing]);
     // Two fleets reached resolve, then authorize, together: one group change each, not one per host.
     const groupChanges = report.commands.filter((c) => c.documentName.endsWith('-GroupChange'));
     expect(groupChanges.map((c) => c.parameters.Action?.[0])).toEqual(['resolve', 'add', 'resolve', 'add']);
@@ -61,7 +72,9 @@ describe('the demo world', () => {
     expect(report.instances.map((i) => [i.instanceId, i.status])).toEqual(
       ids.map((id) => [id, id === failing ? 'FAILED' : 'TERMINATED']),
     );
-    expect(byId(report, failing).reason).toMatch(/^join: command [0-9a-f-]{36} ended Failed$/);
+    expect(byId(report, failing).reason).toBe(
+      'join: join-domain-not-found: Domain join failed: The specified domain either does not exist or could not be contacted. (1355)',
+    );
     expect(report.instances.map((i) => i.lifecycleResult)).toEqual([
       'CONTINUE',
       'CONTINUE',
@@ -83,15 +96,29 @@ describe('the demo world', () => {
 describe('faults', () => {
   // onLaunchFailure CONTINUE keeps a failed host alive, so its FAILED record and reason stay to be read.
   const cases = [
-    { fault: 'join-fails', group: WIN, reason: /^join: command .* ended Failed$/, account: 'absent' },
-    { fault: 'join-times-out', group: LINUX, reason: /^join: command .* ended DeliveryTimedOut$/, account: 'absent' },
-    { fault: 'agent-never-online', group: WIN, reason: /^agent: SSM agent not online$/, account: 'absent' },
-    { fault: 'authorize-fails', group: LINUX, reason: /^authorize: Insufficient access rights/, account: 'present' },
-    { fault: 'refresh-fails', group: WIN, reason: /^refresh: command .* ended Failed$/, account: 'present' },
+    { fault: 'join-fails', group: WIN, code: 'join-domain-not-found', step: 'join', account: 'absent' },
+    { fault: 'join-times-out', group: LINUX, code: 'command-timed-out', step: 'join', account: 'absent' },
+    { fault: 'agent-never-online', group: WIN, code: 'agent-never-online', step: 'agent', account: 'absent' },
+    {
+      fault: 'authorize-fails',
+      group: LINUX,
+      code: 'group-insufficient-rights',
+      step: 'authorize',
+      account: 'present',
+    },
+    { fault: 'refresh-fails', group: WIN, code: 'refresh-ticket-purge-failed', step: 'refresh', account: 'present' },
+    {
+      fault: 'refresh-fails',
+      group: LINUX,
+      code: 'refresh-credentials-fetcher-failed',
+      step: 'refresh',
+      account: 'present',
+    },
     {
       fault: 'ecs-never-registers',
       group: LINUX,
-      reason: /^verify: no ECS container instance registered/,
+      code: 'verify-ecs-not-registered',
+      step: 'verify',
       account: 'present',
     },
   ] as const;
@@ -123,7 +150,14 @@ describe('faults', () => {
         result: 'CONTINUE',
         inHostGroup: false,
       });
-      expect(host.reason, c.fault).toMatch(c.reason);
+      // Each fault prints what the real tool prints and classifies to its documented code (issue 15).
+      expect(host.failure, c.fault).toEqual({
+        step: c.step,
+        code: c.code,
+        message: expect.any(String),
+        remedy: remedyFor(c.code),
+      });
+      expect(host.reason, c.fault).toBe(`${c.step}: ${c.code}: ${host.failure?.message}`);
       expect(host.computerAccount, c.fault).toBe(c.account);
       expect(host.ecsReady, c.fault).toBe(false);
     });
@@ -179,7 +213,7 @@ describe('a host that reports another computer name (issue 13)', () => {
     const refused = byId(report, liar);
     expect(refused.status).toBe('FAILED');
     expect(refused.reason).toMatch(
-      /^resolve: account MGMT01\$ \(S-1-5-21-[\d-]+\) was created .*, before this instance launched .*: this host's join did not create it$/,
+      /^resolve: group-identity-refused: account MGMT01\$ \(S-1-5-21-[\d-]+\) was created .*, before this instance launched .*: this host's join did not create it$/,
     );
     expect(refused.lifecycleResult).toBe('ABANDON');
     expect(byId(report, honest).status).toBe('TERMINATED');
@@ -188,5 +222,49 @@ describe('a host that reports another computer name (issue 13)', () => {
     expect(report.directory.groups.OrdersApiHosts).toEqual(['BUILD01$']);
     const adds = report.commands.filter((c) => c.parameters.Action?.[0] === 'add');
     expect(adds.map((c) => c.parameters.ComputerNames?.[0])).toEqual(['EC2AMAZ-HONEST1$']);
+  });
+});
+
+describe('world joinError (issue 15)', () => {
+  const denied = 'i-0f0000000000000a1';
+  const hostile = 'i-0f0000000000000a2';
+
+  it('a join-fails join prints it as its error output; gmsa-ready classifies it, keeping one clean line and no secret', async () => {
+    const report = await run(
+      world({
+        instances: [
+          {
+            instanceId: denied,
+            autoScalingGroupName: WIN,
+            faults: ['join-fails'],
+            // Add-Computer's message for Windows error 1326 (PowerShell ComputerResources.resx + winerror.h).
+            joinError:
+              "Computer 'EC2AMAZ-A1B2C3D' failed to join domain 'corp.example.com' from its current workgroup 'WORKGROUP' with following error message: The user name or password is incorrect.",
+          },
+          {
+            instanceId: hostile,
+            autoScalingGroupName: WIN,
+            faults: ['join-fails'],
+            joinError: '\u001b]0;pwned\u0007weird failure password=Hunter2 \u202eevil\nsecond line',
+          },
+        ],
+        scenario: [{ at: '0m', launch: [denied, hostile] }],
+      }),
+    );
+    expect(byId(report, denied).failure).toMatchObject({ step: 'join', code: 'join-access-denied' });
+    const unknown = byId(report, hostile).failure;
+    expect(unknown?.code).toBe('unknown');
+    expect(unknown?.message).toBe(']0;pwned weird failure password=[redacted] evil');
+    expect(JSON.stringify(report)).not.toContain('Hunter2');
+  });
+
+  it('is refused without the join-fails fault, and when longer than the output SSM keeps', () => {
+    const base = { instanceId: denied, autoScalingGroupName: WIN };
+    expect(() => world({ instances: [{ ...base, joinError: 'x' }] })).toThrow(
+      /instances\[0\]\.joinError: needs the join-fails fault/,
+    );
+    expect(() => world({ instances: [{ ...base, faults: ['join-fails'], joinError: 'x'.repeat(8001) }] })).toThrow(
+      /instances\[0\]\.joinError: must be at most 8000 characters/,
+    );
   });
 });

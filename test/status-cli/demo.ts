@@ -11,7 +11,9 @@ export interface DemoHost {
   status: Status;
 }
 
-export const FAILED_REASON = /^join: command [0-9a-f-]{36} ended Failed$/;
+/** The failed host's reason: step, the documented code (issue 15), the line of the join's output that showed it. */
+export const FAILED_REASON =
+  /^join: join-domain-not-found: .*The specified domain either does not exist or could not be contacted/;
 
 export function demoHosts(): DemoHost[] {
   const world = loadWorldFile(DEMO_WORLD);

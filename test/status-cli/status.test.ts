@@ -6,6 +6,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../lib/cli/main';
 import { MAX_PAGES, PAGE_SIZE } from '../../lib/cli/status';
+import { remedyFor } from '../../lib/failures/catalogue';
 import { STATUSES } from '../../lib/status/statuses';
 import { encodeCursor } from '../../lib/store/cursor';
 import type { HostRecord } from '../../lib/workflow/types';
@@ -111,7 +112,9 @@ describe('without --stage: the demo world in a sandbox, run to quiet', () => {
       const line = lines.find((l) => l.startsWith(host.instanceId));
       expect(line).toMatch(new RegExp(`^${host.instanceId} +${fleet} +\\S+ +${host.status} `));
     }
-    expect(lines.find((l) => l.startsWith(failed.instanceId))).toMatch(/join: command [0-9a-f-]{36} ended Failed$/);
+    expect(lines.find((l) => l.startsWith(failed.instanceId))).toMatch(
+      / join: join-domain-not-found: Domain join failed: /,
+    );
   });
 
   it('--instance prints the failed host whole history', async () => {
@@ -121,6 +124,11 @@ describe('without --stage: the demo world in a sandbox, run to quiet', () => {
     expect(stdout).toMatch(/^status +FAILED/m);
     expect(stdout).toMatch(/^lifecycle +launch hook .* ABANDON at /m);
     expect(stdout).toMatch(/^ {2}\S+Z +join +join command [0-9a-f-]{36} sent to /m);
+    // The classified failure and what to do about it (issue 15).
+    expect(stdout).toMatch(/^failure +join-domain-not-found at join: Domain join failed: The specified domain /m);
+    expect(stdout).toContain(
+      `remedy     ${remedyFor('join-domain-not-found')} (docs/troubleshooting.md#join-domain-not-found)`,
+    );
   });
 
   it('--instance --json gives the record itself; an unknown instance exits 1', async () => {
@@ -129,6 +137,7 @@ describe('without --stage: the demo world in a sandbox, run to quiet', () => {
     const { host } = JSON.parse(stdout) as { host: HostRecord };
     expect(host).toMatchObject({ instanceId: failed.instanceId, fleet: failed.fleet, status: 'FAILED' });
     expect(host.reason).toMatch(FAILED_REASON);
+    expect(host.failure).toMatchObject({ step: 'join', code: 'join-domain-not-found' });
     expect(host.history.map((entry) => entry.step)).toContain('join');
 
     const missing = await status(['--instance', 'i-00000000000000000']);

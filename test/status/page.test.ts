@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { remedyFor } from '../../lib/failures/catalogue';
+import { escapeHtml } from '../../lib/status/html';
 import { renderStatusPage } from '../../lib/status/page';
 import type { HostRecord } from '../../lib/workflow/types';
 import { bareRecord, fullRecord, T0 } from '../store/records';
@@ -30,7 +32,12 @@ const records: HostRecord[] = [
     status: 'FAILED',
     step: 'verify',
     updatedAt: now - 60,
-    reason: 'verify: credential spec s3://bucket/spec.json not found',
+    reason: 'verify: verify-credspec-not-found: credential spec s3://bucket/spec.json not found',
+    failure: {
+      step: 'verify',
+      code: 'verify-credspec-not-found',
+      message: 'credential spec s3://bucket/spec.json <b>not</b> found',
+    },
   }),
 ];
 
@@ -74,7 +81,7 @@ describe('renderStatusPage', () => {
     const failed = section(page, 'failed');
     expect(failed).toContain('<h2>Failed (1)</h2>');
     expect(failed).toContain('data-instance="i-0000000000000000d" data-status="FAILED"');
-    expect(failed).toContain('verify: credential spec s3://bucket/spec.json not found');
+    expect(failed).toContain('verify: verify-credspec-not-found: credential spec s3://bucket/spec.json not found');
     expect(failed).not.toContain('i-0000000000000000a');
   });
 
@@ -101,6 +108,23 @@ describe('renderStatusPage', () => {
       ['deauthorize', '2024-12-24T00:31:40.000Z'],
     ]);
     expect(timeline).toContain('joined corp.example.com');
+  });
+
+  it("shows a failed host's classified failure and its remedy on its timeline, escaped", () => {
+    const timeline = section(
+      renderStatusPage({ records, now, title: 't', selectedInstanceId: 'i-0000000000000000d' }),
+      'timeline',
+    );
+    expect(timeline).toContain(
+      '<dd class="failure" data-code="verify-credspec-not-found"><code>verify-credspec-not-found</code> at verify: credential spec s3://bucket/spec.json &lt;b&gt;not&lt;/b&gt; found</dd>',
+    );
+    expect(timeline).toContain(`<dd class="remedy">${escapeHtml(remedyFor('verify-credspec-not-found'))}</dd>`);
+    // A host that did not fail shows neither.
+    const other = section(
+      renderStatusPage({ records, now, title: 't', selectedInstanceId: 'i-0123456789abcdef0' }),
+      'timeline',
+    );
+    expect(other).not.toContain('class="failure"');
   });
 
   it('says when the selected instance has no record', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { remedyFor } from '../../lib/failures/catalogue';
 import { statusRows } from '../../lib/status/rows';
 import { formatHistory, formatStatusTable } from '../../lib/status/table';
 import { bareRecord, fullRecord, T0 } from '../store/records';
@@ -78,6 +79,24 @@ describe('formatHistory', () => {
       'lifecycle  launch hook orders-launch on orders-asg, started 2024-12-24T00:26:40.000Z, 0 heartbeat(s), open',
     );
     expect(text.endsWith('history\n  (none)')).toBe(true);
+  });
+
+  it("shows a failed launch's code, the line that showed it and the remedy after the reason (issue 15)", () => {
+    const text = formatHistory(
+      bareRecord({
+        status: 'FAILED',
+        reason: 'join: join-clock-skew: Clock skew too great',
+        failure: { step: 'join', code: 'join-clock-skew', message: 'Clock skew too great\u001b[2J' },
+      }),
+    );
+    expect(text).toContain(
+      [
+        'reason     join: join-clock-skew: Clock skew too great',
+        'failure    join-clock-skew at join: Clock skew too great\\u001b[2J',
+        `remedy     ${remedyFor('join-clock-skew')} (docs/troubleshooting.md#join-clock-skew)`,
+      ].join('\n'),
+    );
+    expect(formatHistory(bareRecord({}))).not.toContain('failure ');
   });
 
   it('shows a dash when there is no lifecycle action and keeps details on one line', () => {

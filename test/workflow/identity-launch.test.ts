@@ -42,7 +42,7 @@ function resolvedAs(identity: DirectoryIdentity, reported = joinedName): Host {
 function expectRefused(h: Host, because: string): void {
   expect(h.r.step).toBe('complete');
   expect(h.r.failedStep).toBe('resolve');
-  expect(h.r.reason).toBe(`resolve: ${because}`);
+  expect(h.r.reason).toBe(`resolve: group-identity-refused: ${because}`);
   expect(h.r.identity).toBeUndefined();
   expect(h.r.inGroup).toBe(false);
   expect(h.one('completeLifecycleAction').result).toBe('ABANDON');
@@ -156,7 +156,7 @@ describe('resolve: the directory proves the account before any add', () => {
     });
     const h = resolvedAs(fs01, 'FS01.corp.example.com');
     expect(h.r.computerName).toBe('FS01');
-    expect(h.r.reason).toContain(`resolve: account FS01$ (${fs01.objectSid}) was created`);
+    expect(h.r.reason).toContain(`resolve: group-identity-refused: account FS01$ (${fs01.objectSid}) was created`);
     expect(h.all.filter((e) => e.type === 'enqueueGroupChange' && e.change.action !== 'resolve')).toEqual([]);
   });
 

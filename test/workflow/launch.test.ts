@@ -101,7 +101,7 @@ describe('launch: waiting for the SSM agent', () => {
     const h = new Host().send(lifecycle('launch')).after(15, agent(false)).after(STEP_DEADLINE.agent, tick);
     expect(h.r.failedStep).toBe('agent');
     expect(h.r.step).toBe('complete');
-    expect(h.r.reason).toBe('agent: SSM agent not online');
+    expect(h.r.reason).toBe('agent: agent-never-online: SSM agent not online');
     expect(h.one('completeLifecycleAction')).toEqual({
       type: 'completeLifecycleAction',
       autoScalingGroupName: 'prod-ecs-win-orders',
@@ -130,7 +130,7 @@ describe('launch: waiting for the SSM agent', () => {
 
   it('fails when SSM reports another platform than the fleet', () => {
     const h = new Host().send(lifecycle('launch')).after(30, agent(true, 'ip-10-0-0-1', 'Linux'));
-    expect(h.r.reason).toBe('agent: SSM reports platform Linux, fleet orders is windows');
+    expect(h.r.reason).toBe('agent: agent-platform-mismatch: SSM reports platform Linux, fleet orders is windows');
     expect(h.one('completeLifecycleAction').result).toBe('ABANDON');
   });
 });
@@ -214,9 +214,40 @@ describe('launch: domain join', () => {
 
   it('fails the launch when the join fails, with the command in the reason', () => {
     const h = joinSent().after(100, status(JOIN_CMD, 'Failed'));
-    expect(h.r.reason).toBe(`join: command ${JOIN_CMD} ended Failed`);
+    expect(h.r.reason).toBe(`join: unknown: command ${JOIN_CMD} ended Failed`);
     expect(h.r.failedStep).toBe('join');
     expect(h.actions()).toEqual([expect.objectContaining({ type: 'completeLifecycleAction', result: 'ABANDON' })]);
+  });
+
+  it('classifies what the failed join printed: the code and the line that shows it on the record, the reason and the log', () => {
+    const errorOutput = [
+      "Add-Computer : Computer 'EC2AMAZ-A1B2C3D' failed to join domain 'corp.example.com' from its current workgroup 'WORKGROUP' with following error message: The specified domain either does not exist or could not be contacted.",
+      '    + CategoryInfo          : OperationStopped: (EC2AMAZ-A1B2C3D:String) [Add-Computer], InvalidOperationException',
+    ].join('\n');
+    const h = joinSent().after(100, (at) => ({
+      type: 'commandStatus',
+      at,
+      commandId: JOIN_CMD,
+      status: 'Failed',
+      errorOutput,
+    }));
+    const line = errorOutput.split('\n')[0] ?? '';
+    expect(h.r.failure).toEqual({ step: 'join', code: 'join-domain-not-found', message: line });
+    expect(h.r.reason).toMatch(/^join: join-domain-not-found: Add-Computer : Computer 'EC2AMAZ-A1B2C3D' failed/);
+    expect(h.one('log')).toMatchObject({ level: 'error', fields: { failureCode: 'join-domain-not-found' } });
+  });
+
+  it('keeps the code of a failed launch through completion: FAILED with its failure', () => {
+    const h = joinSent().after(100, (at) => ({
+      type: 'commandStatus',
+      at,
+      commandId: JOIN_CMD,
+      status: 'Failed',
+      errorOutput: "realm: Couldn't join realm: Insufficient permissions to join the domain",
+    }));
+    h.now(done('completeLifecycleAction'));
+    expect(h.r.status).toBe('FAILED');
+    expect(h.r.failure?.code).toBe('join-access-denied');
   });
 
   it('waits through InvocationDoesNotExist right after SendCommand, then resends a lost command', () => {
@@ -256,7 +287,7 @@ describe('launch: domain join', () => {
     h.after(200, tick).now(nothingFound);
     expect(h.r.pending?.attempt).toBe(3);
     h.after(200, tick).now(nothingFound);
-    expect(h.r.reason).toBe('join: join command was lost 3 times');
+    expect(h.r.reason).toBe('join: command-timed-out: join command was lost 3 times');
   });
 
   it('asks again, rather than resend blind, when the search itself failed', () => {
@@ -295,7 +326,7 @@ describe('launch: domain join', () => {
       kind: 'denied',
       message: 'AccessDeniedException: no',
     }));
-    expect(denied.r.reason).toBe('join: AccessDeniedException: no');
+    expect(denied.r.reason).toBe('join: aws-access-denied: AccessDeniedException: no');
   });
 });
 
@@ -330,7 +361,7 @@ describe('launch: identify', () => {
   it('refuses a name that is not a valid NetBIOS name', () => {
     const h = new Host().send(lifecycle('launch')).after(60, agent(true, 'ip-172-31-255-255.corp.example.com'));
     expect(h.r.reason).toBe(
-      "agent: computer name 'IP-172-31-255-255' is not a valid NetBIOS name (15 characters, letters, digits, hyphens)",
+      "agent: agent-invalid-computer-name: computer name 'IP-172-31-255-255' is not a valid NetBIOS name (15 characters, letters, digits, hyphens)",
     );
     expect(h.r.computerName).toBeUndefined();
   });
@@ -399,7 +430,7 @@ describe('launch: authorize', () => {
     const h = authorizing()
       .now(sent('authorize', AUTH_CMD))
       .after(8, status(AUTH_CMD, 'Failed', output));
-    expect(h.r.reason).toBe('authorize: Insufficient access rights');
+    expect(h.r.reason).toBe('authorize: group-insufficient-rights: Insufficient access rights');
     expect(h.r.step).toBe('undo');
     expect(h.one('enqueueGroupChange').change).toMatchObject({
       action: 'remove',
@@ -410,7 +441,11 @@ describe('launch: authorize', () => {
     expect(h.r.inGroup).toBe(false);
     expect(h.one('completeLifecycleAction').result).toBe('ABANDON');
     h.now(done('completeLifecycleAction'));
-    expect(h.r).toMatchObject({ status: 'FAILED', reason: 'authorize: Insufficient access rights', inGroup: false });
+    expect(h.r).toMatchObject({
+      status: 'FAILED',
+      reason: 'authorize: group-insufficient-rights: Insufficient access rights',
+      inGroup: false,
+    });
   });
 
   it('still completes the action when the undo fails, keeping the membership on record', () => {
@@ -427,7 +462,7 @@ describe('launch: authorize', () => {
     const h = authorizing()
       .now(sent('authorize', AUTH_CMD))
       .after(8, status(AUTH_CMD, 'Success', 'nothing useful'));
-    expect(h.r.reason).toBe('authorize: the group change printed no result for this host');
+    expect(h.r.reason).toBe('authorize: unknown: the group change printed no result for this host');
   });
 });
 
@@ -473,20 +508,26 @@ describe('launch: refresh, verify, ready', () => {
   });
 
   it.each([
-    [{ registered: false }, 'waiting: no ECS container instance registered in cluster orders'],
-    [{ status: 'REGISTERING' }, 'waiting: container instance is REGISTERING'],
-    [{ agentConnected: false }, 'waiting: ECS agent not connected'],
+    [
+      { registered: false },
+      'waiting: no ECS container instance registered in cluster orders',
+      'verify-ecs-not-registered',
+    ],
+    [{ status: 'REGISTERING' }, 'waiting: container instance is REGISTERING', 'verify-ecs-not-registered'],
+    [{ agentConnected: false }, 'waiting: ECS agent not connected', 'verify-ecs-not-registered'],
     [
       { capability: 'ecs.capability.docker-remote-api.1.40' },
       'waiting: ECS agent does not advertise ecs.capability.gmsa',
+      'verify-capability-missing',
     ],
-  ])('waits while the container instance is not ready (%o)', (opts, reason) => {
+  ])('waits while the container instance is not ready (%o), then fails with the code of why', (opts, reason, code) => {
     const h = verifying().now(inspected(opts));
     expect(h.r.step).toBe('verify');
     expect(h.r.reason).toBe(reason);
     expect(h.one('wake').delaySeconds).toBe(20);
     h.after(STEP_DEADLINE.verify + 1, tick);
-    expect(h.r.reason).toBe(`verify: ${reason.slice(9)}`);
+    expect(h.r.reason).toBe(`verify: ${code}: ${reason.slice(9)}`);
+    expect(h.r.failure).toEqual({ step: 'verify', code, message: reason.slice(9) });
     expect(h.r.ready).toBe(false);
     expect(h.of('putReadyAttribute')).toEqual([]);
   });
@@ -512,7 +553,7 @@ describe('launch: refresh, verify, ready', () => {
       }),
     );
     expect(h.r.reason).toBe(
-      `verify: credential spec ${spec}: is for contoso.com (domain-mismatch at $.DomainJoinConfig.DnsName)`,
+      `verify: verify-credspec-invalid: credential spec ${spec}: is for contoso.com (domain-mismatch at $.DomainJoinConfig.DnsName)`,
     );
     expect(h.r.step).toBe('undo');
     expect(h.of('putReadyAttribute')).toEqual([]);
@@ -679,7 +720,7 @@ describe('launch: lifecycle heartbeats', () => {
       .now(sent('authorize', AUTH_CMD))
       .now((at) => ({ type: 'actionGone', at, effect: 'recordHeartbeat' }));
     expect(h.r.lifecycle?.result).toBe('EXPIRED');
-    expect(h.r.reason).toBe('authorize: lifecycle action expired');
+    expect(h.r.reason).toBe('authorize: lifecycle-action-expired: lifecycle action expired');
     expect(h.r.step).toBe('undo');
     h.now(sent('undo', UNDO_CMD)).after(5, status(UNDO_CMD, 'Success', 'GMSA-READY-RESULT EC2AMAZ-7Q2LK9D$ ok'));
     expect(h.of('completeLifecycleAction')).toEqual([]);

@@ -160,7 +160,7 @@ describe('deauthorize outcomes', () => {
       .now(sent('undo', 'aaaaaaaa-0000-0000-0000-0000000000a3'))
       .after(8, status('aaaaaaaa-0000-0000-0000-0000000000a3', 'Success', ok))
       .now(done('completeLifecycleAction'));
-    const reason = 'refresh: command aaaaaaaa-0000-0000-0000-0000000000a2 ended Failed';
+    const reason = 'refresh: unknown: command aaaaaaaa-0000-0000-0000-0000000000a2 ended Failed';
     expect(h.r).toMatchObject({ status: 'FAILED', reason, joined: true });
     h.after(600, (at) => ({ type: 'instanceGone', at, state: 'terminated' }));
     // The undo already removed the membership: only the account is left to delete.
@@ -281,7 +281,7 @@ describe('a failed launch whose undo failed, on a fleet that keeps such hosts (C
       status: 'FAILED',
       inGroup: false,
       joined: true,
-      reason: 'authorize: Access is denied',
+      reason: 'authorize: group-insufficient-rights: Access is denied',
     });
     expect(h.r.terminatedAt).toBeUndefined();
   });

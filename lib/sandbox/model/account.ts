@@ -269,6 +269,7 @@ export class Account {
       hostname: spec.hostname ?? this.defaultHostname(platform, spec.instanceId),
       reportsComputerName: spec.reportsComputerName,
       faults: new Set(spec.faults),
+      joinError: spec.joinError,
       management: false,
       state: 'pending',
       inService: false,

@@ -106,8 +106,14 @@ function join(
   if (instance.faults.has('join-fails'))
     return {
       duration: timings.joinFailure,
+      // "Domain join failed." is what the plugin appends to its output (amazon-ssm-agent domainjoin_windows.go);
+      // the error output is the world's joinError, else the model's line with Windows error 1355's text.
       finish: () =>
-        failure('Domain join failed: The specified domain either does not exist or could not be contacted. (1355)'),
+        failure(
+          'Domain join failed.',
+          instance.joinError ??
+            'Domain join failed: The specified domain either does not exist or could not be contacted. (1355)',
+        ),
     };
   // Joining again changes nothing (aws-facts 4.7 for Linux, fact 24; assumed the same on Windows).
   if (instance.joined)
@@ -163,7 +169,7 @@ function selfManagedJoin(
   if (!isCredential(secret)) return error('the join credential is not JSON with username and password');
   if (input.domain.toLowerCase() !== directory.name.toLowerCase()) return error(`realm join ${input.domain} failed`); // the model's text for a domain it does not hold
   if (instance.faults.has('join-times-out')) return { finish: () => timedOut };
-  if (instance.faults.has('join-fails')) return error(`realm join ${input.domain} failed`);
+  if (instance.faults.has('join-fails')) return selfManagedJoinFailure(instance, input.domain);
   const windows = instance.platform === 'windows';
   return {
     duration: windows ? timings.joinWindows : timings.joinLinux,
@@ -179,6 +185,28 @@ function selfManagedJoin(
       if (windows) ctx.restartEcsAgent(instance);
       return success(`GMSA-READY-JOIN ok ${hostname}\n`);
     },
+  };
+}
+
+/**
+ * A failing self-managed join, as ssm/join-*.yml print it: Windows puts Add-Computer's message in its
+ * GMSA-READY-JOIN line (standard output); Linux prints realm's own error on standard error. The text is the
+ * world's joinError, else a domain that cannot be found: Add-Computer's FailToJoinDomainFromWorkgroup with
+ * Windows error 1355 (PowerShell ComputerResources.resx), realm's "No such realm found" (realmd realm-join.c).
+ */
+function selfManagedJoinFailure(instance: SimInstance, domain: string): Execution {
+  const windows = instance.platform === 'windows';
+  const text =
+    instance.joinError ??
+    (windows
+      ? `Computer '${instance.hostname}' failed to join domain '${domain}' from its current workgroup 'WORKGROUP' with following error message: The specified domain either does not exist or could not be contacted.`
+      : 'realm: No such realm found');
+  return {
+    duration: 30,
+    finish: () =>
+      windows
+        ? failure(`GMSA-READY-JOIN error Add-Computer failed: ${text.replace(/[\r\n]+/g, ' ').trim()}\n`, '')
+        : failure(`GMSA-READY-JOIN error realm join ${domain} failed\n`, `${text}\n`),
   };
 }
 

@@ -49,6 +49,8 @@ export interface SimInstance {
   /** A name the host reports to SSM (ComputerName) instead of its own: a lying or misconfigured host. */
   reportsComputerName?: string;
   faults: Set<Fault>;
+  /** The error output a `join-fails` join prints (world `joinError`); absent: the model's default text. */
+  joinError?: string;
   management: boolean;
   /** In service before the world started (world `running`), unknown to gmsa-ready: the sweep must adopt it. */
   running?: boolean;
