@@ -162,7 +162,7 @@ describe('handleGroupChanges', () => {
       expect(await h.store.get(hostId(n))).toMatchObject({
         step: 'undo',
         failedStep: 'authorize',
-        reason: 'authorize: AccessDeniedException: not authorized to perform ssm:SendCommand',
+        reason: 'authorize: aws-access-denied: AccessDeniedException: not authorized to perform ssm:SendCommand',
       });
     }
     expect(
