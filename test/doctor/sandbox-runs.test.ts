@@ -39,7 +39,9 @@ describe('a sandbox run in a misconfigured world', () => {
     for (const id of [ORDERS_HOST, PAYMENTS_HOST]) {
       expect(run[id], id).toMatchObject({ status: 'FAILED', inHostGroup: false });
       // The first command on the management host (resolve, before authorize) never runs: delivery timeout.
-      expect(run[id]?.reason, id).toMatch(/^resolve: command-timed-out: resolving \S+\$: command \S+ ended DeliveryTimedOut$/);
+      expect(run[id]?.reason, id).toMatch(
+        /^resolve: command-timed-out: resolving \S+\$: command \S+ ended DeliveryTimedOut$/,
+      );
     }
   }, 120_000);
 });
