@@ -75,7 +75,7 @@ export const CHECKS = {
   'gmsa-principals': {
     what: "the host group is in PrincipalsAllowedToRetrieveManagedPassword of every gMSA the fleet's credential specs name",
     remedy:
-      'Set-ADServiceAccount -Identity GMSA -PrincipalsAllowedToRetrieveManagedPassword GROUP (add the group to the ones already allowed); without it containers fail with "Cannot get gMSA krb ticket"',
+      'Set-ADServiceAccount -Identity GMSA -PrincipalsAllowedToRetrieveManagedPassword GROUP, and every principal already allowed (the parameter replaces the list); without it containers fail with "Cannot get gMSA krb ticket"',
   },
   'kds-root-key': {
     what: 'the domain has a KDS root key (gMSA passwords derive from it)',

@@ -27,6 +27,19 @@ const fail = (id: CheckId, fleet: string | null, message: string): Check => ({
 const judge = (id: CheckId, fleet: string | null, problems: string[], okMessage: string): Check =>
   problems.length === 0 ? pass(id, fleet, okMessage) : fail(id, fleet, problems.join('; '));
 
+/** A failed check's remedy with its placeholders (GROUP, HOOK, SECONDS, GMSA) replaced by the values at hand. */
+function filled(check: Check, values: Partial<Record<'GROUP' | 'HOOK' | 'SECONDS' | 'GMSA', string>>): Check {
+  if (!check.remedy) return check;
+  return {
+    ...check,
+    remedy: check.remedy.replace(/\b(GROUP|HOOK|SECONDS|GMSA)\b/g, (word) => {
+      const value = values[word as keyof typeof values];
+      // Group names may hold spaces: quoted, they stay one argument in a shell and in PowerShell.
+      return value === undefined ? word : /\s/.test(value) ? `'${value}'` : value;
+    }),
+  };
+}
+
 export function runChecks(config: Config, facts: Facts): Check[] {
   return [
     ...stageChecks(facts.stage),
@@ -114,12 +127,17 @@ function groupChecks(fleet: Fleet, facts: FleetFacts): Check[] {
     ['terminate-hook', fleet.terminateHookName, TERMINATING],
   ] as const) {
     const problems: string[] = [];
+    const lacking: string[] = [];
     for (const group of present) {
       const hook = hookOf(group, hookName, transition);
       if (hook) hooks.push({ group: group.name, hook });
-      else problems.push(missingHook(group, hookName, transition));
+      else {
+        problems.push(missingHook(group, hookName, transition));
+        lacking.push(group.name);
+      }
     }
-    checks.push(judge(id, name, problems, `${hookName} (${transition}) on ${present.map((g) => g.name).join(', ')}`));
+    const check = judge(id, name, problems, `${hookName} (${transition}) on ${present.map((g) => g.name).join(', ')}`);
+    checks.push(filled(check, { GROUP: lacking[0], HOOK: hookName, SECONDS: String(fleet.heartbeatTimeoutSeconds) }));
   }
   if (hooks.length > 0) {
     const wrong = hooks
@@ -233,16 +251,13 @@ function gmsaCheck(fleet: Fleet, facts: FleetFacts, lines: ProbeLine[]): Check[]
         : `gMSA ${l.name}: ${l.state}${l.detail ? `: ${l.detail}` : ''}`,
     );
   const names = gmsas.map((l) => l.name).join(', ');
-  return [
-    judge(
-      'gmsa-principals',
-      fleet.name,
-      problems,
-      gmsas.length === 0
-        ? 'no credential spec names a gMSA'
-        : `${fleet.hostGroup} may retrieve the password of ${names}`,
-    ),
-  ];
+  const check = judge(
+    'gmsa-principals',
+    fleet.name,
+    problems,
+    gmsas.length === 0 ? 'no credential spec names a gMSA' : `${fleet.hostGroup} may retrieve the password of ${names}`,
+  );
+  return [filled(check, { GROUP: fleet.hostGroup, GMSA: gmsas.find((l) => l.state !== 'allowed')?.name })];
 }
 
 function credentialSpecChecks(fleet: Fleet, facts: FleetFacts): Check[] {

@@ -24,10 +24,14 @@ describe('doctor --world', () => {
     const failed = stdout.split('\n').filter((line) => line.startsWith('✗'));
     expect(failed).toHaveLength(2);
     expect(failed[0]).toMatch(
-      /^✗ orders gmsa-principals: gMSA OrdersApi: OrdersApiHosts is not in PrincipalsAllowedToRetrieveManagedPassword — remedy: Set-ADServiceAccount /,
+      /^✗ orders gmsa-principals: gMSA OrdersApi: OrdersApiHosts is not in PrincipalsAllowedToRetrieveManagedPassword — remedy: Set-ADServiceAccount -Identity OrdersApi -PrincipalsAllowedToRetrieveManagedPassword OrdersApiHosts, /,
     );
     expect(failed[1]).toMatch(
       /^✗ payments-linux terminate-hook: group prod-ecs-linux-payments has no hook gmsa-ready-terminate/,
+    );
+    // The remedy names this group, hook and timeout.
+    expect(failed[1]).toContain(
+      '--auto-scaling-group-name prod-ecs-linux-payments --lifecycle-hook-name gmsa-ready-terminate --lifecycle-transition autoscaling:EC2_INSTANCE_TERMINATING --heartbeat-timeout 3600',
     );
     expect(stdout.trimEnd().split('\n').at(-1)).toBe('2 of 28 checks failed');
   });
