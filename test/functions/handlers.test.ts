@@ -1,6 +1,6 @@
 // The deployed handlers, end to end in-process: environment as the stack sets it, dynalite as the table,
 // every other AWS client mocked. Proves the wiring (runtime, middy, Powertools) around the engine.
-import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { AutoScalingClient, DescribeAutoScalingInstancesCommand } from '@aws-sdk/client-auto-scaling';
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { IAMClient } from '@aws-sdk/client-iam';
@@ -37,10 +37,11 @@ const ssm = mockClient(SSMClient);
 const sqs = mockClient(SQSClient);
 const tagging = mockClient(ResourceGroupsTaggingAPIClient);
 const ec2 = mockClient(EC2Client);
+const autoScaling = mockClient(AutoScalingClient);
 // Built by the runtime; mocked so nothing can reach the network.
 const others = [
   mockClient(ECSClient),
-  mockClient(AutoScalingClient),
+  autoScaling,
   mockClient(S3Client),
   mockClient(SecretsManagerClient),
   mockClient(IAMClient),
@@ -301,10 +302,24 @@ describe('reconciler handler', () => {
     });
 
     ssm.on(SendCommandCommand).resolves({ Command: { CommandId: JOIN_CMD } }); // the hourly member listing
+    // The sweep of the groups (lib/engine/sweep.ts): Auto Scaling still lists the stopped host; the gone one is not listed.
+    autoScaling.on(DescribeAutoScalingInstancesCommand).resolves({
+      AutoScalingInstances: [
+        {
+          InstanceId: alive,
+          AutoScalingGroupName: 'prod-ecs-win-orders',
+          LifecycleState: 'InService',
+          HealthStatus: 'HEALTHY',
+          AvailabilityZone: 'us-east-1a',
+          ProtectedFromScaleIn: false,
+        },
+      ],
+    });
 
     const summary = await reconciler({}, context('reconciler'));
 
     expect(summary).toMatchObject({ inFlight: 0, ticked: 0, vanished: [gone], errors: 0 });
+    expect(summary.sweep).toMatchObject({ looked: 1, served: [], errors: 0 });
     expect(ec2).toHaveReceivedCommandTimes(DescribeInstancesCommand, 1);
     const filter = (ec2.commandCalls(DescribeInstancesCommand)[0]?.args[0].input.Filters ?? [])[0];
     expect(filter?.Name).toBe('instance-id');
