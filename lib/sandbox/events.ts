@@ -37,8 +37,8 @@ export function lifecycleEvent(ctx: EventContext, action: SimLifecycleAction, gr
       LifecycleHookName: action.hookName,
       EC2InstanceId: action.instanceId,
       LifecycleTransition: launch ? 'autoscaling:EC2_INSTANCE_LAUNCHING' : 'autoscaling:EC2_INSTANCE_TERMINATING',
-      Origin: launch ? 'EC2' : 'AutoScalingGroup',
-      Destination: launch ? 'AutoScalingGroup' : 'EC2',
+      Origin: action.origin ?? (launch ? 'EC2' : 'AutoScalingGroup'),
+      Destination: action.destination ?? (launch ? 'AutoScalingGroup' : 'EC2'),
     },
   } satisfies EventBridgeEvent<string, unknown>;
 }

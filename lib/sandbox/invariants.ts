@@ -137,7 +137,8 @@ function membershipOnlyWhileAlive(account: Account, { instance, fleet, record }:
   // A host in service before the world started whose account gmsa-ready never proved its own (its adoption
   // refused the identity) is left alone, membership included: a name alone is never evidence (issue 13).
   const neverProven = instance.running === true && !record?.identity;
-  if (instance.state !== 'running') {
+  // A host stopped in the warm pool is alive: its account and membership stay (aws-facts 1.3).
+  if (instance.state !== 'running' && instance.state !== 'stopped') {
     if (groups.length > 0 && !neverProven) report(2, `terminated, but ${name} is still in ${groups.join(', ')}`);
     // Deleted only when the record proved the account its own (issue 13): an account whose identity was never
     // resolved (a join a cancelled launch left behind) is left in the directory, never deleted by name.

@@ -167,6 +167,7 @@ export class Sandbox {
         for (const id of step.launch ?? []) this.account.launch(id);
         for (const id of step.terminate ?? []) this.account.terminate(id);
         for (const id of step.kill ?? []) this.account.kill(id);
+        for (const id of step.toWarmPool ?? []) this.account.returnToWarmPool(id);
       });
     }
   }

@@ -94,8 +94,12 @@ const stepSchema = z
     terminate: z.array(instanceId).optional(),
     /** Gone without a lifecycle event (spot reclaim, manual terminate): the reconciler must notice. */
     kill: z.array(instanceId).optional(),
+    /** Scale-in to the warm pool: stopped, not terminated; a later `launch` takes it out of the pool again. */
+    toWarmPool: z.array(instanceId).optional(),
   })
-  .refine((s) => s.launch || s.terminate || s.kill, { message: 'needs launch, terminate or kill' });
+  .refine((s) => s.launch || s.terminate || s.kill || s.toWarmPool, {
+    message: 'needs launch, terminate, kill or toWarmPool',
+  });
 
 const chaosSchema = z.looseObject({
   seed: z.number().int().optional(),
@@ -229,7 +233,7 @@ const worldSchema = z
     });
     const running = new Set(world.instances.filter((instance) => instance.running).map((i) => i.instanceId));
     world.scenario.forEach((step, i) => {
-      for (const action of ['launch', 'terminate', 'kill'] as const)
+      for (const action of ['launch', 'terminate', 'kill', 'toWarmPool'] as const)
         step[action]?.forEach((id, j) => {
           if (!ids.has(id)) problem(['scenario', i, action, j], `instance ${id} is not in instances`);
           else if (action === 'launch' && running.has(id))

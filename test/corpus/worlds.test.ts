@@ -46,7 +46,7 @@ const CASES: [file: string, expected: string][] = [
   ['root-array.json', '(root): Invalid input: expected object, received array'],
   ['root-null.json', '(root): Invalid input: expected object, received null'],
   ['scenario-hostile-instance.json', 'scenario[0].launch[0]: must be an EC2 instance id'],
-  ['scenario-no-action.json', 'scenario[0]: needs launch, terminate or kill'],
+  ['scenario-no-action.json', 'scenario[0]: needs launch, terminate, kill or toWarmPool'],
   ['scenario-time-injection.json', 'scenario[0].at: must be a duration'],
   ['scenario-time-negative.json', 'scenario[0].at: must be a duration'],
   ['scenario-time-object.json', 'scenario[0].at: '],

@@ -37,7 +37,7 @@ describe('world files', () => {
       { scenario: [{ at: '0m', launch: ['i-0fffffffffffffff0'] }] },
       /scenario\[0\]\.launch\[0\]: instance i-0fffffffffffffff0 is not in instances/,
     ],
-    [{ scenario: [{ at: '0m' }] }, /scenario\[0\]: needs launch, terminate or kill/],
+    [{ scenario: [{ at: '0m' }] }, /scenario\[0\]: needs launch, terminate, kill or toWarmPool/],
     [{ directory: { id: 'd-1', name: 'corp.example.com' } }, /directory\.id: must look like d-1234567890/],
   ])('rejects %j naming the field', (changes, message) => {
     expect(() => parseWorld(withChanges(changes), 'w.json')).toThrow(message);

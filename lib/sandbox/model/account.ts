@@ -153,6 +153,7 @@ export class Account {
       observe,
       killed: this.killed,
       shutDown: (host) => this.shutDown(host),
+      stopInPool: (host) => this.stopInPool(host),
       instances: () => this.instances.values(),
     });
     this.queues = new Queues({
@@ -367,6 +368,7 @@ export class Account {
   /** Scale-out: the instance boots into Pending:Wait and the launch hook fires. */
   launch(instanceId: string): void {
     const instance = this.instances.get(instanceId);
+    if (instance?.state === 'stopped') return this.launchFromPool(instance);
     if (instance?.state !== 'pending') return;
     this.boot(instance);
     this.hooks.start(instance, 'launch');
@@ -388,6 +390,49 @@ export class Account {
       this.scheduler.after(timings.agentOnline, `agent online ${instance.instanceId}`, () =>
         this.agentOnline(instance),
       );
+  }
+
+  /**
+   * Scale-out from the warm pool: the stopped instance starts again and the launch hook fires with Origin
+   * WarmPool, Destination AutoScalingGroup, in Pending:Wait (aws-facts 1.3). It is still joined; its agent
+   * comes online as at a first boot, and its ECS agent registers a container instance again (no source says
+   * whether the one drained before the stop comes back ACTIVE: the model registers afresh).
+   */
+  private launchFromPool(instance: SimInstance): void {
+    this.observe(instance.instanceId, 'warm pool', 'leaves the warm pool');
+    this.boot(instance);
+    this.hooks.start(instance, 'launch', { origin: 'WarmPool', destination: 'AutoScalingGroup' });
+  }
+
+  /**
+   * Scale-in to the warm pool (world scenario `toWarmPool`): the terminate hook fires with Origin
+   * AutoScalingGroup, Destination WarmPool, the instance waiting in Warmed:Pending:Wait (aws-facts 1.3).
+   */
+  returnToWarmPool(instanceId: string): void {
+    const instance = this.instances.get(instanceId);
+    if (instance?.state !== 'running' || !instance.inService) {
+      this.observe(instanceId, 'warm pool', 'not in service: no return to the warm pool');
+      return;
+    }
+    instance.inService = false;
+    this.observe(instanceId, 'warm pool', 'scale-in returns the instance to the warm pool');
+    this.hooks.start(instance, 'terminate', { origin: 'AutoScalingGroup', destination: 'WarmPool' });
+  }
+
+  /**
+   * The return to the pool ended: the instance is stopped (Warmed:Stopped), not terminated. It stays joined;
+   * its computer account and group membership stay. A stopped warmed instance has no running SSM agent
+   * (aws-facts 1.3); its container instance is left INACTIVE (the model's choice, see launchFromPool).
+   */
+  stopInPool(instance: SimInstance): void {
+    instance.state = 'stopped';
+    instance.inService = false;
+    instance.agentOnline = false;
+    if (instance.container) {
+      instance.container.status = 'INACTIVE';
+      instance.container.agentConnected = false;
+    }
+    this.observe(instance.instanceId, 'warm pool', 'stopped in the warm pool: account and membership kept');
   }
 
   /** Scale-in: the terminate hook fires for an instance that is still running. */

@@ -108,6 +108,8 @@ export interface HooksContext {
   killed: Set<string>;
   /** Auto Scaling finishes with the instance after its last lifecycle action. */
   shutDown(instance: SimInstance): void;
+  /** A return to the warm pool ended: the instance is stopped, not terminated. */
+  stopInPool(instance: SimInstance): void;
   /** Every instance, for DescribeAutoScalingInstances. */
   instances(): Iterable<SimInstance>;
 }

@@ -6,7 +6,14 @@ import type { Ec2Context } from './context';
 import type { Ec2State } from './types';
 
 /** InstanceState.Code: 0 pending, 16 running, 32 shutting-down, 48 terminated (EC2 API reference). */
-const STATE_CODES: Record<Ec2State, number> = { pending: 0, running: 16, 'shutting-down': 32, terminated: 48 };
+/** 80 stopped (EC2 API reference, InstanceState). */
+const STATE_CODES: Record<Ec2State, number> = {
+  pending: 0,
+  running: 16,
+  stopped: 80,
+  'shutting-down': 32,
+  terminated: 48,
+};
 
 export class Ec2 {
   constructor(private readonly ctx: Ec2Context) {}

@@ -36,10 +36,15 @@ export class Hooks {
    * (fault `launch-event-lost` / `terminate-event-lost`: Auto Scaling sends these events best effort, aws-facts
    * 1.1). The action waits on its hook either way.
    */
-  start(instance: SimInstance, transition: Transition): SimLifecycleAction | undefined {
+  start(
+    instance: SimInstance,
+    transition: Transition,
+    route: Pick<SimLifecycleAction, 'origin' | 'destination'> = {},
+  ): SimLifecycleAction | undefined {
     const hook = this.ctx.hook(instance.fleet, transition);
     if (!hook) return this.noHook(instance, transition);
     const action = this.open(instance, transition, this.ctx.random.uuid(), hook.name, hook.heartbeatTimeout);
+    Object.assign(action, route);
     if (instance.faults.has(`${transition}-event-lost`)) {
       this.ctx.observe(instance.instanceId, 'lifecycle', `${transition} event lost: never delivered`);
       action.eventLost = true;
@@ -135,7 +140,10 @@ export class Hooks {
 
   private lifecycleState(instance: SimInstance): string {
     const action = this.active(instance);
+    // A return to the warm pool waits in Warmed:Pending:Wait; a stopped pool instance is Warmed:Stopped (aws-facts 1.3).
+    if (action?.destination === 'WarmPool') return 'Warmed:Pending:Wait';
     if (action) return action.transition === 'launch' ? 'Pending:Wait' : 'Terminating:Wait';
+    if (instance.state === 'stopped') return 'Warmed:Stopped';
     if (instance.state === 'shutting-down') return 'Terminating:Proceed';
     return instance.inService ? 'InService' : 'Pending';
   }
@@ -225,6 +233,9 @@ export class Hooks {
     this.ctx.observe(action.instanceId, 'lifecycle', `${action.transition} action ${result} (${by})`);
     if (!instance || by === 'InstanceGone') return;
     if (action.transition === 'launch' && result === 'CONTINUE') instance.inService = true;
+    // Back to the warm pool: the instance is stopped, not terminated (aws-facts 1.3; AWS "Warm pool instance
+    // lifecycle": scale in returns it to the pool under the reuse policy). The model applies either result so.
+    else if (action.destination === 'WarmPool') this.ctx.stopInPool(instance);
     // A launch ABANDON terminates the instance (Auto Scaling replaces it); a terminate of either result ends it
     // (aws-facts 3.1).
     else {

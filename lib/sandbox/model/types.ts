@@ -1,10 +1,11 @@
 // The simulated account's state: plain records, indexed by id in the account and the models so the calls a
 // burst makes per host are O(1) or O(log n); ListCommands scans every command.
 import type { Fleet } from '../../config/schema';
-import type { LifecycleResult, Platform, Transition } from '../../workflow/types';
+import type { LifecycleResult, Place, Platform, Transition } from '../../workflow/types';
 import type { Fault } from '../world';
 
-export type Ec2State = 'pending' | 'running' | 'shutting-down' | 'terminated';
+/** 'stopped': in a warm pool (Warmed:Stopped), joined, its account and membership kept (aws-facts 1.3). */
+export type Ec2State = 'pending' | 'running' | 'stopped' | 'shutting-down' | 'terminated';
 
 export interface SimContainer {
   arn: string;
@@ -37,6 +38,9 @@ export interface SimLifecycleAction {
   rejected: string[];
   /** The world lost this action's event (fault `launch-event-lost` / `terminate-event-lost`). */
   eventLost?: boolean;
+  /** The event's Origin and Destination when a warm pool is involved (aws-facts 1.3); absent: EC2 ↔ group. */
+  origin?: Place;
+  destination?: Place;
 }
 
 export interface SimInstance {
