@@ -113,7 +113,7 @@ describe('sandbox', () => {
     expect(stdout).toMatch(/^\+00:00:00 {2}i-0a1b2c3d4e5f60001 {2}launch/m);
     expect(stdout).toMatch(/^INSTANCE +FLEET +COMPUTER +STATUS +LIFECYCLE/m);
     expect(stdout).toMatch(
-      /^i-0a1b2c3d4e5f60003 +orders +EC2AMAZ-R7T2VB6 +FAILED +ABANDON +no +absent +no +join: command/m,
+      /^i-0a1b2c3d4e5f60003 +orders +EC2AMAZ-R7T2VB6 +FAILED +ABANDON +no +absent +no +join: join-domain-not-found: /m,
     );
   });
 });
