@@ -11,6 +11,8 @@ export interface ApiQuota {
   burst: number;
   /** The error code the API answers when over quota. */
   error: string;
+  /** APIs that draw on one bucket together name it here (absent: the API has its own). */
+  bucket?: string;
 }
 
 /**
@@ -23,6 +25,8 @@ export interface ApiQuota {
  * - Tagging API (TagResources): the Tag Editor quotas page lists per-operation call rates (GetResources 15/s);
  *   5/s chosen for TagResources. Error: ThrottledException (Resource Groups Tagging API reference).
  * - Auto Scaling: no published rate found; 10/s chosen. Error: Throttling (Auto Scaling common errors, Query API).
+ *   All EC2 Auto Scaling API calls share one limit per account and Region (AWS Knowledge Center, "My Auto Scaling
+ *   API calls are throttled"), so its APIs draw on one bucket, `autoscaling`.
  * - EC2: "Request throttling for the Amazon EC2 API" (non-mutating actions bucket 100, refill 20/s; CreateTags
  *   has its own bucket, 100/10 chosen). Error: RequestLimitExceeded.
  * - SQS standard queues: "nearly unlimited" API rate (SQS quotas); 3,000/s chosen so it never binds a burst here.
@@ -31,9 +35,14 @@ export interface ApiQuota {
  * DynamoDB is dynalite (real), not modelled here: on-demand tables throttle by capacity, not by request count.
  */
 export const API_QUOTAS: Record<string, ApiQuota> = {
-  'autoscaling:CompleteLifecycleAction': { perSecond: 10, burst: 20, error: 'Throttling' },
-  'autoscaling:RecordLifecycleActionHeartbeat': { perSecond: 10, burst: 20, error: 'Throttling' },
-  'autoscaling:DescribeAutoScalingInstances': { perSecond: 10, burst: 20, error: 'Throttling' },
+  'autoscaling:CompleteLifecycleAction': { perSecond: 10, burst: 20, error: 'Throttling', bucket: 'autoscaling' },
+  'autoscaling:RecordLifecycleActionHeartbeat': {
+    perSecond: 10,
+    burst: 20,
+    error: 'Throttling',
+    bucket: 'autoscaling',
+  },
+  'autoscaling:DescribeAutoScalingInstances': { perSecond: 10, burst: 20, error: 'Throttling', bucket: 'autoscaling' },
   'ec2:DescribeInstances': { perSecond: 20, burst: 100, error: 'RequestLimitExceeded' },
   'ec2:CreateTags': { perSecond: 10, burst: 100, error: 'RequestLimitExceeded' },
   'ecs:ListContainerInstances': { perSecond: 20, burst: 50, error: 'ThrottlingException' },
@@ -59,6 +68,15 @@ export const API_QUOTAS: Record<string, ApiQuota> = {
   'secretsmanager:GetSecretValue': { perSecond: 10000, burst: 10000, error: 'ThrottlingException' },
   'iam:SimulatePrincipalPolicy': { perSecond: 5, burst: 10, error: 'Throttling' },
 };
+
+/**
+ * EC2's resource rate limit on instance launches: RunInstances (which Auto Scaling calls for a scale-out) also
+ * spends one resource token per instance from a bucket of 1,000 refilled at 2 per second ("Request throttling
+ * for the Amazon EC2 API", resource rate limiting; the bucket and refill values as AWS support quotes them on
+ * re:Post, "EC2 throttling and batch operations"). Past it, Auto Scaling's launches wait: a burst of more than
+ * 1,000 hosts cannot all boot at once, whatever the scale-out asked for.
+ */
+export const INSTANCE_LAUNCHES = { api: 'ec2:RunInstances', perSecond: 2, burst: 1000 } as const;
 
 /**
  * Concurrent executions per function: serverless.yml reserves none, so every function draws on the
@@ -116,15 +134,30 @@ export class Quotas {
     const interval = 1 / quota.perSecond;
     let at = now;
     for (let attempt = 1; ; attempt++) {
-      const tat = Math.max(this.tat.get(api) ?? at, at);
+      const bucket = quota.bucket ?? api;
+      const tat = Math.max(this.tat.get(bucket) ?? at, at);
       if (tat - at <= (quota.burst - 1) * interval) {
-        this.tat.set(api, tat + interval);
+        this.tat.set(bucket, tat + interval);
         return undefined;
       }
       this.throttled[api] = (this.throttled[api] ?? 0) + 1;
       if (attempt >= clientConfig.maxAttempts) return { name: quota.error, message: 'Rate exceeded' };
       at += this.random.next() * Math.min(MAXIMUM_RETRY_DELAY, THROTTLING_DELAY_BASE * 2 ** (attempt - 1));
     }
+  }
+
+  /**
+   * When an instance Auto Scaling launches at `now` boots: at once while EC2's launch tokens last, else when
+   * the next token refills (INSTANCE_LAUNCHES). A launch that had to wait counts as throttled.
+   */
+  instanceLaunchAt(now: number): number {
+    const { api, perSecond, burst } = INSTANCE_LAUNCHES;
+    const interval = 1 / perSecond;
+    const tat = Math.max(this.tat.get(api) ?? now, now);
+    const at = Math.max(now, tat - (burst - 1) * interval);
+    this.tat.set(api, tat + interval);
+    if (at > now) this.throttled[api] = (this.throttled[api] ?? 0) + 1;
+    return at;
   }
 
   /** Whether an invocation of `fn` may start at `now`: false (counted as throttled) when the pool is full. */
@@ -145,6 +178,7 @@ export class Quotas {
     return {
       limits: {
         ...Object.fromEntries(Object.entries(API_QUOTAS).map(([api, q]) => [api, q.perSecond])),
+        [INSTANCE_LAUNCHES.api]: INSTANCE_LAUNCHES.perSecond,
         ...Object.fromEntries(functions.map((fn) => [`lambda:${fn}`, ACCOUNT_CONCURRENCY])),
       },
       throttled: { ...this.throttled },

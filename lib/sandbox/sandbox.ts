@@ -104,6 +104,7 @@ export class Sandbox {
       wake: (event) => sandbox.batch('continue', event),
       directory: (event) => sandbox.batch('directory', event),
     };
+    const quotas = options.quotas === false ? undefined : new Quotas(seed);
     const account = new Account({
       world,
       scheduler,
@@ -113,6 +114,7 @@ export class Sandbox {
       targets,
       chaos: world.chaos && new Chaos(world.chaos, seed),
       observe: options.onProgress,
+      ...(quotas ? { launchAt: (now: number) => quotas.instanceLaunchAt(now) } : {}),
     });
     const store = createDynamoStore({
       client: createDocumentClient(table.endpoint, { region: world.region, credentials: LOCAL_CREDENTIALS }),
@@ -127,7 +129,6 @@ export class Sandbox {
       },
       options.narrowRoles,
     );
-    const quotas = options.quotas === false ? undefined : new Quotas(seed);
     const cleanup = [interceptAws(account, iam, quotas), useClock(() => scheduler.now()), () => table.stop()];
     const now = () => scheduler.now();
     const wire =

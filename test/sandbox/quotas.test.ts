@@ -3,7 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { clientConfig } from '../../lib/aws/client-config';
-import { ACCOUNT_CONCURRENCY, API_QUOTAS, Quotas } from '../../lib/sandbox/quotas';
+import { ACCOUNT_CONCURRENCY, API_QUOTAS, INSTANCE_LAUNCHES, Quotas } from '../../lib/sandbox/quotas';
+import { Sandbox } from '../../lib/sandbox/sandbox';
+import { WIN, world } from './fixtures';
 
 const API = 'ssm:SendCommand';
 const quota = API_QUOTAS[API] as (typeof API_QUOTAS)[string];
@@ -39,8 +41,55 @@ describe('API token buckets', () => {
     expect(API_QUOTAS['ecs:DescribeContainerInstances']?.error).toBe('ThrottlingException');
   });
 
+  it('draws every EC2 Auto Scaling API from one shared bucket (one limit per account and Region)', () => {
+    const quotas = new Quotas(1);
+    const complete = 'autoscaling:CompleteLifecycleAction';
+    const burst = (API_QUOTAS[complete] as (typeof API_QUOTAS)[string]).burst;
+    for (let i = 0; i < burst; i++) expect(quotas.admit(complete, 0)).toBeUndefined();
+    // Another Auto Scaling API finds the shared bucket empty; an SSM API keeps its own.
+    quotas.admit('autoscaling:DescribeAutoScalingInstances', 0);
+    expect(quotas.throttled['autoscaling:DescribeAutoScalingInstances']).toBeGreaterThanOrEqual(1);
+    expect(quotas.admit(API, 0)).toBeUndefined();
+    expect(quotas.throttled[API]).toBeUndefined();
+  });
+
   it('leaves an API it has no quota for alone', () => {
     expect(new Quotas(1).admit('dynamodb:PutItem', 0)).toBeUndefined();
+  });
+});
+
+describe('EC2 instance launches', () => {
+  it('boots a burst at once up to the launch bucket, then one launch per refill interval', () => {
+    const quotas = new Quotas(1);
+    const times = Array.from({ length: INSTANCE_LAUNCHES.burst + 3 }, () => quotas.instanceLaunchAt(100));
+    expect(times.slice(0, INSTANCE_LAUNCHES.burst).every((t) => t === 100)).toBe(true);
+    const interval = 1 / INSTANCE_LAUNCHES.perSecond;
+    expect(times.slice(INSTANCE_LAUNCHES.burst)).toEqual([100 + interval, 100 + 2 * interval, 100 + 3 * interval]);
+    expect(quotas.throttled[INSTANCE_LAUNCHES.api]).toBe(3);
+    // A quiet spell refills the bucket.
+    expect(quotas.instanceLaunchAt(100 + 3 * interval + INSTANCE_LAUNCHES.burst * interval)).toBe(
+      100 + 3 * interval + INSTANCE_LAUNCHES.burst * interval,
+    );
+  });
+
+  it('makes a sandbox launch past the bucket wait: the instance boots, and its hook fires, when EC2 admits it', async () => {
+    const sandbox = await Sandbox.create({
+      seed: 1,
+      world: world({ instances: [{ instanceId: 'i-0aaaaaaaaaaaaaaa1', autoScalingGroupName: WIN }] }),
+    });
+    try {
+      const quotas = sandbox.quotas as Quotas;
+      const start = sandbox.scheduler.now();
+      for (let i = 0; i < INSTANCE_LAUNCHES.burst; i++) quotas.instanceLaunchAt(start);
+      sandbox.account.launch('i-0aaaaaaaaaaaaaaa1');
+      const instance = sandbox.account.instances.get('i-0aaaaaaaaaaaaaaa1');
+      expect(instance?.state).toBe('pending');
+      await sandbox.scheduler.runUntil(start + 1 / INSTANCE_LAUNCHES.perSecond);
+      expect(instance?.state).toBe('running');
+      expect(instance?.launchedAt).toBe(start + 1 / INSTANCE_LAUNCHES.perSecond);
+    } finally {
+      await sandbox.stop();
+    }
   });
 });
 
@@ -65,7 +114,15 @@ describe('docs/performance.md quota table', () => {
       expect(row, api).toBeDefined();
       const cells = (row as string).split('|').map((c) => c.trim());
       expect([cells[2], cells[3], cells[4]], api).toEqual([String(q.perSecond), String(q.burst), `\`${q.error}\``]);
+      if (q.bucket) expect(cells[5], api).toContain(`shared bucket \`${q.bucket}\``);
     }
+    const launches = doc.split('\n').find((line) => line.startsWith(`| \`${INSTANCE_LAUNCHES.api}\` (instances) |`));
+    expect(
+      launches
+        ?.split('|')
+        .map((c) => c.trim())
+        .slice(2, 4),
+    ).toEqual([String(INSTANCE_LAUNCHES.perSecond), String(INSTANCE_LAUNCHES.burst)]);
   });
 
   it('reports the limits and throttled counts under their contract keys', () => {
@@ -74,5 +131,6 @@ describe('docs/performance.md quota table', () => {
     expect(Object.keys(report)).toEqual(['limits', 'throttled']);
     expect(report.limits[API]).toBe(quota.perSecond);
     expect(report.limits['lambda:lifecycle']).toBe(ACCOUNT_CONCURRENCY);
+    expect(report.limits[INSTANCE_LAUNCHES.api]).toBe(INSTANCE_LAUNCHES.perSecond);
   });
 });

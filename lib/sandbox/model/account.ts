@@ -34,6 +34,8 @@ export interface AccountOptions {
   chaos?: Chaos;
   observe?: (observation: Observation) => void;
   hookNames?: { launch: string; terminate: string };
+  /** When a launch asked for at `now` may boot (EC2's instance-launch tokens, lib/sandbox/quotas.ts); absent: at once. */
+  launchAt?: (now: number) => number;
 }
 
 export class Account {
@@ -63,6 +65,7 @@ export class Account {
   private readonly byComputerAccount = new Map<string, SimInstance>();
   private readonly groupUuids = new Map<string, string>();
   private readonly observer?: (observation: Observation) => void;
+  private readonly launchAt?: (now: number) => number;
 
   constructor(options: AccountOptions) {
     this.world = options.world;
@@ -72,6 +75,7 @@ export class Account {
     this.documents = options.documents;
     this.chaos = options.chaos;
     this.observer = options.observe;
+    this.launchAt = options.launchAt;
     this.hookNames = options.hookNames ?? { launch: 'gmsa-ready-launch', terminate: 'gmsa-ready-terminate' };
     // The world's computers exist long before any launch: a host naming one is refused (whenCreated).
     const existingSince = this.scheduler.now() - 365 * 86_400;
@@ -365,11 +369,20 @@ export class Account {
 
   // ---------------------------------------------------------------- what hosts do on their own
 
-  /** Scale-out: the instance boots into Pending:Wait and the launch hook fires. */
-  launch(instanceId: string): void {
+  /**
+   * Scale-out: the instance boots into Pending:Wait and the launch hook fires, once EC2 admits the launch
+   * (`launchAt`: past its burst of instance-launch tokens, a launch waits for the next one).
+   */
+  launch(instanceId: string, admitted = false): void {
     const instance = this.instances.get(instanceId);
     if (instance?.state === 'stopped') return this.launchFromPool(instance);
     if (instance?.state !== 'pending') return;
+    const at = admitted || !this.launchAt ? this.now() : this.launchAt(this.now());
+    if (at > this.now()) {
+      this.observe(instanceId, 'launch', `waits ${Math.round(at - this.now())} s for EC2 instance-launch capacity`);
+      this.scheduler.at(at, `launch ${instanceId}`, () => this.launch(instanceId, true));
+      return;
+    }
     this.boot(instance);
     this.hooks.start(instance, 'launch');
   }
