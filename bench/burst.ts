@@ -3,7 +3,7 @@
 // BENCH_RAMP=0 another ramp (default 60 s).
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { burstTable, callsTable, managementBound, quotasTable } from '../lib/bench/format';
+import { burstTable, callsTable, managementBound, perHostCheck, quotasTable } from '../lib/bench/format';
 import { describeMachine } from '../lib/bench/machine';
 import { writeSection } from '../lib/bench/results-file';
 import type { BenchReport } from '../lib/bench/run';
@@ -46,6 +46,7 @@ const checks = [
     (r) =>
       `- management commands for ${r.instances} hosts: ${r.managementCommands} (GroupChange ${r.commands.groupChangeResolve} resolve + ${r.commands.groupChangeAdd} add + ${r.commands.groupChangeRemove} remove; the issue's bound 2 x ceil(N/50) + 2 = ${managementBound(r.instances)}: ${r.managementCommands <= managementBound(r.instances) ? 'met' : 'NOT met'}), plus ${r.commands.listMembers} ListMembers of the hourly scavenger`,
   ),
+  ...reports.map(perHostCheck),
   `- lifecycle timeouts: ${reports.map((r) => r.lifecycleTimeouts).join(', ')}; failed invocations: ${reports.map((r) => r.failedInvocations).join(', ')} (target 0)`,
   `- overhead p90, ${largest.instances} hosts vs ${smallest.instances}: ${largest.overhead.p90} s vs ${smallest.overhead.p90} s (ratio ${(largest.overhead.p90 / smallest.overhead.p90).toFixed(2)}, target <= 2)`,
 ];

@@ -24,6 +24,7 @@ export function formatBench(r: BenchReport): string {
     `  Lambda per host      ${r.lambda.invocationsPerHost} invocations, ${r.lambda.busySecondsPerHost} busy-seconds (in-process sandbox execution)`,
     ...functions,
     `  DynamoDB per host    ${r.dynamodb.readRequestUnitsPerHost} RRU, ${r.dynamodb.writeRequestUnitsPerHost} WRU (estimated)`,
+    `  ${perHostCheck(r).slice(2)}`,
     '  AWS calls per host (launch + terminate):',
     ...calls,
     `  wall ${r.wallSeconds} s, peak RSS ${r.peakMemoryMB} MB, virtual ${r.virtualSeconds} s`,
@@ -52,6 +53,39 @@ export function burstTable(reports: BenchReport[]): string {
     return `| ${r.instances} | ${r.rampSeconds} | ${r.ready} | ${r.sleeps} | ${r.lifecycleTimeouts} | ${r.failedInvocations} | ${throttled} | ${r.managementCommands} (${c.groupChangeResolve}/${c.groupChangeAdd}/${c.groupChangeRemove}; ${managementBound(r.instances)}) | ${r.timeToReady.p50} / ${r.timeToReady.p90} / ${r.timeToReady.max} | ${r.overhead.p50} / ${r.overhead.p90} / ${r.overhead.max} | ${r.firstToLastReadySeconds} | ${r.lambda.invocationsPerHost} | ${r.lambda.busySecondsPerHost} | ${calls.toFixed(1)} | ${r.wallSeconds} | ${r.peakMemoryMB} |`;
   });
   return [head, rule, ...rows].join('\n');
+}
+
+/** DynamoDB calls that write (the store's host records, command refs, claims, markers). */
+const DYNAMO_WRITES = /^dynamodb:(Put|Update|Delete|BatchWrite|TransactWrite)/;
+
+/** Issue 16's per-host ceilings for a launch + terminate: AWS calls outside DynamoDB, DynamoDB writes, write units. */
+export const PER_HOST_TARGETS = { nonDynamoCalls: 20, dynamoWrites: 12, writeUnits: 40 } as const;
+
+/** A run's per-host figures against PER_HOST_TARGETS. */
+export function perHostFigures(r: BenchReport): Record<keyof typeof PER_HOST_TARGETS, number> {
+  const sum = (keep: (api: string) => boolean) =>
+    Object.entries(r.awsCalls).reduce((total, [api, n]) => (keep(api) ? total + n : total), 0);
+  const round = (n: number) => Math.round(n * 100) / 100;
+  return {
+    nonDynamoCalls: round(sum((api) => !api.startsWith('dynamodb:'))),
+    dynamoWrites: round(sum((api) => DYNAMO_WRITES.test(api))),
+    writeUnits: r.dynamodb.writeRequestUnitsPerHost,
+  };
+}
+
+/** One line per run: the per-host figures, each with its ceiling and whether it was met. */
+export function perHostCheck(r: BenchReport): string {
+  const figures = perHostFigures(r);
+  const labels = {
+    nonDynamoCalls: 'AWS calls outside DynamoDB',
+    dynamoWrites: 'DynamoDB writes',
+    writeUnits: 'write units',
+  };
+  const parts = (Object.keys(PER_HOST_TARGETS) as (keyof typeof PER_HOST_TARGETS)[]).map(
+    (key) =>
+      `${labels[key]} ${figures[key]} (<= ${PER_HOST_TARGETS[key]}: ${figures[key] <= PER_HOST_TARGETS[key] ? 'met' : 'NOT met'})`,
+  );
+  return `- per host, ${r.instances} hosts: ${parts.join(', ')}`;
 }
 
 /** The issue's ceiling on a burst's management commands: full batches each way, plus two. */
