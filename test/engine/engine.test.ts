@@ -444,6 +444,22 @@ describe('deliver: one write per decision', () => {
     expect(h.effector.of('describeAgent')).toHaveLength(2);
     expect(h.effector.of('wake')).toHaveLength(2);
   });
+
+  it('writes first when a read must be handed on: the queue message is a claim', async () => {
+    const h = harness();
+    h.effector.script = { wake: silent };
+    const handedOn: (HostRecord | undefined)[] = [];
+    h.deps.handOn = {
+      performs: (type) => type !== 'describeAgent',
+      send: async () => {
+        handedOn.push(await h.store.get(ID));
+        return undefined;
+      },
+    };
+    await deliver(h.deps, ID, launch(T0), orders);
+    expect(handedOn).toHaveLength(1);
+    expect(handedOn[0]).toMatchObject({ version: 1, step: 'agent' });
+  });
 });
 
 describe('deliver: duplicates and strays', () => {
