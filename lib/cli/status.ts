@@ -41,7 +41,7 @@ export const statusCommand: CommandSpec = {
       help: "without --stage: run a sandbox world (the built-in demo, or --world FILE) until it is quiet\nand show the same view from the sandbox's records",
     },
     fleet: { value: 'NAME', help: "only this fleet's hosts" },
-    instance: { value: 'ID', help: "one instance's full history instead of the table" },
+    instance: { value: 'ID', help: "one instance's record and recent history instead of the table" },
     json: {
       help: '{"hosts":[{instanceId,fleet,computerName,status,step,ageSeconds,reason}]}, or with\n--instance {"host":RECORD}',
     },

@@ -1,10 +1,11 @@
 // The shell's loop around the core: load the record, decide, write it back conditionally, perform the
-// effects, feed their outcomes back as signals. A lost race re-reads and re-decides; the record is
-// always written before its effects run, so a duplicate invocation sees the work already claimed.
+// effects, feed their outcomes back as signals. A lost race re-reads and re-decides. The record is written
+// once per decision that claims work, before that work runs, so a duplicate invocation sees it claimed;
+// reads that change nothing in AWS are answered first and their decisions folded into the same write.
 import { fleetByName } from '../config/load';
 import type { Config, Fleet } from '../config/schema';
 import { decide } from '../workflow/decide';
-import type { Effect, HostRecord, MetricDatum, Signal } from '../workflow/types';
+import type { Effect, EffectType, HostRecord, MetricDatum, Signal } from '../workflow/types';
 import { claimIdentity } from './identity-claim';
 import { type CommandRef, type Effector, type HandOn, type Store, VersionConflictError } from './ports';
 
@@ -26,8 +27,24 @@ export interface EngineDeps {
 }
 
 const MAX_RACES = 5;
-/** Bounds one invocation's work on one record (each effect outcome is one round). */
+/** Bounds one invocation's work on one record (each decision is one round). */
 const MAX_ROUNDS = 25;
+
+/**
+ * Effects that only read AWS (SSM agents and invocations, ECS container instances and tasks, credential specs):
+ * repeating one changes nothing, so it may run before the record that asked for it is written, and a lost race
+ * may run it again. Everything else claims work (a command, a queue message, an ECS, Auto Scaling or store write)
+ * and runs only after its record is written.
+ */
+const READS: ReadonlySet<EffectType> = new Set([
+  'describeAgent',
+  'getCommandInvocation',
+  'findCommand',
+  'inspect',
+  'inspectDrain',
+]);
+/** Effects that claim nothing and answer nothing the core waits for: they wait for the write, never force one. */
+const AFTER_WRITE: ReadonlySet<EffectType> = new Set(['metric', 'log', 'tag', 'wake']);
 
 /**
  * Delivers a signal to one host's record and carries the consequences through.
@@ -41,7 +58,8 @@ export async function deliver(
 ): Promise<HostRecord | undefined> {
   const queue: Signal[] = [signal];
   let record = await deps.store.get(instanceId);
-  for (let round = 0; round < MAX_ROUNDS && queue.length > 0; round++) {
+  let rounds = 0;
+  while (rounds < MAX_ROUNDS && queue.length > 0) {
     const next = queue.shift() as Signal;
     const owner = (record && fleetByName(deps.config, record.fleet)) ?? fleet;
     if (!owner) {
@@ -51,9 +69,11 @@ export async function deliver(
       });
       return record;
     }
-    const decided = await decideAndStore(deps, instanceId, record, next, owner);
-    record = decided.record;
-    for (const effect of decided.effects) {
+    const stored = await decideAndStore(deps, instanceId, record, next, owner, MAX_ROUNDS - rounds);
+    record = stored.record;
+    rounds += stored.rounds;
+    queue.push(...stored.unanswered);
+    for (const effect of stored.effects) {
       const outcome = await perform(deps, instanceId, effect);
       if (outcome) queue.push(outcome);
     }
@@ -63,27 +83,89 @@ export async function deliver(
   return record;
 }
 
+interface Stored {
+  record: HostRecord | undefined;
+  /** What runs after the write, in the order decided. */
+  effects: Effect[];
+  /** Answers to reads not decided yet (the round budget ran out, or an earlier answer claimed work). */
+  unanswered: Signal[];
+  rounds: number;
+}
+
+/**
+ * Decides `first` (and the answers to the reads it asks for), writes the result once, conditionally on the
+ * version read. A lost race re-reads the record and decides `first` again: only reads have run, nothing is lost.
+ */
 async function decideAndStore(
   deps: EngineDeps,
   instanceId: string,
   current: HostRecord | undefined,
-  signal: Signal,
+  first: Signal,
   fleet: Fleet,
-): Promise<{ record: HostRecord | undefined; effects: Effect[] }> {
+  budget: number,
+): Promise<Stored> {
   let record = current;
   for (let race = 0; race < MAX_RACES; race++) {
-    const outcome = decide(record, signal, fleet, instanceId);
-    if (!outcome.changed || !outcome.record) return { record, effects: [] };
-    const written = { ...outcome.record, version: (record?.version ?? 0) + 1 };
+    const chain = await decideChain(deps, instanceId, record, first, fleet, budget);
+    if (!chain.record) return { record, effects: [], unanswered: chain.unanswered, rounds: chain.rounds };
+    const written = { ...chain.record, version: (record?.version ?? 0) + 1 };
     try {
       await deps.store.put(written, record?.version);
-      return { record: written, effects: outcome.effects };
+      return { record: written, effects: chain.effects, unanswered: chain.unanswered, rounds: chain.rounds };
     } catch (error) {
       if (!(error instanceof VersionConflictError)) throw error;
       record = await deps.store.get(instanceId);
     }
   }
   throw new Error(`record ${instanceId} kept changing under ${MAX_RACES} attempts; the event will be retried`);
+}
+
+interface Chain {
+  /** The record to write; undefined when no decision changed anything. */
+  record: HostRecord | undefined;
+  effects: Effect[];
+  unanswered: Signal[];
+  rounds: number;
+}
+
+/**
+ * Decides `first`; while a decision asks only for reads this function performs itself (and effects that wait
+ * for the write anyway), performs those reads now and decides their answers against the unwritten draft.
+ * Stops at the first decision that claims work: its record must be written before that work runs.
+ */
+async function decideChain(
+  deps: EngineDeps,
+  instanceId: string,
+  stored: HostRecord | undefined,
+  first: Signal,
+  fleet: Fleet,
+  budget: number,
+): Promise<Chain> {
+  const chain: Chain = { record: undefined, effects: [], unanswered: [first], rounds: 0 };
+  while (chain.rounds < budget && chain.unanswered.length > 0) {
+    const signal = chain.unanswered.shift() as Signal;
+    chain.rounds += 1;
+    const outcome = decide(chain.record ?? stored, signal, fleet, instanceId);
+    if (!outcome.changed || !outcome.record) continue;
+    chain.record = outcome.record;
+    if (outcome.effects.some((effect) => !readsNow(deps, effect) && !AFTER_WRITE.has(effect.type))) {
+      chain.effects.push(...outcome.effects);
+      break;
+    }
+    for (const effect of outcome.effects) {
+      if (!readsNow(deps, effect)) chain.effects.push(effect);
+      else {
+        const answer = await perform(deps, instanceId, effect);
+        if (answer) chain.unanswered.push(answer);
+      }
+    }
+  }
+  return chain;
+}
+
+/** A read this function performs itself (a read handed on to another function is a queue message: a claim). */
+function readsNow(deps: EngineDeps, effect: Effect): boolean {
+  return READS.has(effect.type) && (!deps.handOn || deps.handOn.performs(effect.type));
 }
 
 /**

@@ -114,14 +114,16 @@ async function readPages(
   pages: number,
 ): Promise<HostRecord[]> {
   const records: HostRecord[] = [];
-  let cursor = await deps.store.getMarker(marker);
+  const saved = await deps.store.getMarker(marker);
+  let cursor = saved;
   for (let page = 0; page < pages; page++) {
     const result = await deps.store.listByStatus(status, { limit, cursor });
     records.push(...result.items);
     cursor = result.cursor;
     if (!cursor) break;
   }
-  await deps.store.putMarker(marker, cursor);
+  // A scan that fits in one run ends where it began (no bookmark): writing that again every run is a wasted write.
+  if (cursor !== saved) await deps.store.putMarker(marker, cursor);
   return records;
 }
 

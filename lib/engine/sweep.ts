@@ -37,7 +37,8 @@ const MARKER = 'sweep';
 export async function sweep(deps: EngineDeps, options: SweepOptions): Promise<SweepSummary> {
   const summary: SweepSummary = { looked: 0, served: [], adopted: 0, deferred: 0, errors: 0, wrapped: false };
   const adoptions = options.adoptionsPerRun ?? 20;
-  let token = await deps.store.getMarker(MARKER);
+  const saved = await deps.store.getMarker(MARKER);
+  let token = saved;
   for (let page = 0; page < (options.pagesPerRun ?? 4); page++) {
     let result: GroupInstancePage;
     try {
@@ -89,7 +90,7 @@ export async function sweep(deps: EngineDeps, options: SweepOptions): Promise<Sw
       break;
     }
   }
-  await deps.store.putMarker(MARKER, token);
+  if (token !== saved) await deps.store.putMarker(MARKER, token); // unchanged (a one-page pass): no write
   if (summary.served.length > 0)
     deps.telemetry.log('info', 'sweep served instances whose lifecycle events never arrived', {
       instances: summary.served,

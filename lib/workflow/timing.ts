@@ -34,5 +34,9 @@ export function cleanupBackoff(attempts: number): number {
   return Math.min(120 * 2 ** Math.max(0, attempts - 1), 3600);
 }
 
-/** Bounded history kept on each record. */
-export const HISTORY_LIMIT = 50;
+/**
+ * History entries kept on each record, the most recent. A launch and terminate note about 25; every write pays
+ * for the whole item twice (table and byStatus index, 1 write unit per KB each), and at 50 entries the history
+ * was most of a 4 KB record. Ten cover the current step and the ones before it (docs/status.md).
+ */
+export const HISTORY_LIMIT = 10;

@@ -191,17 +191,20 @@ describe('deliver: a domain-joined Windows launch', () => {
     expect(h.effector.of('tag').map((t) => t.status)).toEqual(['LAUNCHING', 'READY']);
   });
 
-  it('writes the record before it performs the record’s effects', async () => {
+  it('writes the record before every effect that claims work; reads run first and share its write', async () => {
     const h = harness();
     h.effector.watch = ID;
     await launchToReady(h);
 
     const stepWhen = (type: string) =>
       h.effector.calls.filter((c) => c.effect.type === type).map((c) => [c.stored?.step, c.stored?.status]);
+    // Reads change nothing in AWS: they run before the decision that asked for them is written, and the
+    // decision on their answer is folded into the same write (the launch's first read, before any record).
     expect(stepWhen('describeAgent')).toEqual([
-      ['agent', 'LAUNCHING'],
-      ['identify', 'LAUNCHING'],
+      [undefined, undefined],
+      ['join', 'LAUNCHING'],
     ]);
+    expect(stepWhen('inspect')).toEqual([['refresh', 'LAUNCHING']]);
     expect(stepWhen('sendCommand')).toEqual([
       ['join', 'LAUNCHING'],
       ['refresh', 'LAUNCHING'],
@@ -210,7 +213,6 @@ describe('deliver: a domain-joined Windows launch', () => {
       ['resolve', 'LAUNCHING'],
       ['authorize', 'LAUNCHING'],
     ]);
-    expect(stepWhen('inspect')).toEqual([['verify', 'LAUNCHING']]);
     expect(stepWhen('putReadyAttribute')).toEqual([['ready', 'LAUNCHING']]);
     expect(stepWhen('completeLifecycleAction')).toEqual([['complete', 'LAUNCHING']]);
     // The claim on the group is stored before the change is queued: a later undo knows to remove it.
@@ -359,7 +361,7 @@ class RacingStore extends MemoryStore {
 }
 
 describe('deliver: optimistic locking', () => {
-  it('re-reads and re-decides after a lost race, and performs the effects once', async () => {
+  it('re-reads and re-decides after a lost race: the reads may run again, the claims run once', async () => {
     const store = new RacingStore();
     const h = harness(store);
     h.effector.script = { describeAgent: silent }; // the launch's first step; the agent does not answer yet
@@ -381,12 +383,13 @@ describe('deliver: optimistic locking', () => {
 
     expect(store.conflicts).toBe(1);
     const after = (await store.get(ID)) as HostRecord;
-    // The competitor's write, then ours for the tick and for the agent's answer.
-    expect(after.version).toBe(before.version + 3);
+    // The competitor's write, then ours: one for the tick and the agent's answer together.
+    expect(after.version).toBe(before.version + 2);
     expect(after.history.map((e) => e.detail)).toContain('written by another invocation');
-    // The tick's describeAgent ran once, and its answer moved the host to join: one SendCommand, not two.
+    // The tick's describeAgent ran before the lost write and again after it (a read is safe to repeat); its
+    // answer moved the host to join: one SendCommand, not two.
     const mine = h.effector.calls.slice(calls).map((c) => c.effect.type);
-    expect(mine.filter((t) => t === 'describeAgent')).toHaveLength(1);
+    expect(mine.filter((t) => t === 'describeAgent')).toHaveLength(2);
     expect(mine.filter((t) => t === 'sendCommand')).toHaveLength(1);
     expect(after.step).toBe('join');
   });
@@ -402,7 +405,8 @@ describe('deliver: optimistic locking', () => {
     await deliver(h.deps, ID, event, orders);
 
     expect(store.conflicts).toBe(1);
-    expect(h.effector.of('describeAgent')).toHaveLength(1);
+    // Both asked the agent before writing (a read claims nothing); only the winner tags and counts the launch.
+    expect(h.effector.of('describeAgent')).toHaveLength(2);
     expect(h.effector.of('tag')).toHaveLength(1);
     expect(h.telemetry.metrics.filter((m) => m.name === 'LaunchStarted')).toHaveLength(1);
     expect((await store.get(ID))?.version).toBe(1);
@@ -414,8 +418,47 @@ describe('deliver: optimistic locking', () => {
       throw new VersionConflictError('always moved');
     };
     const h = harness(store);
+    h.effector.script = { describeAgent: silent };
     await expect(deliver(h.deps, ID, launch(T0), orders)).rejects.toThrow(/kept changing/);
-    expect(h.effector.calls).toEqual([]);
+    // Each attempt asked the agent again; nothing that claims work ran, and no telemetry went out.
+    expect(h.effector.types()).toEqual(Array(5).fill('describeAgent'));
+    expect(h.telemetry.metrics).toEqual([]);
+  });
+});
+
+describe('deliver: one write per decision', () => {
+  it('folds a read and the decision on its answer into one write', async () => {
+    const h = harness();
+    h.effector.script = {
+      describeAgent: () => ({ type: 'agent', online: false }),
+      wake: silent,
+    };
+    await deliver(h.deps, ID, launch(T0), orders);
+    // The event created the record and the agent's answer gave it a reason: one write, not two.
+    expect(h.store.writes).toBe(1);
+    expect(await h.store.get(ID)).toMatchObject({ version: 1, step: 'agent', reason: 'waiting: SSM agent not online' });
+
+    h.clock.now = T0 + 15;
+    await deliver(h.deps, ID, { type: 'tick', at: T0 + 15, wake: true });
+    expect(h.store.writes).toBe(2); // the poll moves nextCheckAt: the guard against a second polling chain
+    expect(h.effector.of('describeAgent')).toHaveLength(2);
+    expect(h.effector.of('wake')).toHaveLength(2);
+  });
+
+  it('writes first when a read must be handed on: the queue message is a claim', async () => {
+    const h = harness();
+    h.effector.script = { wake: silent };
+    const handedOn: (HostRecord | undefined)[] = [];
+    h.deps.handOn = {
+      performs: (type) => type !== 'describeAgent',
+      send: async () => {
+        handedOn.push(await h.store.get(ID));
+        return undefined;
+      },
+    };
+    await deliver(h.deps, ID, launch(T0), orders);
+    expect(handedOn).toHaveLength(1);
+    expect(handedOn[0]).toMatchObject({ version: 1, step: 'agent' });
   });
 });
 

@@ -214,6 +214,23 @@ describe('reconcile: bounded runs', () => {
     expect(h.store.markers.get('vanish-READY')).toBe('2');
   });
 
+  it('writes a bookmark only when it moved: a scan that fits in one run writes none', async () => {
+    await seed(host(1, { nextCheckAt: NOW + 600 }), host(2, { status: 'READY', step: 'done' }));
+    const putMarker = vi.spyOn(h.store, 'putMarker');
+    await reconcile(h.deps, { instanceStates: states });
+    await reconcile(h.deps, { instanceStates: states });
+    expect(putMarker).not.toHaveBeenCalled();
+
+    // A bookmark that moves is written, and cleared again once the scan wraps.
+    await seed(host(3, { nextCheckAt: NOW + 600 }));
+    const options = { instanceStates: states, pageSize: 1, pagesPerStatus: 1 };
+    await reconcile(h.deps, options);
+    expect(putMarker).toHaveBeenCalledWith('inflight-LAUNCHING', expect.any(String));
+    putMarker.mockClear();
+    await reconcile(h.deps, options);
+    expect(putMarker).toHaveBeenCalledWith('inflight-LAUNCHING', undefined);
+  });
+
   it('counts the gauges exactly past one page per status, even while the tick scan reads only part', async () => {
     // 2,500 hosts in one step: the ticks read 10 pages of 100; the gauges count all of them.
     await seed(...Array.from({ length: 2500 }, (_, n) => host(n + 1, { step: 'join', nextCheckAt: NOW + 600 })));

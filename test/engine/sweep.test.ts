@@ -1,6 +1,6 @@
 // The sweep's bound on adoptions (issue 11): a first sweep over many hosts that predate gmsa-ready starts at
 // most adoptionsPerRun adoptions a run; the rest are left for a later pass, untouched.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { GroupInstancePage } from '../../lib/aws/autoscaling';
 import { sweep } from '../../lib/engine/sweep';
 import { harness, silent } from './fakes';
@@ -41,5 +41,17 @@ describe('sweep: adoptions per run', () => {
     const second = await sweep(h.deps, { describe: async () => listing, adoptionsPerRun: 2 });
     expect(second).toMatchObject({ adopted: 1, deferred: 0 });
     expect((await h.store.get(running(3)))?.status).toBe('ADOPTING');
+  });
+
+  it('writes its bookmark only when it moved', async () => {
+    const h = harness();
+    h.effector.script = { describeAgent: silent };
+    const putMarker = vi.spyOn(h.store, 'putMarker');
+    // One page: the pass wraps where it began, so there is nothing to remember.
+    await sweep(h.deps, { describe: async () => page(['Pending:Wait']) });
+    expect(putMarker).not.toHaveBeenCalled();
+    // More pages than one run reads: the token is kept for the next run.
+    await sweep(h.deps, { describe: async () => ({ ...page([]), nextToken: 'next' }), pagesPerRun: 1 });
+    expect(putMarker).toHaveBeenCalledWith('sweep', 'next');
   });
 });

@@ -171,7 +171,8 @@ describe('lifecycle handler', () => {
       { accepted: true, instanceId: ID, status: 'LAUNCHING', step: 'agent' },
     ]);
     // One record, one start: the loser of the conditional write re-read it and found the token already served.
-    expect(ssm).toHaveReceivedCommandTimes(DescribeInstanceInformationCommand, 1);
+    // Both asked SSM about the agent before writing (a read claims nothing); only the winner tagged the host.
+    expect(ssm).toHaveReceivedCommandTimes(DescribeInstanceInformationCommand, 2);
     expect(tagging).toHaveReceivedCommandTimes(TagResourcesCommand, 1);
     expect((await store.get(ID))?.history.filter((e) => e.detail.startsWith('launch lifecycle action'))).toHaveLength(
       1,

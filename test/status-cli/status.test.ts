@@ -117,7 +117,7 @@ describe('without --stage: the demo world in a sandbox, run to quiet', () => {
     );
   });
 
-  it('--instance prints the failed host whole history', async () => {
+  it("--instance prints the failed host's record and recent history", async () => {
     const { code, stdout } = await status(['--instance', failed.instanceId]);
     expect(code).toBe(0);
     expect(stdout).toMatch(new RegExp(`^instance +${failed.instanceId} +fleet ${failed.fleet}`));

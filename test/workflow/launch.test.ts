@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLAIM_SECONDS, STEP_DEADLINE } from '../../lib/workflow/timing';
+import { CLAIM_SECONDS, HISTORY_LIMIT, STEP_DEADLINE } from '../../lib/workflow/timing';
 import type { Signal } from '../../lib/workflow/types';
 import {
   ARN,
@@ -619,9 +619,18 @@ describe('launch: refresh, verify, ready', () => {
     expect(h.one('completeLifecycleAction').result).toBe('CONTINUE');
   });
 
+  it('keeps only the last HISTORY_LIMIT history entries on the record', () => {
+    const h = readyHost();
+    expect(h.r.history).toHaveLength(HISTORY_LIMIT);
+    expect(h.r.history.at(-1)?.detail).toBe('lifecycle action completed CONTINUE');
+  });
+
   it('records the time spent in every step', () => {
     const h = readyHost();
-    const steps = h.r.history.map((e) => e.step);
+    // A StepDuration for each step left (the record keeps only its last few history entries).
+    const steps = h.all.flatMap((e) =>
+      e.type === 'metric' && e.datum.name === 'StepDuration' ? [e.datum.dimensions.Step] : [],
+    );
     for (const step of ['agent', 'join', 'identify', 'authorize', 'refresh', 'verify', 'ready', 'complete'])
       expect(steps).toContain(step);
   });
@@ -671,8 +680,8 @@ describe('launch: warm pools', () => {
       .now(done('completeLifecycleAction'));
     expect(h.r.status).toBe('READY');
     expect(h.r.lifecycle?.token).toBe(TOKEN2);
-    const enqueued = h.r.history.filter((e) => e.step === 'authorize');
-    expect(enqueued).toHaveLength(2); // entered once, confirmed once: no second group change
+    // Authorized once, when the host was prepared: no second group change.
+    expect(h.all.filter((e) => e.type === 'enqueueGroupChange' && e.change.purpose === 'authorize')).toHaveLength(1);
     // The account was proven when the host was prepared; leaving the pool does not resolve it again.
     expect(h.all.filter((e) => e.type === 'enqueueGroupChange' && e.change.purpose === 'resolve')).toHaveLength(1);
   });
