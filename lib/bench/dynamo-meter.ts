@@ -15,8 +15,8 @@ export class DynamoMeter {
   readonly calls: Record<string, number> = {};
   readRequestUnits = 0;
   writeRequestUnits = 0;
-  /** Last status written per key: a status change also deletes the old entry of the byStatus index. */
-  private readonly statusByKey = new Map<string, unknown>();
+  /** The byStatus index entry each key has now (its keys and size), to price the next write's index work. */
+  private readonly indexed = new Map<string, IndexEntry>();
   private restore?: () => void;
 
   install(counting: () => boolean): void {
@@ -45,9 +45,8 @@ export class DynamoMeter {
 
   /**
    * On-demand units: a consistent GetItem reads 1 RRU per 4 KB (1 if absent); a GSI Query is eventually
-   * consistent, half that over the returned items; a PutItem writes 1 WRU per KB, again for the byStatus
-   * index (projection ALL) when the item has a status, and once more to drop the old index entry when the
-   * status changed. A refused conditional write (a lost race) is not charged here.
+   * consistent, half that over the returned items; a PutItem writes 1 WRU per KB, plus the byStatus index's
+   * own writes (putWriteUnits). A refused conditional write (a lost race) is not charged here.
    */
   private charge(api: string, input: Record<string, unknown>, result: Record<string, unknown>): void {
     if (api === 'dynamodb:Get') this.readRequestUnits += Math.max(1, Math.ceil(size(result.Item) / (4 * KB)));
@@ -56,16 +55,41 @@ export class DynamoMeter {
       this.readRequestUnits += Math.max(1, Math.ceil(bytes / (4 * KB))) / 2;
     } else if (api === 'dynamodb:Put') {
       const item = (input.Item ?? {}) as Record<string, unknown>;
-      const units = Math.max(1, Math.ceil(size(item) / KB));
+      const key = String(item.pk);
+      const { units, entry } = putWriteUnits(item, this.indexed.get(key));
       this.writeRequestUnits += units;
-      if (item.status !== undefined) {
-        const key = String(item.pk);
-        const before = this.statusByKey.get(key);
-        this.writeRequestUnits += units + (before !== undefined && before !== item.status ? 1 : 0);
-        this.statusByKey.set(key, item.status);
-      }
+      if (entry) this.indexed.set(key, entry);
+      else this.indexed.delete(key);
     }
   }
+}
+
+/** A byStatus index entry: its key attributes (status, updatedAt) and its size (projection ALL: the item's). */
+export interface IndexEntry {
+  status: unknown;
+  updatedAt: unknown;
+  bytes: number;
+}
+
+/**
+ * Write units of one PutItem on a table whose byStatus index (keys status + updatedAt, projection ALL) holds
+ * items that have a status. DynamoDB Developer Guide, "Global secondary indexes", writes: an item newly in the
+ * index costs one index write of its size; a write that changes an index key attribute costs two (the old entry
+ * deleted, the new one put); one that changes only projected attributes costs one; an item leaving the index
+ * costs the deletion of its old entry. `updatedAt` is a key and moves on nearly every write, so most record
+ * writes pay the delete and the put.
+ */
+export function putWriteUnits(
+  item: Record<string, unknown>,
+  before: IndexEntry | undefined,
+): { units: number; entry: IndexEntry | undefined } {
+  const bytes = size(item);
+  const units = Math.max(1, Math.ceil(bytes / KB));
+  const entry = item.status === undefined ? undefined : { status: item.status, updatedAt: item.updatedAt, bytes };
+  const removed = before ? Math.max(1, Math.ceil(before.bytes / KB)) : 0;
+  if (!entry) return { units: units + removed, entry };
+  const keyMoved = before !== undefined && (before.status !== entry.status || before.updatedAt !== entry.updatedAt);
+  return { units: units + units + (keyMoved ? removed : 0), entry };
 }
 
 function size(item: unknown): number {
