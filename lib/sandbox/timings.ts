@@ -23,7 +23,7 @@ export const timings = {
   groupChangePerName: 0.2,
   listMembers: 4,
   /** SQS batching window and batch size of the directory queue's event source mapping (serverless.yml). */
-  directoryBatchWindow: 5,
+  directoryBatchWindow: 0,
   directoryBatchSize: 50,
   /** Visibility timeout before a failed SQS message is delivered again (serverless.yml deploys 360 s and 720 s). */
   sqsVisibility: 30,
