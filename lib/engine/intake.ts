@@ -1,5 +1,7 @@
 // Turning events into signals for the engine: validate at the edge, match a fleet, deliver.
 // Events that can never be acted on are rejected (logged and counted), not retried.
+
+import { describeError, isAwsError } from '../aws/errors';
 import { fleetForGroup } from '../config/load';
 import { releaseLane } from '../directory/lane-store';
 import {
@@ -132,7 +134,16 @@ async function followCommand(
     !UNFINISHED.includes(result.status)
   )
     if (await releaseLane(deps.store, command.lane.key, command.lane.token, deps.now()))
-      await requestFlush({ managementInstanceId: command.targetInstanceId, purpose: command.purpose });
+      await requestFlush({ managementInstanceId: command.targetInstanceId, purpose: command.purpose }).catch(
+        (error: unknown) => {
+          // The hosts' results matter more: the waiting changes still go at the lane's pace (their own flush).
+          if (!isAwsError(error)) throw error;
+          deps.telemetry.log('warn', 'could not ask for a lane flush; the waiting changes go at the pace', {
+            commandId,
+            error: describeError(error),
+          });
+        },
+      );
   const signal: Signal = { ...result, purpose: command.purpose };
   for (const instanceId of command.instanceIds) await deliver(deps, instanceId, { ...signal, at: deps.now() });
   return { accepted: true, status: result.status };

@@ -345,6 +345,20 @@ describe('intakeCommandStatusEvent', () => {
       expect(flushes).toEqual([]);
     });
 
+    it('still hands the result to every host when asking for the flush fails', async () => {
+      const throttled = async () => {
+        throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: {} });
+      };
+      await intakeCommandStatusEvent(h.deps, eventFixture('command-status-failed'), undefined, throttled);
+      expect(delivered.mock.calls.map(([, id]) => id)).toEqual([HOST_A, HOST_B]);
+      expect(h.telemetry.logs).toContainEqual(
+        expect.objectContaining({
+          level: 'warn',
+          message: 'could not ask for a lane flush; the waiting changes go at the pace',
+        }),
+      );
+    });
+
     it('asks no flush when nothing waits', async () => {
       await h.store.putLane({ key: KEY, version: 2, inFlight: { t1: T0 + 120 }, waiting: [] }, 1);
       await intakeCommandStatusEvent(h.deps, eventFixture('command-status-failed'), undefined, requestFlush);
