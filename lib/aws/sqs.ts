@@ -54,3 +54,23 @@ export async function requestMemberListing(
   const body = { request: 'list-members', fleet, ...next };
   await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(body) }));
 }
+
+/**
+ * Asks the directory function to send the group changes waiting on a management host's lane
+ * (lib/directory/lane.ts): now, when the lane's send ended, or at the waiting changes' deadline.
+ */
+export async function requestLaneFlush(
+  sqs: SQSClient,
+  queueUrl: string,
+  lane: { managementInstanceId: string; purpose: string },
+  delay = 0,
+): Promise<void> {
+  const body = { request: 'flush', managementInstanceId: lane.managementInstanceId, purpose: lane.purpose };
+  await sqs.send(
+    new SendMessageCommand({
+      QueueUrl: queueUrl,
+      MessageBody: JSON.stringify(body),
+      DelaySeconds: delaySeconds(delay),
+    }),
+  );
+}

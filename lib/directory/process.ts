@@ -1,13 +1,14 @@
-// The directory function's work, the only one whose role reaches the management hosts: guard each queued
-// change, batch them, send one GroupChange command per batch on the management host, index it, and tell
-// every host in the batch which command carries it; send the member listings the reconciler asks for.
+// The directory function's work, the only one whose role reaches the management hosts: guard and claim each
+// queued change, put it on its management host's lane (group commit, lib/directory/lane.ts), send what the
+// lane lets go as one GroupChange command per batch, index it, and tell every host in the batch which command
+// carries it; send the member listings the reconciler asks for.
 import { randomUUID } from 'node:crypto';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { SQSEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { classify, describeError, isAwsError } from '../aws/errors';
 import { sendManagementCommand } from '../aws/ssm';
-import { patterns } from '../config/patterns';
+import { INSTANCE_ID_SHAPE, patterns } from '../config/patterns';
 import { deliver, type EngineDeps } from '../engine/engine';
 import { type BatchResult, parseMessages } from '../engine/queue';
 import { MAX_LISTING_PAGES, sendMemberListing } from '../engine/scavenge';
@@ -15,12 +16,19 @@ import { START_AFTER } from '../workflow/scavenge';
 import type { GroupChange } from '../workflow/types';
 import { type Batch, groupChangeParameters, groupChangeSchema, planBatches } from './batch';
 import { checkChange } from './guard';
+import { type LaneEntry, laneKey } from './lane';
+import { enterLane, releaseLane } from './lane-store';
 
 export interface DirectoryDeps extends EngineDeps {
   ssm: SSMClient;
   groupChangeDocument: string;
   listMembersDocument: string;
+  /** Asks for a flush of a lane `delaySeconds` from now (the directory queue): the deadline of what waits on it. */
+  requestFlush: (lane: LaneId, delaySeconds: number) => Promise<void>;
 }
+
+/** Which lane: a management host and a purpose (lib/directory/lane.ts). */
+export type LaneId = Pick<GroupChange, 'managementInstanceId' | 'purpose'>;
 
 /**
  * The reconciler's request to list a fleet's host group, or the command-status function's request for a
@@ -47,31 +55,63 @@ const listingSchema = z
     path: ['listing'],
   });
 
-/** Listing requests name a `request`; everything else must be a group change (and fails as one, by field). */
-function split(event: SQSEvent): { listings: SQSEvent; changes: SQSEvent } {
-  const isListing = (body: string) => {
+/**
+ * The command-status function's word that a lane's send ended with changes waiting on it (lib/directory/lane.ts).
+ * It carries no change: the changes come from the lane, and each is guarded again before it goes out.
+ */
+const flushSchema = z.object({
+  request: z.literal('flush'),
+  managementInstanceId: z.string().regex(patterns.instanceId, `must be ${INSTANCE_ID_SHAPE}`),
+  purpose: groupChangeSchema.shape.purpose,
+});
+
+/** Requests name a `request` (a flush, or a listing); everything else must be a group change (and fails as one, by field). */
+function split(event: SQSEvent): { listings: SQSEvent; flushes: SQSEvent; changes: SQSEvent } {
+  const requestOf = (body: string) => {
     try {
-      return (JSON.parse(body) as { request?: unknown } | null)?.request !== undefined;
+      return (JSON.parse(body) as { request?: unknown } | null)?.request;
     } catch {
-      return false;
+      return undefined;
     }
   };
   const records = event.Records ?? [];
+  const of = (test: (request: unknown) => boolean) => ({ Records: records.filter((r) => test(requestOf(r.body))) });
   return {
-    listings: { Records: records.filter((r) => isListing(r.body)) },
-    changes: { Records: records.filter((r) => !isListing(r.body)) },
+    listings: of((request) => request !== undefined && request !== 'flush'),
+    flushes: of((request) => request === 'flush'),
+    changes: of((request) => request === undefined),
   };
 }
 
+/** A change this invocation claimed, and the message it came in (returned to SQS if its send is throttled). */
+interface Arrival extends LaneEntry {
+  ref: string;
+}
+
+interface LaneWork {
+  lane: LaneId;
+  arrivals: Arrival[];
+}
+
 export async function handleGroupChanges(deps: DirectoryDeps, event: SQSEvent): Promise<BatchResult> {
-  const accepted: { change: GroupChange; ref: string }[] = [];
+  const lanes = new Map<string, LaneWork>();
+  const work = (lane: LaneId) => {
+    const found = lanes.get(laneKey(lane)) ?? {
+      lane: { managementInstanceId: lane.managementInstanceId, purpose: lane.purpose },
+      arrivals: [],
+    };
+    lanes.set(laneKey(lane), found);
+    return found;
+  };
   const failures: BatchResult['batchItemFailures'] = [];
-  const { listings, changes } = split(event);
+  const { listings, flushes, changes } = split(event);
   for (const { message, body } of parseMessages(listings, listingSchema, deps.telemetry, 'directory'))
     if (await listMembers(deps, body)) failures.push({ itemIdentifier: message.messageId });
+  for (const { body } of parseMessages(flushes, flushSchema, deps.telemetry, 'directory')) work(body);
   for (const { message, body } of parseMessages(changes, groupChangeSchema, deps.telemetry, 'directory')) {
     const verdict = checkChange(deps.config, await deps.store.get(body.instanceId), body);
-    if (verdict.ok && (await claim(deps, body))) accepted.push({ change: body, ref: message.messageId });
+    const claimId = verdict.ok ? await claim(deps, body) : undefined;
+    if (claimId) work(body).arrivals.push({ change: body, claimId, ref: message.messageId });
     else if (verdict.ok)
       deps.telemetry.log('info', 'group change skipped: claimed by another invocation', {
         instanceId: body.instanceId,
@@ -86,11 +126,88 @@ export async function handleGroupChanges(deps: DirectoryDeps, event: SQSEvent): 
       });
     }
   }
-  for (const batch of planBatches(accepted)) {
-    const retry = await sendBatch(deps, batch);
-    if (retry) failures.push(...batch.items.map((item) => ({ itemIdentifier: item.ref })));
-  }
+  for (const { lane, arrivals } of lanes.values()) failures.push(...(await commitToLane(deps, lane, arrivals)));
   return { batchItemFailures: failures };
+}
+
+/** A take whose changes all turned out stale frees the lane again; what arrived meanwhile goes next, this often. */
+const TAKES = 3;
+
+/**
+ * Group commit: the arrivals go out now, with whatever waited, when the lane lets them (lib/directory/lane.ts),
+ * or wait on it for the send in flight to end or the pace to allow the next. Returns the messages that should
+ * come back from SQS.
+ */
+async function commitToLane(
+  deps: DirectoryDeps,
+  lane: LaneId,
+  fresh: Arrival[],
+): Promise<{ itemIdentifier: string }[]> {
+  const key = laneKey(lane);
+  let arrivals = fresh;
+  const failures: { itemIdentifier: string }[] = [];
+  for (let take = 0; take < TAKES; take++) {
+    const token = randomUUID();
+    const entries = arrivals.map(({ change, claimId }) => ({ change, claimId }));
+    const refs = new Map(arrivals.map((a) => [a.claimId, a.ref]));
+    arrivals = [];
+    const { send, flushIn } = await enterLane(deps.store, key, entries, deps.now(), token);
+    if (flushIn !== undefined) await askFlush(deps, lane, flushIn);
+    if (send.length === 0) return failures;
+    let sent = false;
+    for (const batch of planBatches(await stillWanted(deps, send, refs))) {
+      const outcome = await sendBatch(deps, batch, { key, token });
+      sent ||= outcome.sent;
+      failures.push(...outcome.retry.map((ref) => ({ itemIdentifier: ref })));
+    }
+    if (sent || !(await releaseLane(deps.store, key, token, deps.now()))) return failures;
+  }
+  return failures;
+}
+
+/**
+ * The flush at the pace. Not asking is not lost work: the waiting changes still go when the lane's send ends,
+ * with the next arrival after the pace, or when their records resend (COMMAND_LOST_AFTER).
+ */
+async function askFlush(deps: DirectoryDeps, lane: LaneId, delaySeconds: number): Promise<void> {
+  try {
+    await deps.requestFlush(lane, delaySeconds);
+  } catch (error) {
+    if (!isAwsError(error)) throw error;
+    deps.telemetry.log('warn', 'could not ask for a lane flush; the lane sends when its change ends', {
+      lane: laneKey(lane),
+      error: describeError(error),
+    });
+  }
+}
+
+/**
+ * The changes taken from the lane that still stand: this invocation's arrivals (just guarded and claimed), and
+ * waiting ones whose record still asks for them under the same claim (a record may have moved on, failed, or
+ * resent under a newer claim while the change waited).
+ */
+async function stillWanted(
+  deps: DirectoryDeps,
+  taken: LaneEntry[],
+  refs: Map<string, string>,
+): Promise<{ change: GroupChange; ref: string | undefined }[]> {
+  const wanted: { change: GroupChange; ref: string | undefined }[] = [];
+  for (const { change, claimId } of taken) {
+    const ref = refs.get(claimId);
+    if (ref !== undefined) {
+      wanted.push({ change, ref });
+      continue;
+    }
+    const record = await deps.store.get(change.instanceId);
+    const verdict = checkChange(deps.config, record, change);
+    if (verdict.ok && record?.pending?.claimId === claimId) wanted.push({ change, ref: undefined });
+    else
+      deps.telemetry.log('info', 'waiting group change dropped: the record moved on', {
+        instanceId: change.instanceId,
+        reason: verdict.ok ? 'claimed again since' : verdict.reason,
+      });
+  }
+  return wanted;
 }
 
 /** Returns true when the request should come back from SQS (a transient failure). */
@@ -109,7 +226,7 @@ async function listMembers(deps: DirectoryDeps, request: z.output<typeof listing
 }
 
 /** Asks the host's record for the right to send its change: SQS may hand duplicates to two invocations at once. */
-async function claim(deps: DirectoryDeps, change: GroupChange): Promise<boolean> {
+async function claim(deps: DirectoryDeps, change: GroupChange): Promise<string | undefined> {
   const claimId = randomUUID();
   const record = await deliver(deps, change.instanceId, {
     type: 'claim',
@@ -117,11 +234,18 @@ async function claim(deps: DirectoryDeps, change: GroupChange): Promise<boolean>
     purpose: change.purpose,
     claimId,
   });
-  return record?.pending?.claimId === claimId;
+  return record?.pending?.claimId === claimId ? claimId : undefined;
 }
 
-/** Returns true when the batch should come back from SQS (a transient failure). */
-async function sendBatch(deps: DirectoryDeps, batch: Batch<string>): Promise<boolean> {
+/**
+ * Sends one batch under the lane's token. `retry`: the messages that should come back from SQS (a transient
+ * failure); a throttled change that had waited on the lane has no message, and its record tries again instead.
+ */
+async function sendBatch(
+  deps: DirectoryDeps,
+  batch: Batch<string | undefined>,
+  lane: { key: string; token: string },
+): Promise<{ sent: boolean; retry: string[] }> {
   const instanceIds = [...new Set(batch.items.map((item) => item.change.instanceId))];
   let commandId: string;
   try {
@@ -134,10 +258,14 @@ async function sendBatch(deps: DirectoryDeps, batch: Batch<string>): Promise<boo
   } catch (error) {
     if (!isAwsError(error)) throw error;
     const kind = classify(error);
-    if (kind === 'retryable') return true;
+    // Throttled: this invocation's messages come back from SQS; a change that waited on the lane has none.
+    const requeued = kind === 'retryable' ? batch.items.filter((item) => item.ref !== undefined) : [];
+    const retry = requeued.map((item) => item.ref as string);
+    const requeuedIds = new Set(requeued.map((item) => item.change.instanceId));
     const failed = { type: 'failed', effect: 'enqueueGroupChange', kind, message: describeError(error) } as const;
-    for (const id of instanceIds) await deliver(deps, id, { ...failed, at: deps.now() });
-    return false;
+    for (const id of instanceIds.filter((id) => !requeuedIds.has(id)))
+      await deliver(deps, id, { ...failed, at: deps.now() });
+    return { sent: false, retry };
   }
   // The command went out: never return this batch to SQS now, that would send it again. A host whose record
   // misses the command id below finds it in SSM (ListCommands) before anything is resent.
@@ -149,6 +277,7 @@ async function sendBatch(deps: DirectoryDeps, batch: Batch<string>): Promise<boo
       targetInstanceId: batch.managementInstanceId,
       instanceIds,
       sentAt: deps.now(),
+      lane,
     });
   } catch (error) {
     deps.telemetry.log('error', 'group change sent but not indexed; hosts will find it in SSM', {
@@ -167,5 +296,5 @@ async function sendBatch(deps: DirectoryDeps, batch: Batch<string>): Promise<boo
       });
     }
   }
-  return false;
+  return { sent: true, retry: [] };
 }

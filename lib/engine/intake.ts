@@ -1,6 +1,9 @@
 // Turning events into signals for the engine: validate at the edge, match a fleet, deliver.
 // Events that can never be acted on are rejected (logged and counted), not retried.
+
+import { describeError, isAwsError } from '../aws/errors';
 import { fleetForGroup } from '../config/load';
+import { releaseLane } from '../directory/lane-store';
 import {
   type CommandStatusEvent,
   commandStatusEventSchema,
@@ -9,7 +12,7 @@ import {
 } from '../events/schemas';
 import { validateEvent } from '../events/validate';
 import { refuseLifecycle } from '../workflow/admit';
-import type { Signal } from '../workflow/types';
+import type { CommandStatus, GroupChange, Signal } from '../workflow/types';
 import { deliver, type EngineDeps } from './engine';
 import { followListing, type PageRequest } from './scavenge';
 
@@ -77,15 +80,21 @@ export async function intakeLifecycleEvent(deps: EngineDeps, event: unknown): Pr
  */
 /** How the command-status function asks the directory function for a listing's next page (its queue). */
 export type RequestPage = (request: PageRequest) => Promise<void>;
+/** How it asks the directory function to send the group changes waiting on a lane it freed (its queue). */
+export type RequestFlush = (lane: { managementInstanceId: string; purpose: GroupChange['purpose'] }) => Promise<void>;
+
+/** A command in one of these has not ended: its lane stays held (lib/directory/lane.ts). */
+const UNFINISHED: readonly CommandStatus[] = ['Pending', 'InProgress', 'Delayed', 'Cancelling', 'NotFound'];
 
 export async function intakeCommandStatusEvent(
   deps: EngineDeps,
   event: unknown,
   requestPage?: RequestPage,
+  requestFlush?: RequestFlush,
 ): Promise<IntakeResult> {
   const parsed = validateEvent(commandStatusEventSchema, event);
   if (!parsed.ok) return reject(deps, 'command-status', parsed.error);
-  return followCommand(deps, parsed.value, requestPage);
+  return followCommand(deps, parsed.value, requestPage, requestFlush);
 }
 
 async function followCommand(
@@ -93,6 +102,9 @@ async function followCommand(
   event: CommandStatusEvent,
   requestPage: RequestPage = async () => {
     throw new Error('no directory queue to ask for the next ListMembers page');
+  },
+  requestFlush: RequestFlush = async () => {
+    throw new Error('no directory queue to ask for a lane flush');
   },
 ): Promise<IntakeResult> {
   const commandId = event.detail['command-id'];
@@ -113,6 +125,25 @@ async function followCommand(
     const reason = await followListing(deps, command, result.status, result.output, requestPage);
     return { accepted: true, status: result.status, reason };
   }
+  // Group commit: the send that ended frees its lane, and what waited on it goes out together now. Freed first,
+  // so the flush does not wait for every record below; a retried event frees nothing twice, asks again.
+  if (
+    command.lane &&
+    command.purpose !== 'join' &&
+    command.purpose !== 'refresh' &&
+    !UNFINISHED.includes(result.status)
+  )
+    if (await releaseLane(deps.store, command.lane.key, command.lane.token, deps.now()))
+      await requestFlush({ managementInstanceId: command.targetInstanceId, purpose: command.purpose }).catch(
+        (error: unknown) => {
+          // The hosts' results matter more: the waiting changes still go at the lane's pace (their own flush).
+          if (!isAwsError(error)) throw error;
+          deps.telemetry.log('warn', 'could not ask for a lane flush; the waiting changes go at the pace', {
+            commandId,
+            error: describeError(error),
+          });
+        },
+      );
   const signal: Signal = { ...result, purpose: command.purpose };
   for (const instanceId of command.instanceIds) await deliver(deps, instanceId, { ...signal, at: deps.now() });
   return { accepted: true, status: result.status };

@@ -1,6 +1,6 @@
 // The two ports of the shell: where records live and how effects reach AWS. The engine depends on
 // these interfaces only, so the sandbox and the tests can supply their own.
-import type { Effect, EffectType, HostRecord, Signal, Status } from '../workflow/types';
+import type { Effect, EffectType, GroupChange, HostRecord, Signal, Status } from '../workflow/types';
 
 /** A Run Command gmsa-ready sent, so a status event (which names only the command and one instance) finds its records. */
 export interface CommandRef {
@@ -16,6 +16,24 @@ export interface CommandRef {
   fleet?: string;
   /** Which page of which listing a list-members command reads (the listing's id is its first command's id). */
   listing?: { id: string; page: number; after: string };
+  /** The management host's lane the group change holds until it ends (lib/directory/lane.ts). */
+  lane?: { key: string; token: string };
+}
+
+/**
+ * A management host's lane for one purpose of group change (lib/directory/lane.ts): the group changes it has
+ * sent and not seen end, and the ones waiting to go together when they do.
+ */
+export interface Lane {
+  key: string;
+  /** 0 before the lane is first stored; every write moves it on (the store's condition). */
+  version: number;
+  /** Sends in flight: their token -> the end of their lease (epoch seconds), after which the lane is free anyway. */
+  inFlight: Record<string, number>;
+  /** Changes claimed and not sent yet, with the claim that entitles their sender (pending.claimId). */
+  waiting: { change: GroupChange; claimId: string }[];
+  /** When the lane last sent (epoch seconds): it paces the next send while one is in flight. */
+  lastSentAt?: number;
 }
 
 export class VersionConflictError extends Error {
@@ -46,6 +64,12 @@ export interface Store {
   /** A named bookmark (the reconciler's place in a long scan), so bounded runs still cover everything in turn. */
   getMarker(name: string): Promise<string | undefined>;
   putMarker(name: string, value: string | undefined): Promise<void>;
+  getLane(key: string): Promise<Lane | undefined>;
+  /**
+   * Writes the lane if its stored version is still `expectedVersion` (0: the lane must not exist yet); the caller
+   * passes the lane with its version already incremented. Throws VersionConflictError on a lost race.
+   */
+  putLane(lane: Lane, expectedVersion: number): Promise<void>;
 }
 
 export interface Effector {

@@ -11,7 +11,7 @@ import {
   type TimeToLiveSpecification,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { type CommandRef, type Page, type Store, VersionConflictError } from '../engine/ports';
+import { type CommandRef, type Lane, type Page, type Store, VersionConflictError } from '../engine/ports';
 import type { HostRecord, Status } from '../workflow/types';
 import { decodeCursor, encodeCursor } from './cursor';
 
@@ -66,6 +66,7 @@ const hostKey = (instanceId: string) => `host#${instanceId}`;
 const commandKey = (commandId: string) => `cmd#${commandId}`;
 const markerKey = (name: string) => `meta#${name}`;
 const identityKey = (objectSid: string) => `sid#${objectSid}`;
+const laneKey = (key: string) => `lane#${key}`;
 
 function hostItem(record: HostRecord): Record<string, unknown> {
   const item: Record<string, unknown> = { ...record, pk: hostKey(record.instanceId) };
@@ -171,6 +172,35 @@ export function createDynamoStore({ client, tableName }: { client: DynamoDBDocum
     async putMarker(name, value) {
       const item = value === undefined ? { pk: markerKey(name) } : { pk: markerKey(name), value };
       await client.send(new PutCommand({ TableName: tableName, Item: item }));
+    },
+
+    async getLane(key) {
+      const { Item } = await client.send(
+        new GetCommand({ TableName: tableName, Key: { pk: laneKey(key) }, ConsistentRead: true }),
+      );
+      return Item ? fromItem<Lane>(Item) : undefined;
+    },
+
+    async putLane(lane, expectedVersion) {
+      if (!(lane.version > expectedVersion))
+        throw new Error(`version: ${lane.version} must be greater than the expected version ${expectedVersion}`);
+      // Version 0 is the lane never stored; a lane carries no status, so it stays out of the byStatus index.
+      const condition =
+        expectedVersion === 0
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : {
+              ConditionExpression: '#v = :expected',
+              ExpressionAttributeNames: { '#v': 'version' },
+              ExpressionAttributeValues: { ':expected': expectedVersion },
+            };
+      try {
+        await client.send(
+          new PutCommand({ TableName: tableName, Item: { ...lane, pk: laneKey(lane.key) }, ...condition }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        throw new VersionConflictError(`lane ${lane.key} is no longer at version ${expectedVersion}`, { cause: error });
+      }
     },
 
     async listByStatus(status: Status, { limit, cursor }): Promise<Page<HostRecord>> {

@@ -50,6 +50,7 @@ beforeEach(async () => {
     ssm: new SSMClient({}),
     groupChangeDocument: 'GroupChange',
     listMembersDocument: 'ListMembers',
+    requestFlush: async () => {},
   };
   await intake.store.put(waitingHost(1), undefined);
 });

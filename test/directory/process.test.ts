@@ -2,7 +2,8 @@ import { SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type DirectoryDeps, handleGroupChanges } from '../../lib/directory/process';
+import { PACE_SECONDS } from '../../lib/directory/lane';
+import { type DirectoryDeps, handleGroupChanges, type LaneId } from '../../lib/directory/process';
 import { awsError, sent } from '../aws/helpers';
 import { type Harness, harness, silent, sqsEvent, T0 } from '../engine/fakes';
 import { change, hostId, MGMT, sidOf, waitingHost } from './changes';
@@ -15,6 +16,8 @@ const HOSTILE = "x';Remove-ADGroup -Identity 'Domain Admins";
 
 let h: Harness;
 let deps: DirectoryDeps;
+/** The lane flushes the handler asked for: lane and delay. */
+let flushes: [LaneId, number][];
 
 beforeEach(async () => {
   ssm.reset();
@@ -22,7 +25,11 @@ beforeEach(async () => {
   h = harness();
   h.effector.script = { enqueueGroupChange: silent }; // a failed authorize queues its undo; nothing answers it here
   h.clock.now = T0 + 5;
-  deps = { ...h.deps, ssm: new SSMClient({}), groupChangeDocument: DOCUMENT, listMembersDocument: LIST };
+  flushes = [];
+  const requestFlush = async (lane: LaneId, delay: number) => {
+    flushes.push([lane, delay]);
+  };
+  deps = { ...h.deps, ssm: new SSMClient({}), groupChangeDocument: DOCUMENT, listMembersDocument: LIST, requestFlush };
   await h.store.put(waitingHost(1), undefined);
   await h.store.put(waitingHost(2), undefined);
 });
@@ -58,6 +65,7 @@ describe('handleGroupChanges', () => {
       targetInstanceId: MGMT,
       instanceIds: [hostId(1), hostId(2)],
       sentAt: T0 + 5,
+      lane: { key: `${MGMT}#authorize`, token: expect.any(String) },
     });
     for (const n of [1, 2])
       expect((await h.store.get(hostId(n)))?.pending).toEqual({
@@ -204,6 +212,93 @@ describe('handleGroupChanges', () => {
       message: 'group change refused: hostGroup differs from the fleet configuration',
       fields: { instanceId: hostId(1), fleet: 'orders' },
     });
+  });
+});
+
+describe('handleGroupChanges: group commit on the management host', () => {
+  const AUTHORIZE: LaneId = { managementInstanceId: MGMT, purpose: 'authorize' };
+  const FLUSH = { request: 'flush', ...AUTHORIZE };
+  const SECOND = '2c8e5f3a-9d4b-4fa7-81e6-b3a0f7d25c89';
+
+  beforeEach(async () => {
+    ssm
+      .on(SendCommandCommand)
+      .resolvesOnce({ Command: { CommandId: COMMAND_ID } })
+      .resolves({ Command: { CommandId: SECOND } });
+    await h.store.put(waitingHost(3), undefined);
+    // Host 1's change goes out at once: its lane had nothing in flight.
+    await handleGroupChanges(deps, sqsEvent([change(1)]));
+    h.clock.now += 1;
+  });
+
+  it('keeps changes that arrive while the lane’s send runs, and sends them together on the flush', async () => {
+    expect(await handleGroupChanges(deps, sqsEvent([change(2)]))).toEqual({ batchItemFailures: [] });
+    expect(await handleGroupChanges(deps, sqsEvent([change(3)]))).toEqual({ batchItemFailures: [] });
+    expect(ssm).toHaveReceivedCommandTimes(SendCommandCommand, 1);
+    // Only the first to wait asks for the flush, when the pace allows the next send.
+    expect(flushes).toEqual([[AUTHORIZE, PACE_SECONDS - 1]]);
+    expect((await h.store.get(hostId(2)))?.pending).toMatchObject({ claimId: expect.any(String) });
+    expect((await h.store.get(hostId(2)))?.pending?.commandId).toBeUndefined();
+
+    h.clock.now += PACE_SECONDS - 1;
+    expect(await handleGroupChanges(deps, sqsEvent([FLUSH]))).toEqual({ batchItemFailures: [] });
+
+    expect(ssm).toHaveReceivedCommandTimes(SendCommandCommand, 2);
+    expect(ssm).toHaveReceivedNthCommandWith(SendCommandCommand, 2, {
+      Parameters: expect.objectContaining({ ComputerNames: ['EC2AMAZ-H2$,EC2AMAZ-H3$'] }),
+    });
+    expect(h.store.commands.get(SECOND)?.instanceIds).toEqual([hostId(2), hostId(3)]);
+    for (const n of [2, 3]) expect((await h.store.get(hostId(n)))?.pending?.commandId).toBe(SECOND);
+  });
+
+  it('sends nothing for a flush that comes too early, twice, or to an empty lane', async () => {
+    await handleGroupChanges(deps, sqsEvent([change(2)]));
+    await handleGroupChanges(deps, sqsEvent([FLUSH])); // the pace has not run: the lane's send is recent
+    expect(ssm).toHaveReceivedCommandTimes(SendCommandCommand, 1);
+    h.clock.now += PACE_SECONDS;
+    await handleGroupChanges(deps, sqsEvent([FLUSH, FLUSH])); // a duplicate delivery rides along
+    await handleGroupChanges(deps, sqsEvent([FLUSH]));
+    expect(ssm).toHaveReceivedCommandTimes(SendCommandCommand, 2);
+  });
+
+  it('drops a waiting change whose record moved on, and sends the rest', async () => {
+    await handleGroupChanges(deps, sqsEvent([change(2), change(3)]));
+    // Host 2 presumed its change lost and asked again: a new request, no claim yet.
+    const moved = await h.store.get(hostId(2));
+    await h.store.put(
+      {
+        ...(moved as NonNullable<typeof moved>),
+        version: (moved?.version ?? 0) + 1,
+        pending: { purpose: 'authorize', targetInstanceId: MGMT, requestedAt: h.clock.now, attempt: 2 },
+      },
+      moved?.version,
+    );
+    h.clock.now += PACE_SECONDS;
+    await handleGroupChanges(deps, sqsEvent([FLUSH]));
+
+    expect(ssm).toHaveReceivedNthCommandWith(SendCommandCommand, 2, {
+      Parameters: expect.objectContaining({ ComputerNames: ['EC2AMAZ-H3$'] }),
+    });
+    expect((await h.store.get(hostId(2)))?.pending?.commandId).toBeUndefined();
+    expect(h.telemetry.logs).toContainEqual({
+      level: 'info',
+      message: 'waiting group change dropped: the record moved on',
+      fields: { instanceId: hostId(2), reason: 'claimed again since' },
+    });
+  });
+
+  it('tells waiting hosts to try again when their send is throttled, and frees the lane', async () => {
+    await handleGroupChanges(deps, sqsEvent([change(2)]));
+    ssm.on(SendCommandCommand).rejects(awsError('ThrottlingException', 'Rate exceeded'));
+    h.clock.now += PACE_SECONDS;
+
+    expect(await handleGroupChanges(deps, sqsEvent([FLUSH]))).toEqual({ batchItemFailures: [] });
+
+    // The record gives up this request and asks again shortly (lib/workflow/commands.ts, failed: retryable).
+    expect((await h.store.get(hostId(2)))?.pending).toBeUndefined();
+    const lane = await h.store.getLane(`${MGMT}#authorize`);
+    expect(Object.keys(lane?.inFlight ?? {})).toHaveLength(1); // host 1's send only
+    expect(lane?.waiting).toEqual([]);
   });
 });
 

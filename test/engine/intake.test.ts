@@ -1,8 +1,10 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { deliver } from '../../lib/engine/engine';
 import { intakeCommandStatusEvent, intakeLifecycleEvent } from '../../lib/engine/intake';
+import type { CommandRef } from '../../lib/engine/ports';
 import { lifecycleEventSchema } from '../../lib/events/schemas';
 import type { HostRecord } from '../../lib/workflow/types';
+import { change } from '../directory/changes';
 import { bareRecord } from '../store/records';
 import { eventFixture, type Harness, harness, silent, T0 } from './fakes';
 
@@ -294,6 +296,75 @@ describe('intakeCommandStatusEvent', () => {
     expect(h.telemetry.logs).toContainEqual(
       expect.objectContaining({ level: 'warn', message: 'command result unreadable; the reconciler will ask again' }),
     );
+  });
+
+  describe('group commit: the lane the command held', () => {
+    const KEY = `${MGMT}#authorize`;
+    const WAITING = { change: change(3), claimId: 'claim-3' };
+    let flushes: unknown[];
+    const requestFlush = async (lane: unknown) => {
+      flushes.push(lane);
+    };
+    const result = (status: string) => (e: { commandId: string }) => ({
+      type: 'commandStatus' as const,
+      commandId: e.commandId,
+      status: status as 'Failed',
+      output: OUTPUT,
+    });
+
+    beforeEach(async () => {
+      flushes = [];
+      await storeBatch();
+      const ref = await h.store.getCommand(BATCH_CMD);
+      await h.store.putCommand({ ...(ref as CommandRef), lane: { key: KEY, token: 't1' } });
+      await h.store.putLane(
+        { key: KEY, version: 1, inFlight: { t1: T0 + 120 }, waiting: [WAITING], lastSentAt: T0 },
+        0,
+      );
+      h.clock.now = T0 + 30;
+      h.effector.script = { sendCommand: silent, enqueueGroupChange: silent, getCommandInvocation: result('Failed') };
+    });
+
+    it('frees the lane when the command ends and asks the directory function to send what waited', async () => {
+      await intakeCommandStatusEvent(h.deps, eventFixture('command-status-failed'), undefined, requestFlush);
+      expect(await h.store.getLane(KEY)).toMatchObject({ version: 2, inFlight: {}, waiting: [WAITING] });
+      expect(flushes).toEqual([{ managementInstanceId: MGMT, purpose: 'authorize' }]);
+    });
+
+    it('frees nothing twice on a duplicate event, and still asks while changes wait on the free lane', async () => {
+      await intakeCommandStatusEvent(h.deps, eventFixture('command-status-failed'), undefined, requestFlush);
+      await intakeCommandStatusEvent(h.deps, eventFixture('command-status-failed'), undefined, requestFlush);
+      expect((await h.store.getLane(KEY))?.version).toBe(2);
+      expect(flushes).toHaveLength(2);
+    });
+
+    it('holds the lane while the command runs', async () => {
+      h.effector.script = { getCommandInvocation: result('InProgress') };
+      await intakeCommandStatusEvent(h.deps, eventFixture('command-status-failed'), undefined, requestFlush);
+      expect((await h.store.getLane(KEY))?.inFlight).toEqual({ t1: T0 + 120 });
+      expect(flushes).toEqual([]);
+    });
+
+    it('still hands the result to every host when asking for the flush fails', async () => {
+      const throttled = async () => {
+        throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: {} });
+      };
+      await intakeCommandStatusEvent(h.deps, eventFixture('command-status-failed'), undefined, throttled);
+      expect(delivered.mock.calls.map(([, id]) => id)).toEqual([HOST_A, HOST_B]);
+      expect(h.telemetry.logs).toContainEqual(
+        expect.objectContaining({
+          level: 'warn',
+          message: 'could not ask for a lane flush; the waiting changes go at the pace',
+        }),
+      );
+    });
+
+    it('asks no flush when nothing waits', async () => {
+      await h.store.putLane({ key: KEY, version: 2, inFlight: { t1: T0 + 120 }, waiting: [] }, 1);
+      await intakeCommandStatusEvent(h.deps, eventFixture('command-status-failed'), undefined, requestFlush);
+      expect((await h.store.getLane(KEY))?.inFlight).toEqual({});
+      expect(flushes).toEqual([]);
+    });
   });
 
   it('rejects a malformed status event, naming the field', async () => {

@@ -24,6 +24,7 @@ import { handler as directory } from '../../functions/directory';
 import { handler as lifecycle } from '../../functions/lifecycle';
 import { handler as reconciler } from '../../functions/reconciler';
 import { useClock } from '../../lib/clock';
+import { PACE_SECONDS } from '../../lib/directory/lane';
 import type { Store } from '../../lib/engine/ports';
 import { resetRuntime } from '../../lib/runtime';
 import { createDynamoStore } from '../../lib/store/dynamo';
@@ -267,6 +268,37 @@ describe('directory handler', () => {
     });
     expect(await store.getCommand(JOIN_CMD)).toMatchObject({ purpose: 'authorize', instanceIds: [host.instanceId] });
     expect((await store.get(host.instanceId))?.pending?.commandId).toBe(JOIN_CMD);
+  });
+});
+
+describe('group commit across the directory and command-status handlers', () => {
+  const GROUP_CMD = '1b7f4d2e-8c3a-4e96-b0d5-a2f9e6c14b78'; // the command the status-failed fixture names
+  const flush = { request: 'flush', managementInstanceId: 'i-0123456789abcdef0', purpose: 'authorize' };
+
+  it('keeps a change for a busy lane, asks for a flush at the pace, and the command’s end asks for it at once', async () => {
+    for (const n of [1, 2]) await store.put(waitingHost(n), undefined);
+    ssm.on(SendCommandCommand).resolves({ Command: { CommandId: GROUP_CMD } });
+    await directory(sqsEvent([change(1)]), context('directory'));
+    await directory(sqsEvent([change(2)]), context('directory'));
+
+    expect(ssm).toHaveReceivedCommandTimes(SendCommandCommand, 1);
+    expect(sent(sqs)).toEqual([
+      [
+        SendMessageCommand,
+        { QueueUrl: ENV.DIRECTORY_QUEUE_URL, MessageBody: JSON.stringify(flush), DelaySeconds: PACE_SECONDS },
+      ],
+    ]);
+
+    sqs.resetHistory();
+    ssm.on(GetCommandInvocationCommand).resolves({
+      Status: 'Success',
+      StandardOutputContent: 'GMSA-READY-RESULT EC2AMAZ-H1$ ok',
+    });
+    await commandStatus(eventFixture('command-status-failed'), context('command-status'));
+    expect(sent(sqs)).toContainEqual([
+      SendMessageCommand,
+      { QueueUrl: ENV.DIRECTORY_QUEUE_URL, MessageBody: JSON.stringify(flush), DelaySeconds: 0 },
+    ]);
   });
 });
 

@@ -125,6 +125,17 @@ describe('functions', () => {
     );
   });
 
+  it('gives every SQS event source with a batch over 10 a batching window of at least 1 s, as Lambda requires', () => {
+    // Lambda API reference (EventSourceMapping, MaximumBatchingWindowInSeconds): for SQS, a BatchSize over 10
+    // needs a window of at least 1 second; CloudFormation would refuse the mapping otherwise.
+    const mappings = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').map(
+      ([, mapping]) => mapping.Properties,
+    );
+    expect(mappings.length).toBeGreaterThan(0);
+    for (const mapping of mappings)
+      if ((mapping.BatchSize ?? 10) > 10) expect(mapping.MaximumBatchingWindowInSeconds ?? 0).toBeGreaterThanOrEqual(1);
+  });
+
   it('runs the reconciler every minute and serves the status page behind AWS_IAM', () => {
     const schedules = resourcesOfType(template, 'AWS::Events::Rule').filter(
       ([, rule]) => rule.Properties.ScheduleExpression,

@@ -30,6 +30,7 @@ import { interceptAws } from '../../lib/sandbox/intercept';
 import { Account } from '../../lib/sandbox/model/account';
 import { Random } from '../../lib/sandbox/random';
 import { Scheduler } from '../../lib/sandbox/scheduler';
+import { timings } from '../../lib/sandbox/timings';
 import type { World } from '../../lib/sandbox/world';
 import { LINUX, MGMT, WIN, world } from './fixtures';
 
@@ -544,15 +545,18 @@ describe('credential specs and queues', () => {
     });
   });
 
-  it('batches directory-queue messages for 5 s and delivers wake messages after their delay', async () => {
+  it('hands directory-queue messages sent together over as one batch after its 1 s window, and wake messages after their delay', async () => {
+    // serverless.yml deploys Lambda's minimum window for a batch over 10 (group commit batches, lib/directory/lane.ts).
+    expect(timings.directoryBatchWindow).toBe(1);
     for (let i = 0; i < 3; i++)
       await sqs.send(new SendMessageCommand({ QueueUrl: names.queueUrls.directory, MessageBody: `{"n":${i}}` }));
     await sqs.send(
       new SendMessageCommand({ QueueUrl: names.queueUrls.wake, MessageBody: '{"instanceId":"i-1"}', DelaySeconds: 30 }),
     );
-    await runUntil(4);
     expect(delivered.directory).toHaveLength(0);
-    await runUntil(5);
+    await runUntil(0.5);
+    expect(delivered.directory).toHaveLength(0);
+    await runUntil(1);
     expect(delivered.directory.map((e) => e.Records.map((r) => r.body))).toEqual([['{"n":0}', '{"n":1}', '{"n":2}']]);
     expect(delivered.wake).toHaveLength(0);
     await runUntil(30);

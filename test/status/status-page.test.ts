@@ -6,7 +6,7 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { describe, expect, it, vi } from 'vitest';
 import { handler, handleStatusRequest, MAX_PAGES_PER_STATUS, PAGE_SIZE } from '../../functions/status-page';
 import { INSTANCE_ID_SHAPE } from '../../lib/config/patterns';
-import type { CommandRef, Page, Store } from '../../lib/engine/ports';
+import type { CommandRef, Lane, Page, Store } from '../../lib/engine/ports';
 import type { HostRecord, Status } from '../../lib/workflow/types';
 import { bareRecord, fullRecord, T0 } from '../store/records';
 
@@ -44,6 +44,12 @@ class FakeStore implements Store {
     throw new Error('the status page must not write');
   }
   async claimIdentity(): Promise<string> {
+    throw new Error('the status page must not write');
+  }
+  async getLane(): Promise<Lane | undefined> {
+    throw new Error('the status page does not read lanes');
+  }
+  async putLane(): Promise<void> {
     throw new Error('the status page must not write');
   }
   async listByStatus(status: Status, options: { limit: number; cursor?: string }): Promise<Page<HostRecord>> {

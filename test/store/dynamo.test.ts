@@ -1,10 +1,11 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { countGauges } from '../../lib/engine/gauge-count';
-import { type CommandRef, type Store, VersionConflictError } from '../../lib/engine/ports';
+import { type CommandRef, type Lane, type Store, VersionConflictError } from '../../lib/engine/ports';
 import { InvalidCursorError } from '../../lib/store/cursor';
 import { createDynamoStore } from '../../lib/store/dynamo';
 import type { HostRecord, Status } from '../../lib/workflow/types';
+import { change } from '../directory/changes';
 import { harness } from '../engine/fakes';
 import type { MemoryStore } from '../support/memory-store';
 import { type LocalTable, startDynalite } from './dynalite';
@@ -232,6 +233,47 @@ describe('markers', () => {
     await store.putMarker('scavenge-orders', '1800000000');
     expect(await rawItem('meta#scavenge-orders')).toEqual({ pk: 'meta#scavenge-orders', value: '1800000000' });
     expect((await store.listByStatus('READY', { limit: 10 })).items).toEqual([]);
+  });
+});
+
+describe('lanes', () => {
+  const KEY = 'i-0123456789abcdef0#authorize';
+  const WAITING = { change: change(2), claimId: 'claim-2' };
+  const lane = (version: number): Lane => ({
+    key: KEY,
+    version,
+    inFlight: { t1: T0 + 120 },
+    waiting: [WAITING, { change: change(3, { objectSid: undefined }), claimId: 'claim-3' }],
+    lastSentAt: T0,
+  });
+
+  it('creates a lane once, then writes it only from the version it read', async () => {
+    expect(await store.getLane(KEY)).toBeUndefined();
+    await store.putLane(lane(1), 0);
+    await expect(store.putLane(lane(1), 0)).rejects.toBeInstanceOf(VersionConflictError);
+    await store.putLane({ ...lane(2), inFlight: {}, waiting: [] }, 1);
+    await expect(store.putLane(lane(2), 1)).rejects.toBeInstanceOf(VersionConflictError);
+    expect(await store.getLane(KEY)).toEqual({ key: KEY, version: 2, inFlight: {}, waiting: [], lastSentAt: T0 });
+  });
+
+  it('round-trips the waiting changes and stays out of the status index', async () => {
+    await store.putLane(lane(1), 0);
+    const { objectSid: _none, ...resolve } = change(3);
+    expect(await store.getLane(KEY)).toEqual({
+      ...lane(1),
+      waiting: [WAITING, { change: resolve, claimId: 'claim-3' }],
+    });
+    expect(await rawItem(`lane#${KEY}`)).not.toHaveProperty('status');
+  });
+
+  it('lets exactly one of two concurrent writers from the same version win', async () => {
+    await store.putLane(lane(1), 0);
+    const results = await Promise.allSettled([store.putLane(lane(2), 1), store.putLane(lane(2), 1)]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+  });
+
+  it('refuses a write that does not move the version forward', async () => {
+    await expect(store.putLane(lane(1), 1)).rejects.toThrow('version: 1 must be greater than the expected version 1');
   });
 });
 

@@ -1,5 +1,5 @@
 // An in-memory Store with the same optimistic-lock contract as the DynamoDB one, for engine tests.
-import { type CommandRef, type Page, type Store, VersionConflictError } from '../../lib/engine/ports';
+import { type CommandRef, type Lane, type Page, type Store, VersionConflictError } from '../../lib/engine/ports';
 import type { HostRecord, Status } from '../../lib/workflow/types';
 
 export class MemoryStore implements Store {
@@ -8,6 +8,7 @@ export class MemoryStore implements Store {
   readonly markers = new Map<string, string>();
   /** objectSID → the instance id holding it. */
   readonly identities = new Map<string, string>();
+  readonly lanes = new Map<string, Lane>();
   writes = 0;
 
   async get(instanceId: string) {
@@ -48,5 +49,14 @@ export class MemoryStore implements Store {
   async putMarker(name: string, value: string | undefined) {
     if (value === undefined) this.markers.delete(name);
     else this.markers.set(name, value);
+  }
+  async getLane(key: string) {
+    const lane = this.lanes.get(key);
+    return lane && structuredClone(lane);
+  }
+  async putLane(lane: Lane, expectedVersion: number) {
+    if ((this.lanes.get(lane.key)?.version ?? 0) !== expectedVersion)
+      throw new VersionConflictError(`lane ${lane.key} moved`);
+    this.lanes.set(lane.key, structuredClone(lane));
   }
 }
