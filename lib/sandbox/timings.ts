@@ -22,6 +22,12 @@ export const timings = {
   groupChangeBase: 5,
   groupChangePerName: 0.2,
   listMembers: 4,
+  /**
+   * SQS batching window and batch size of the wake queue's event source mapping (serverless.yml): a batch of
+   * up to 50 (one DescribeInstanceInformation call, lib/aws/ssm.ts) gathered for at most a second.
+   */
+  wakeBatchWindow: 1,
+  wakeBatchSize: 50,
   /** SQS batching window and batch size of the directory queue's event source mapping (serverless.yml). */
   directoryBatchWindow: 5,
   directoryBatchSize: 50,
