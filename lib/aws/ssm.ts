@@ -56,10 +56,6 @@ export async function describeAgents(
   return reports;
 }
 
-export async function describeAgent(ssm: SSMClient, effect: EffectOf<'describeAgent'>): Promise<AgentReport> {
-  return (await describeAgents(ssm, [effect.instanceId])).get(effect.instanceId) as AgentReport;
-}
-
 export async function sendCommand(
   ssm: SSMClient,
   effect: EffectOf<'sendCommand'>,

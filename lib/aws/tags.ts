@@ -42,12 +42,3 @@ export async function tagResources(
     ]),
   );
 }
-
-/** Tags the instance; returns the per-resource failures TagResources reports in a successful response. */
-export async function tagInstance(
-  tagging: ResourceGroupsTaggingAPIClient,
-  arn: string,
-  effect: EffectOf<'tag'>,
-): Promise<string[]> {
-  return [...(await tagResources(tagging, [arn], statusTags(effect))).values()];
-}
