@@ -8,14 +8,14 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { type AwsEffectType, type Capability, EFFECT_CAPABILITY, type EffectCapability } from '../capabilities';
 import type { Effector } from '../engine/ports';
-import type { CredSpecCheck, Effect, Signal } from '../workflow/types';
+import type { CredSpecCheck, Effect, EffectType, Signal } from '../workflow/types';
 import { completeLifecycleAction, recordHeartbeat } from './autoscaling';
 import { deleteReadyAttribute, drain, findContainerInstance, inspectDrain, putReadyAttribute } from './ecs';
-import { classify, describeError, isAwsError } from './errors';
+import { isAwsError } from './errors';
+import { alone, failure, JOINED, type Joined, joinedCalls } from './joined';
 import type { EffectOf, Outcome } from './outcome';
 import { enqueueGroupChange, wake } from './sqs';
-import { describeAgent, findCommands, getCommandInvocation, JOIN_DOCUMENT, sendCommand } from './ssm';
-import { instanceArn, tagInstance } from './tags';
+import { findCommands, getCommandInvocation, JOIN_DOCUMENT, sendCommand } from './ssm';
 
 interface RefreshDocuments {
   refreshWindowsDocument: string;
@@ -69,22 +69,9 @@ function documentFor(
   return env.groupChangeDocument;
 }
 
-/** Tags are best effort: failures go to `warn`, never into the workflow. */
-async function tag(deps: CapabilityDeps['tags'], effect: EffectOf<'tag'>): Promise<undefined> {
-  const arn = instanceArn(deps.env.region, deps.env.accountId, effect.instanceId);
-  try {
-    const failures = await tagInstance(deps.tagging, arn, effect);
-    if (failures.length > 0) deps.warn?.('tagging the instance failed', { instanceId: effect.instanceId, failures });
-  } catch (error) {
-    if (!isAwsError(error)) throw error;
-    deps.warn?.('tagging the instance failed', { instanceId: effect.instanceId, error: describeError(error) });
-  }
-  return undefined;
-}
-
 const PERFORMERS: { [K in EffectCapability]: (deps: CapabilityDeps[K]) => PerformersOf<K> } = {
   runCommandStatus: ({ ssm, env }) => ({
-    describeAgent: (effect) => describeAgent(ssm, effect),
+    describeAgent: alone(JOINED.runCommandStatus?.({ ssm, env }).describeAgent),
     getCommandInvocation: (effect) => getCommandInvocation(ssm, effect),
     findCommand: (effect) => findCommands(ssm, effect, documentFor(effect, env)),
   }),
@@ -117,7 +104,7 @@ const PERFORMERS: { [K in EffectCapability]: (deps: CapabilityDeps[K]) => Perfor
     completeLifecycleAction: (effect) => completeLifecycleAction(autoScaling, effect),
     recordHeartbeat: (effect) => recordHeartbeat(autoScaling, effect),
   }),
-  tags: (deps) => ({ tag: (effect) => tag(deps, effect) }),
+  tags: (deps) => ({ tag: alone(JOINED.tags?.(deps).tag) }),
 };
 
 const hasPerformers = (capability: Capability): capability is EffectCapability => capability in PERFORMERS;
@@ -128,27 +115,62 @@ const hasPerformers = (capability: Capability): capability is EffectCapability =
  */
 export function createAwsEffector<C extends Capability>(capabilities: readonly C[], deps: EffectorDeps<C>): Effector {
   const table = new Map<string, (effect: Effect) => Promise<Outcome | undefined>>();
+  const joined = new Map<EffectType, Joined<AwsEffectType>>();
   for (const capability of capabilities as readonly Capability[]) {
     if (!hasPerformers(capability)) continue;
-    // The map above pairs each capability with its own deps; `deps` holds all of them (EffectorDeps<C>).
+    // The maps above pair each capability with its own deps; `deps` holds all of them (EffectorDeps<C>).
     const build = PERFORMERS[capability] as (deps: unknown) => Record<string, (effect: Effect) => Promise<Outcome>>;
     for (const [type, perform] of Object.entries(build(deps))) table.set(type, perform);
+    const buildJoined = JOINED[capability] as ((deps: unknown) => Record<string, Joined<AwsEffectType>>) | undefined;
+    for (const [type, spec] of Object.entries(buildJoined?.(deps) ?? {})) joined.set(type as EffectType, spec);
   }
 
+  const run: Effector['run'] = async (effect, at) => {
+    const perform = table.get(effect.type);
+    if (!perform) {
+      const needs = EFFECT_CAPABILITY[effect.type as AwsEffectType] ?? 'the engine';
+      throw new Error(`AWS effector: ${effect.type} needs ${needs}, which this function does not hold`);
+    }
+    try {
+      const outcome = await perform(effect);
+      return outcome && ({ ...outcome, at } as Signal);
+    } catch (error) {
+      if (!isAwsError(error)) throw error;
+      return { ...failure(effect.type as AwsEffectType, error), at } as Signal;
+    }
+  };
+
   return {
-    async run(effect, at) {
-      const perform = table.get(effect.type);
-      if (!perform) {
-        const needs = EFFECT_CAPABILITY[effect.type as AwsEffectType] ?? 'the engine';
-        throw new Error(`AWS effector: ${effect.type} needs ${needs}, which this function does not hold`);
-      }
-      try {
-        const outcome = await perform(effect);
-        return outcome && ({ ...outcome, at } as Signal);
-      } catch (error) {
-        if (!isAwsError(error)) throw error;
-        return { type: 'failed', at, effect: effect.type, kind: classify(error), message: describeError(error) };
-      }
+    run,
+    joinable: new Set(joined.keys()),
+    async runJoined(effects, at) {
+      const signals: (Signal | undefined)[] = new Array(effects.length);
+      const single = effects.flatMap((effect, position) => (joined.has(effect.type) ? [] : [position]));
+      const together = effects.flatMap((effect, position) => (joined.has(effect.type) ? [position] : []));
+      await Promise.all([
+        ...single.map(async (position) => {
+          signals[position] = await run(effects[position] as Effect, at);
+        }),
+        ...joinedCalls(
+          joined,
+          together.map((position) => effects[position] as Effect),
+        ).map(async ({ spec, positions }) => {
+          const group = positions.map((p) => together[p] as number);
+          const members = group.map((position) => effects[position] as EffectOf<AwsEffectType>);
+          let outcomes: (Outcome | undefined)[];
+          try {
+            outcomes = await spec.perform(members);
+          } catch (error) {
+            if (!isAwsError(error)) throw error;
+            outcomes = members.map((effect) => failure(effect.type, error));
+          }
+          group.forEach((position, i) => {
+            const outcome = outcomes[i];
+            signals[position] = outcome && ({ ...outcome, at } as Signal);
+          });
+        }),
+      ]);
+      return signals;
     },
   };
 }

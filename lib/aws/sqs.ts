@@ -1,5 +1,5 @@
 // SQS: group changes and member listings for the directory function, delayed wake-ups and handed-on effects.
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Effect } from '../workflow/types';
 import type { EffectOf, OutcomeOf } from './outcome';
 
@@ -29,6 +29,38 @@ export async function wake(sqs: SQSClient, queueUrl: string, effect: EffectOf<'w
       DelaySeconds: delaySeconds(effect.delaySeconds),
     }),
   );
+}
+
+/** SendMessageBatch takes at most 10 entries (SQS API reference, SendMessageBatch). */
+export const WAKES_PER_BATCH = 10;
+
+/**
+ * Several wakes in one SendMessageBatch: for each, undefined when SQS took it, else why not (SQS answers each
+ * entry, Successful or Failed, in a successful response).
+ */
+export async function wakeMany(
+  sqs: SQSClient,
+  queueUrl: string,
+  effects: readonly EffectOf<'wake'>[],
+): Promise<({ code: string; message: string; senderFault: boolean } | undefined)[]> {
+  if (effects.length > WAKES_PER_BATCH)
+    throw new Error(`wakeMany: ${effects.length} messages; at most ${WAKES_PER_BATCH} per batch`);
+  const out = await sqs.send(
+    new SendMessageBatchCommand({
+      QueueUrl: queueUrl,
+      Entries: effects.map((effect, i) => ({
+        Id: String(i),
+        MessageBody: JSON.stringify({ instanceId: effect.instanceId }),
+        DelaySeconds: delaySeconds(effect.delaySeconds),
+      })),
+    }),
+  );
+  const failed = new Map((out.Failed ?? []).map((entry) => [entry.Id, entry]));
+  return effects.map((_, i) => {
+    const entry = failed.get(String(i));
+    if (!entry) return undefined;
+    return { code: entry.Code ?? 'error', message: entry.Message ?? '', senderFault: entry.SenderFault ?? false };
+  });
 }
 
 /** An effect this function may not perform, for the function that may (lib/engine/wake.ts reads it). */

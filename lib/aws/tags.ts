@@ -15,19 +15,30 @@ export function instanceArn(region: string, accountId: string, instanceId: strin
   return `arn:aws:ec2:${region}:${accountId}:instance/${instanceId}`;
 }
 
-/** Tags the instance; returns the per-resource failures TagResources reports in a successful response. */
-export async function tagInstance(
+/** TagResources takes 1 to 20 ARNs per call (Resource Groups Tagging API reference, ResourceARNList). */
+export const ARNS_PER_TAG_CALL = 20;
+
+/** The tags a tag effect sets; effects with equal tags can share one TagResources call. */
+export function statusTags(effect: EffectOf<'tag'>): Record<string, string> {
+  return { 'gmsa-ready:status': tagValue(effect.status), 'gmsa-ready:reason': tagValue(effect.reason) };
+}
+
+/**
+ * Tags up to ARNS_PER_TAG_CALL resources with the same tags in one call; returns the per-resource failures
+ * TagResources reports in a successful response (FailedResourcesMap), by ARN.
+ */
+export async function tagResources(
   tagging: ResourceGroupsTaggingAPIClient,
-  arn: string,
-  effect: EffectOf<'tag'>,
-): Promise<string[]> {
-  const out = await tagging.send(
-    new TagResourcesCommand({
-      ResourceARNList: [arn],
-      Tags: { 'gmsa-ready:status': tagValue(effect.status), 'gmsa-ready:reason': tagValue(effect.reason) },
-    }),
-  );
-  return Object.entries(out.FailedResourcesMap ?? {}).map(([resource, info]) =>
-    `${resource}: ${info.ErrorCode ?? 'error'} ${info.ErrorMessage ?? ''}`.trim(),
+  arns: readonly string[],
+  tags: Record<string, string>,
+): Promise<Map<string, string>> {
+  if (arns.length > ARNS_PER_TAG_CALL)
+    throw new Error(`tagResources: ${arns.length} ARNs; at most ${ARNS_PER_TAG_CALL} per call`);
+  const out = await tagging.send(new TagResourcesCommand({ ResourceARNList: [...arns], Tags: tags }));
+  return new Map(
+    Object.entries(out.FailedResourcesMap ?? {}).map(([resource, info]) => [
+      resource,
+      `${resource}: ${info.ErrorCode ?? 'error'} ${info.ErrorMessage ?? ''}`.trim(),
+    ]),
   );
 }

@@ -75,6 +75,14 @@ export interface Store {
 export interface Effector {
   /** Performs one effect; returns the signal it produced (undefined for fire-and-forget effects). Never throws for AWS errors: it classifies them into a `failed` signal. */
   run(effect: Effect, at: number): Promise<Signal | undefined>;
+  /** Effect types several hosts can share one AWS call for (absent: none). */
+  readonly joinable?: ReadonlySet<EffectType>;
+  /**
+   * Performs the effects together, in as few calls as the APIs allow (effects of other types one by one): a
+   * signal (or undefined) per effect, in order. Never throws for AWS errors: each effect of a call that failed
+   * gets its own classified `failed` signal.
+   */
+  runJoined?(effects: Effect[], at: number): Promise<(Signal | undefined)[]>;
 }
 
 /**

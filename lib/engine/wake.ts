@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { EFFECT_CAPABILITY } from '../capabilities';
 import { INSTANCE_ID_SHAPE, patterns } from '../config/patterns';
 import type { Effect } from '../workflow/types';
+import { coalescing } from './coalesce';
 import { deliver, type EngineDeps, performHandedOn } from './engine';
 import { type BatchResult, parseMessages } from './queue';
 
@@ -20,19 +21,30 @@ const wakeSchema = z.object({
   effect: z.looseObject({ type: z.enum(AWS_EFFECTS, 'must be an AWS effect type') }).optional(),
 });
 
+/**
+ * Handles a batch's messages concurrently, so the hosts in it share calls (lib/engine/coalesce.ts): a
+ * fleet's agent polls wake on the same grid (lib/workflow/timing.ts) and arrive in one batch.
+ */
 export async function handleWakeMessages(deps: EngineDeps, event: SQSEvent): Promise<BatchResult> {
-  const failures: BatchResult['batchItemFailures'] = [];
-  for (const { message, body } of parseMessages(event, wakeSchema, deps.telemetry)) {
-    try {
-      if (body.effect) await performHandedOn(deps, body.instanceId, body.effect as Effect);
-      else await deliver(deps, body.instanceId, { type: 'tick', at: deps.now(), wake: true });
-    } catch (error) {
-      deps.telemetry.log('warn', 'wake failed; SQS will redeliver', {
-        instanceId: body.instanceId,
-        error: String(error),
-      });
-      failures.push({ itemIdentifier: message.messageId });
-    }
-  }
-  return { batchItemFailures: failures };
+  const messages = parseMessages(event, wakeSchema, deps.telemetry);
+  const shared = coalescing(deps.effector, messages.length);
+  const handling = { ...deps, effector: shared.effector };
+  const failed = await Promise.all(
+    messages.map(async ({ message, body }) => {
+      try {
+        if (body.effect) await performHandedOn(handling, body.instanceId, body.effect as Effect);
+        else await deliver(handling, body.instanceId, { type: 'tick', at: deps.now(), wake: true });
+        return [];
+      } catch (error) {
+        deps.telemetry.log('warn', 'wake failed; SQS will redeliver', {
+          instanceId: body.instanceId,
+          error: String(error),
+        });
+        return [{ itemIdentifier: message.messageId }];
+      } finally {
+        shared.leave();
+      }
+    }),
+  );
+  return { batchItemFailures: failed.flat() };
 }

@@ -23,6 +23,12 @@ export const timings = {
   groupChangePerName: 0.2,
   listMembers: 4,
   /**
+   * SQS batching window and batch size of the wake queue's event source mapping (serverless.yml): a batch of
+   * up to 50 (one DescribeInstanceInformation call, lib/aws/ssm.ts) gathered for at most a second.
+   */
+  wakeBatchWindow: 1,
+  wakeBatchSize: 50,
+  /**
    * SQS batching window and batch size of the directory queue's event source mapping (serverless.yml). Group
    * commit does the batching (lib/directory/lane.ts); the 1 s window is Lambda's minimum for a batch size over 10.
    */

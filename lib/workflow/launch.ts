@@ -10,7 +10,7 @@ import { identityFor } from './group-output';
 import { heldByLive, identityRefusal } from './identity';
 import { type JoinedName, joinedBefore, joinedName, printable } from './names';
 import { AGENT_SIGNALS, COMMAND_SIGNALS, COMPLETE_SIGNALS, consumes, plan, type Table } from './table';
-import { cleanupBackoff, POLL_SECONDS, STEP_DEADLINE } from './timing';
+import { cleanupBackoff, delayToGrid, POLL_SECONDS, STEP_DEADLINE } from './timing';
 import type { ContainerInstanceView, Signal, Step } from './types';
 
 /** Findings that say "not now" rather than "broken": verify looks again instead of failing the host. */
@@ -32,7 +32,7 @@ export const LAUNCH = {
     consumes: AGENT_SIGNALS,
     next: 'join',
     deadline: STEP_DEADLINE.agent,
-    act: describeAgent,
+    act: awaitAgent,
     on: onAgent,
     exits: FAILURE_EXITS,
   },
@@ -174,10 +174,23 @@ export function act(d: Decision): void {
 
 // ---------------------------------------------------------------- what each step does
 
+/**
+ * The agent step's first look waits for the next poll on the grid: an agent is not online the moment its
+ * host boots, and a look from the wake function shares its call with the other hosts waiting
+ * (lib/engine/coalesce.ts), where one from the lifecycle function would go alone. Identify looks at once:
+ * its join just reported success, so the name is usually there.
+ */
+function awaitAgent(d: Decision): void {
+  d.wakeIn(agentPollDelay(d));
+}
+
 export function describeAgent(d: Decision): void {
-  const { record } = d;
-  d.emit({ type: 'describeAgent', instanceId: record.instanceId });
-  d.wakeIn(record.step === 'agent' ? POLL_SECONDS.agent : POLL_SECONDS.identify);
+  d.emit({ type: 'describeAgent', instanceId: d.record.instanceId });
+  d.wakeIn(agentPollDelay(d));
+}
+
+function agentPollDelay(d: Decision): number {
+  return delayToGrid(d.at, d.record.step === 'agent' ? POLL_SECONDS.agent : POLL_SECONDS.identify);
 }
 
 function sendJoin(d: Decision): void {
@@ -468,11 +481,11 @@ function advanceAfterUndo(d: Decision, detail: string): void {
 function agentReport(d: Decision, signal: Signal): Extract<Signal, { type: 'agent' }> | undefined {
   const { record, fleet } = d;
   if (signal.type === 'tick') {
-    act(d);
+    describeAgent(d);
     return undefined;
   }
   if (signal.type === 'failed' && signal.effect === 'describeAgent') {
-    d.wakeIn(POLL_SECONDS.retry);
+    d.wakeIn(delayToGrid(d.at, POLL_SECONDS.retry)); // a shared call failed for all its hosts: retry them together
     return undefined;
   }
   if (signal.type !== 'agent') return undefined;

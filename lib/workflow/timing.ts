@@ -18,7 +18,24 @@ export const STEP_DEADLINE: Record<Exclude<Step, 'drain' | 'done'>, number> = {
 };
 
 /** Delay before a polling step looks again. */
-export const POLL_SECONDS = { agent: 15, identify: 20, verify: 20, drain: 15, retry: 30 } as const;
+export const POLL_SECONDS = {
+  // On a grid (delayToGrid) and looked at together, one call per 50 waiting hosts and one SendMessageBatch
+  // per 10: a look costs a host a fraction of a call, so these can be short.
+  agent: 5,
+  identify: 20,
+  verify: 20,
+  drain: 15,
+  retry: 30,
+} as const;
+
+/**
+ * Delay to the next point of a grid of `period` seconds in absolute time, at least half a period away (so
+ * between half and one and a half periods, one on average). Hosts polling with the same period then wake
+ * together, arrive in one wake-queue batch and share one DescribeInstanceInformation call (lib/engine/coalesce.ts).
+ */
+export function delayToGrid(at: number, period: number): number {
+  return (Math.floor((at + period / 2) / period) + 1) * period - at;
+}
 
 /** Without a status event by then, ask GetCommandInvocation. */
 export const COMMAND_CHECK_AFTER = 300;

@@ -47,7 +47,7 @@ describe('describeAgent', () => {
       platformType: 'Linux',
     });
     expect(sent(ssm)).toEqual([
-      [DescribeInstanceInformationCommand, { Filters: [{ Key: 'InstanceIds', Values: [instanceId] }] }],
+      [DescribeInstanceInformationCommand, { Filters: [{ Key: 'InstanceIds', Values: [instanceId] }], MaxResults: 50 }],
     ]);
   });
 

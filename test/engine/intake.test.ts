@@ -52,7 +52,8 @@ describe('intakeLifecycleEvent', () => {
         startedAt: T0,
       },
     });
-    expect(h.effector.of('describeAgent')).toEqual([{ type: 'describeAgent', instanceId: 'i-0a1b2c3d4e5f60718' }]);
+    // The agent step's first look waits for its wake on the poll grid (lib/workflow/launch.ts awaitAgent).
+    expect(h.effector.of('wake')).toEqual([expect.objectContaining({ instanceId: 'i-0a1b2c3d4e5f60718' })]);
     expect(h.telemetry.metrics.map((m) => m.name)).not.toContain('EventRejected');
   });
 

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { FUNCTION_CAPABILITIES, performs } from '../../lib/capabilities';
 import { INSTANCE_ID_SHAPE } from '../../lib/config/patterns';
 import { deliver } from '../../lib/engine/engine';
-import type { HandOn } from '../../lib/engine/ports';
+import type { Effector, HandOn } from '../../lib/engine/ports';
 import { handleWakeMessages } from '../../lib/engine/wake';
 import type { Effect, HostRecord } from '../../lib/workflow/types';
 import { bareRecord } from '../store/records';
@@ -37,9 +37,10 @@ describe('handleWakeMessages', () => {
     // The agent step looks again: DescribeInstanceInformation and another wake.
     expect(h.effector.calls.map((c) => [c.effect, c.at])).toEqual([
       [{ type: 'describeAgent', instanceId: ID }, T0 + 15],
-      [{ type: 'wake', instanceId: ID, delaySeconds: 15 }, T0 + 15],
+      // T0 + 18 is the first multiple of 5 s at least 2.5 s away: agent polls wake on a shared grid.
+      [{ type: 'wake', instanceId: ID, delaySeconds: 3 }, T0 + 15],
     ]);
-    expect((await h.store.get(ID))?.nextCheckAt).toBe(T0 + 30);
+    expect((await h.store.get(ID))?.nextCheckAt).toBe(T0 + 18);
   });
 
   it('ignores a stale wake: a record not yet due gets no tick, so no second wake chain starts', async () => {
@@ -94,6 +95,32 @@ describe('handleWakeMessages', () => {
       message: 'wake failed; SQS will redeliver',
       fields: { instanceId: other, error: 'Error: ProvisionedThroughputExceededException' },
     });
+  });
+});
+
+describe('a batch of wakes', () => {
+  it('handles its hosts together, so their agent polls share one call', async () => {
+    const others = ['i-0bbbbbbbbbbbbbbb2', 'i-0ccccccccccccccc3'];
+    const base = await h.store.get(ID);
+    for (const instanceId of others) await h.store.put({ ...(base as HostRecord), instanceId, version: 1 }, undefined);
+    const joined: Effect[][] = [];
+    const effector: Effector = {
+      joinable: new Set(['describeAgent']),
+      run: (effect, at) => h.effector.run(effect, at),
+      async runJoined(effects, at) {
+        joined.push(effects);
+        return Promise.all(effects.map((effect) => h.effector.run(effect, at)));
+      },
+    };
+    const ids = [ID, ...others];
+    const result = await handleWakeMessages(
+      { ...h.deps, effector },
+      sqsEvent(ids.map((instanceId) => ({ instanceId }))),
+    );
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(joined).toEqual([ids.map((instanceId) => ({ type: 'describeAgent', instanceId }))]);
+    // Each host still schedules its own next look, all on the same grid point.
+    expect(h.effector.of('wake').map((w) => w.delaySeconds)).toEqual([3, 3, 3]);
   });
 });
 

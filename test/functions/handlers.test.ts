@@ -7,7 +7,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { ResourceGroupsTaggingAPIClient, TagResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
   DescribeInstanceInformationCommand,
   GetCommandInvocationCommand,
@@ -116,17 +116,16 @@ afterEach(async () => {
 });
 
 describe('lifecycle handler', () => {
-  it('starts a launch: asks SSM for the agent, schedules a wake, tags the instance, stores the record', async () => {
+  it('starts a launch: schedules the first agent poll on the grid, tags the instance, stores the record', async () => {
     const result = await lifecycle(eventFixture('lifecycle-launch-windows'), context('lifecycle'));
 
     expect(result).toEqual({ accepted: true, instanceId: ID, status: 'LAUNCHING', step: 'agent' });
-    expect(sent(ssm)).toEqual([
-      [DescribeInstanceInformationCommand, { Filters: [{ Key: 'InstanceIds', Values: [ID] }] }],
-    ]);
+    // The agent is asked for by the wake, with the other hosts waiting (T0 + 3 is on the 5 s grid).
+    expect(sent(ssm)).toEqual([]);
     expect(sent(sqs)).toEqual([
       [
         SendMessageCommand,
-        { QueueUrl: ENV.WAKE_QUEUE_URL, MessageBody: JSON.stringify({ instanceId: ID }), DelaySeconds: 15 },
+        { QueueUrl: ENV.WAKE_QUEUE_URL, MessageBody: JSON.stringify({ instanceId: ID }), DelaySeconds: 3 },
       ],
     ]);
     expect(sent(tagging)).toEqual([
@@ -143,8 +142,8 @@ describe('lifecycle handler', () => {
       fleet: 'orders',
       status: 'LAUNCHING',
       step: 'agent',
-      reason: 'waiting: SSM agent not online', // DescribeInstanceInformation listed nothing yet
-      nextCheckAt: T0 + 15,
+      reason: null,
+      nextCheckAt: T0 + 3,
       lifecycle: { token: 'c3f1a8d2-6e4b-4b1f-9d27-5a80e6c41f93', hookName: 'gmsa-ready-launch', startedAt: T0 },
     });
   });
@@ -172,8 +171,7 @@ describe('lifecycle handler', () => {
       { accepted: true, instanceId: ID, status: 'LAUNCHING', step: 'agent' },
     ]);
     // One record, one start: the loser of the conditional write re-read it and found the token already served.
-    // Both asked SSM about the agent before writing (a read claims nothing); only the winner tagged the host.
-    expect(ssm).toHaveReceivedCommandTimes(DescribeInstanceInformationCommand, 2);
+    expect(sqs).toHaveReceivedCommandTimes(SendMessageCommand, 1);
     expect(tagging).toHaveReceivedCommandTimes(TagResourcesCommand, 1);
     expect((await store.get(ID))?.history.filter((e) => e.detail.startsWith('launch lifecycle action'))).toHaveLength(
       1,
@@ -250,8 +248,32 @@ describe('continue (wake) handler', () => {
     const result = await wake(sqsEvent([{ instanceId: id }]), context('continue'));
     expect(result).toEqual({ batchItemFailures: [] });
     expect(sent(ssm)).toEqual([
-      [DescribeInstanceInformationCommand, { Filters: [{ Key: 'InstanceIds', Values: [id] }] }],
+      [DescribeInstanceInformationCommand, { Filters: [{ Key: 'InstanceIds', Values: [id] }], MaxResults: 50 }],
     ]);
+  });
+
+  it('asks SSM once for all the hosts of a batch and wakes them again with one SendMessageBatch', async () => {
+    const ids = ['i-0e9d8c7b6a5f43210', 'i-0e9d8c7b6a5f43211', 'i-0e9d8c7b6a5f43212'];
+    for (const id of ids)
+      await store.put(
+        bareRecord({
+          instanceId: id,
+          fleet: 'orders',
+          platform: 'windows',
+          autoScalingGroupName: 'prod-ecs-win-orders',
+          step: 'agent',
+          stepStartedAt: T0 - 15,
+        }),
+        undefined,
+      );
+    sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+    const result = await wake(sqsEvent(ids.map((instanceId) => ({ instanceId }))), context('continue'));
+    expect(result).toEqual({ batchItemFailures: [] });
+    // One call, the hosts in the order their records were read.
+    const asked = ssm.commandCalls(DescribeInstanceInformationCommand).map((c) => c.args[0].input.Filters?.[0]?.Values);
+    expect(asked.map((values) => [...(values ?? [])].sort())).toEqual([ids]);
+    expect(sqs).toHaveReceivedCommandTimes(SendMessageCommand, 0);
+    expect(sqs).toHaveReceivedCommandTimes(SendMessageBatchCommand, 1);
   });
 });
 

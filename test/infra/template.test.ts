@@ -109,7 +109,9 @@ describe('functions', () => {
       expect.objectContaining({
         EventSourceArn: { 'Fn::GetAtt': [IDS.wakeQueue, 'Arn'] },
         FunctionName: { 'Fn::GetAtt': [lambdaId('continue'), 'Arn'] },
-        BatchSize: 10,
+        // The sandbox (and so the benchmark) models the batch the stack deploys.
+        BatchSize: timings.wakeBatchSize,
+        MaximumBatchingWindowInSeconds: timings.wakeBatchWindow,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
       }),
     );

@@ -12,7 +12,8 @@ import {
   ListContainerInstancesCommand,
   PutAttributesCommand,
 } from '@aws-sdk/client-ecs';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ResourceGroupsTaggingAPIClient, TagResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
+import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
   DescribeInstanceInformationCommand,
   GetCommandInvocationCommand,
@@ -40,6 +41,7 @@ const autoScaling = new AutoScalingClient(config);
 const ecs = new ECSClient(config);
 const sqs = new SQSClient(config);
 const ec2 = new EC2Client(config);
+const tagging = new ResourceGroupsTaggingAPIClient(config);
 const names = deploymentNames(world({}));
 
 const WIN_HOST = 'i-0aaaaaaaaaaaaaaa1';
@@ -535,6 +537,65 @@ describe('ECS', () => {
   });
 });
 
+describe('calls for many hosts at once', () => {
+  it('describes the agents of many instances in one call, a page of MaxResults at a time', async () => {
+    account.launch(WIN_HOST);
+    account.launch(LINUX_HOST);
+    await runUntil(60);
+    const filter = [{ Key: 'InstanceIds', Values: [WIN_HOST, 'i-0ffffffffffffffff', LINUX_HOST] }];
+    const both = await ssm.send(new DescribeInstanceInformationCommand({ Filters: filter, MaxResults: 50 }));
+    expect(both.InstanceInformationList?.map((i) => i.InstanceId)).toEqual([WIN_HOST, LINUX_HOST]);
+    expect(both.NextToken).toBeUndefined();
+    const first = await ssm.send(new DescribeInstanceInformationCommand({ Filters: filter, MaxResults: 5 }));
+    expect(first.InstanceInformationList).toHaveLength(2);
+    await expect(
+      ssm.send(new DescribeInstanceInformationCommand({ Filters: filter, MaxResults: 51 })),
+    ).rejects.toMatchObject({ name: 'ValidationException' });
+  });
+
+  it('tags up to 20 instances in one call, reporting one it does not know, and refuses 21', async () => {
+    const arn = (id: string) => `arn:aws:ec2:us-east-1:123456789012:instance/${id}`;
+    const tags = { 'gmsa-ready:status': 'READY' };
+    const out = await tagging.send(
+      new TagResourcesCommand({ ResourceARNList: [arn(WIN_HOST), arn('i-0ffffffffffffffff')], Tags: tags }),
+    );
+    expect(Object.keys(out.FailedResourcesMap ?? {})).toEqual([arn('i-0ffffffffffffffff')]);
+    expect(account.instances.get(WIN_HOST)?.tags['gmsa-ready:status']).toBe('READY');
+    const many = Array.from({ length: 21 }, () => arn(WIN_HOST));
+    await expect(tagging.send(new TagResourcesCommand({ ResourceARNList: many, Tags: tags }))).rejects.toMatchObject({
+      name: 'InvalidParameterException',
+    });
+  });
+
+  it('gathers wake messages visible within a second into one batch, and delivers 50 at once', async () => {
+    const entries = (from: number, delay: number) =>
+      Array.from({ length: 10 }, (_, i) => ({
+        Id: String(i),
+        MessageBody: `{"n":${from + i}}`,
+        DelaySeconds: delay,
+      }));
+    await sqs.send(new SendMessageBatchCommand({ QueueUrl: names.queueUrls.wake, Entries: entries(0, 10) }));
+    await runUntil(10.5);
+    await sqs.send(new SendMessageCommand({ QueueUrl: names.queueUrls.wake, MessageBody: '{"n":10}' }));
+    await runUntil(11);
+    expect(delivered.wake.map((e) => e.Records.length)).toEqual([11]);
+    for (let i = 0; i < 5; i++)
+      await sqs.send(
+        new SendMessageBatchCommand({ QueueUrl: names.queueUrls.wake, Entries: entries(100 + 10 * i, 0) }),
+      );
+    await runUntil(11);
+    expect(delivered.wake.map((e) => e.Records.length)).toEqual([11, 50]);
+    await expect(
+      sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: names.queueUrls.wake,
+          Entries: [...entries(0, 0), { Id: '10', MessageBody: '{}' }],
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'TooManyEntriesInBatchRequest' });
+  });
+});
+
 describe('credential specs and queues', () => {
   it('serves object credspecs as JSON and absent ARNs as ParameterNotFound', async () => {
     const arn = 'arn:aws:ssm:us-east-1:123456789012:parameter/gmsa/orders-api';
@@ -560,6 +621,8 @@ describe('credential specs and queues', () => {
     expect(delivered.directory.map((e) => e.Records.map((r) => r.body))).toEqual([['{"n":0}', '{"n":1}', '{"n":2}']]);
     expect(delivered.wake).toHaveLength(0);
     await runUntil(30);
+    expect(delivered.wake).toHaveLength(0); // visible, and the wake mapping's 1 s window is open
+    await runUntil(31);
     expect(delivered.wake[0]?.Records[0]?.body).toBe('{"instanceId":"i-1"}');
     await expect(
       sqs.send(new SendMessageCommand({ QueueUrl: 'https://sqs.us-east-1.amazonaws.com/1/nope', MessageBody: '{}' })),

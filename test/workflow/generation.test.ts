@@ -61,7 +61,9 @@ describe('a launch action for an instance whose record is TERMINATED', () => {
     expect(h.r.history.map((e) => e.detail)).toContain(
       'generation 2 of i-0a1b2c3d4e5f60718 begins (ReplaceRootVolume): generation 1 was retired',
     );
-    expect(h.actions()).toEqual([{ type: 'describeAgent', instanceId: h.instanceId }]);
+    // The agent step starts again; its first look waits for the wake on the poll grid.
+    expect(h.r.step).toBe('agent');
+    expect(h.one('wake')).toMatchObject({ instanceId: h.instanceId });
 
     // The fresh OS is not joined: the join runs again, and the new account is authorized.
     h.after(60, agent(true, 'EC2AMAZ-7Q2LK9D.WORKGROUP'));

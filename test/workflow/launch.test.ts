@@ -38,7 +38,7 @@ function authorizing(): Host {
 }
 
 describe('launch: intake', () => {
-  it('creates the record, starts with the SSM agent and counts the launch', () => {
+  it('creates the record, waits for the first agent poll on the grid and counts the launch', () => {
     const h = new Host().send(lifecycle('launch'));
     expect(h.r).toMatchObject({
       instanceId: ID,
@@ -48,8 +48,9 @@ describe('launch: intake', () => {
       lifecycle: { transition: 'launch', token: TOKEN, hookName: 'gmsa-launch', startedAt: T0, heartbeats: 0 },
       launchStartedAt: T0,
     });
-    expect(h.actions()).toEqual([{ type: 'describeAgent', instanceId: ID }]);
-    expect(h.one('wake')).toEqual({ type: 'wake', instanceId: ID, delaySeconds: 15 });
+    // No look yet: an agent is never online as its host boots, and the poll shares a call with the fleet's.
+    expect(h.actions()).toEqual([]);
+    expect(h.one('wake')).toEqual({ type: 'wake', instanceId: ID, delaySeconds: 5 });
     expect(h.one('tag')).toEqual({ type: 'tag', instanceId: ID, status: 'LAUNCHING', reason: null });
     expect(h.metrics()).toContainEqual({ name: 'LaunchStarted', value: 1, dimensions: { Fleet: 'orders' } });
   });
@@ -85,15 +86,30 @@ describe('launch: waiting for the SSM agent', () => {
     expect(h.r.reason).toBe('waiting: SSM agent not online');
     h.after(15, tick);
     expect(h.actions()).toEqual([{ type: 'describeAgent', instanceId: ID }]);
-    expect(h.one('wake').delaySeconds).toBe(15);
+    expect(h.one('wake').delaySeconds).toBe(5);
+  });
+
+  it('polls on a 5 s grid in absolute time, so hosts that launched apart look together', () => {
+    // At least half a period ahead: T0 + 1 waits for T0 + 5, T0 + 3 for T0 + 10, T0 + 7.4 for T0 + 10.
+    for (const [offset, lands] of [
+      [1, 5],
+      [3, 10],
+      [7.4, 10],
+    ]) {
+      const h = new Host().send(lifecycle('launch', T0 + (offset as number)));
+      expect(h.r.nextCheckAt).toBe(T0 + (lands as number));
+      h.after((lands as number) - (offset as number), (at) => ({ type: 'tick', at, wake: true }));
+      expect(h.actions()).toEqual([{ type: 'describeAgent', instanceId: ID }]);
+      expect(h.r.nextCheckAt).toBe(T0 + (lands as number) + 5);
+    }
   });
 
   it('ignores a wake that is no longer due, so duplicate wakes never fork a second polling chain', () => {
     const h = new Host().send(lifecycle('launch'));
-    expect(h.r.nextCheckAt).toBe(T0 + 15);
-    h.after(5, (at) => ({ type: 'tick', at, wake: true }));
+    expect(h.r.nextCheckAt).toBe(T0 + 5);
+    h.after(1, (at) => ({ type: 'tick', at, wake: true }));
     expect(h.changed).toBe(false);
-    h.after(8, (at) => ({ type: 'tick', at, wake: true })); // within the 2 s clock slack: due
+    h.after(2, (at) => ({ type: 'tick', at, wake: true })); // within the 2 s clock slack: due
     expect(h.actions()).toEqual([{ type: 'describeAgent', instanceId: ID }]);
   });
 

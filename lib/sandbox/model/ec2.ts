@@ -1,7 +1,8 @@
 // EC2 instance state (what the reconciler asks when a host went quiet) and tags on instances.
 // Sources: the EC2 API reference (InstanceState codes; DescribeInstances) and aws-facts 8.1 (host names).
 import type { CreateTagsCommandInput, DescribeInstancesCommandInput } from '@aws-sdk/client-ec2';
-import type { TagResourcesCommandInput } from '@aws-sdk/client-resource-groups-tagging-api';
+import { InvalidParameterException, type TagResourcesCommandInput } from '@aws-sdk/client-resource-groups-tagging-api';
+import { awsError } from '../aws-errors';
 import type { Ec2Context } from './context';
 import type { Ec2State } from './types';
 
@@ -14,6 +15,8 @@ const STATE_CODES: Record<Ec2State, number> = {
   'shutting-down': 32,
   terminated: 48,
 };
+
+const MAX_TAGGED_ARNS = 20;
 
 export class Ec2 {
   constructor(private readonly ctx: Ec2Context) {}
@@ -41,9 +44,32 @@ export class Ec2 {
     return { Reservations: instances.length ? [{ Instances: instances }] : [] };
   }
 
+  /**
+   * 1 to 20 ARNs per call, else InvalidParameterException (Resource Groups Tagging API reference,
+   * ResourceARNList). A resource it cannot tag is reported in FailedResourcesMap, the call still succeeding;
+   * for an instance the account does not know, the model's failure (400, InvalidParameterException) is its
+   * own choice: no source gives the code EC2 reports through this API.
+   */
   tagResources(input: TagResourcesCommandInput) {
-    for (const arn of input.ResourceARNList ?? []) this.tag(arn.split('/').at(-1) ?? '', input.Tags ?? {});
-    return { FailedResourcesMap: {} };
+    const arns = input.ResourceARNList ?? [];
+    if (arns.length < 1 || arns.length > MAX_TAGGED_ARNS)
+      throw awsError(
+        InvalidParameterException,
+        'InvalidParameterException',
+        `ResourceARNList must hold 1 to ${MAX_TAGGED_ARNS} ARNs`,
+      );
+    const failed: Record<string, { StatusCode: number; ErrorCode: 'InvalidParameterException'; ErrorMessage: string }> =
+      {};
+    for (const arn of arns) {
+      const instanceId = arn.split('/').at(-1) ?? '';
+      if (this.tag(instanceId, input.Tags ?? {})) continue;
+      failed[arn] = {
+        StatusCode: 400,
+        ErrorCode: 'InvalidParameterException',
+        ErrorMessage: `The instance ID '${instanceId}' does not exist`,
+      };
+    }
+    return { FailedResourcesMap: failed };
   }
 
   createTags(input: CreateTagsCommandInput) {
@@ -52,8 +78,10 @@ export class Ec2 {
     return {};
   }
 
-  private tag(instanceId: string, tags: Record<string, string>): void {
+  /** False when the account has no such instance. */
+  private tag(instanceId: string, tags: Record<string, string>): boolean {
     const instance = this.ctx.instance(instanceId);
     if (instance) Object.assign(instance.tags, tags);
+    return instance !== undefined;
   }
 }

@@ -1,17 +1,19 @@
-// Amazon SQS and its Lambda event source mappings: the wake queue delivers each message after its
-// DelaySeconds; the directory queue gathers messages until a batch of 50 is full or the batching window
-// elapses, whichever comes first (as the event source mapping does). Failed messages come back after the
-// visibility timeout, then go to a DLQ.
+// Amazon SQS and its Lambda event source mappings: each message becomes visible after its DelaySeconds; a
+// queue's mapping gathers visible messages until its batch is full or its batching window elapses, whichever
+// comes first, and invokes the function with them (wake: 50 or 1 s; directory: 50 or 5 s). Failed messages
+// come back after the visibility timeout, then go to a DLQ.
 // Sources: AWS docs, not aws-facts: SQS SendMessage (DelaySeconds 0-900), "Using Lambda with Amazon SQS"
-// (BatchSize, MaximumBatchingWindowInSeconds, ReportBatchItemFailures: a handler error fails the whole batch)
-// and SQS dead-letter queues (maxReceiveCount). Compromises: wake messages arrive one per invocation although
-// serverless.yml batches up to 10, and timings.sqsVisibility is 30 s where serverless.yml deploys 360 s and
-// 720 s, to keep runs short.
+// (BatchSize, MaximumBatchingWindowInSeconds: "Lambda waits for up to [the window] to gather records before
+// invoking"; a batch size over 10 needs a window of at least 1 s; ReportBatchItemFailures: a handler error
+// fails the whole batch) and SQS dead-letter queues (maxReceiveCount). Compromises: one poller gathers every
+// batch, so batches are as full as the window allows (Lambda's pollers may split them), and
+// timings.sqsVisibility is 30 s where serverless.yml deploys 360 s and 720 s, to keep runs short.
 import { createHash } from 'node:crypto';
 import {
   QueueDoesNotExist,
   type SendMessageBatchCommandInput,
   type SendMessageCommandInput,
+  TooManyEntriesInBatchRequest,
 } from '@aws-sdk/client-sqs';
 import { awsError } from '../aws-errors';
 import { type QueuedMessage, sqsEvent } from '../events';
@@ -26,12 +28,20 @@ type QueueName = 'wake' | 'directory';
  */
 const md5 = (body: string) => createHash('md5').update(body, 'utf8').digest('hex');
 
+const MAX_BATCH_ENTRIES = 10;
+
+/** Each queue's event source mapping: the most messages an invocation gets and how long it waits to fill up. */
+const MAPPINGS: Record<QueueName, { batchSize: number; window: number }> = {
+  wake: { batchSize: timings.wakeBatchSize, window: timings.wakeBatchWindow },
+  directory: { batchSize: timings.directoryBatchSize, window: timings.directoryBatchWindow },
+};
+
 export class Queues {
   /** Messages that exhausted their receives, by queue. */
   readonly deadLetters: Record<QueueName, QueuedMessage[]> = { wake: [], directory: [] };
-  private readonly directoryVisible: QueuedMessage[] = [];
-  /** Cancels the open batching window; undefined while none is open. */
-  private closeWindow?: () => void;
+  private readonly visibleMessages: Record<QueueName, QueuedMessage[]> = { wake: [], directory: [] };
+  /** Cancels a queue's open batching window; absent while none is open. */
+  private readonly closeWindow: Partial<Record<QueueName, () => void>> = {};
   private readonly byUrl: Map<string, QueueName>;
 
   constructor(private readonly ctx: QueuesContext) {
@@ -47,8 +57,15 @@ export class Queues {
     return { MessageId: message.messageId, MD5OfMessageBody: md5(input.MessageBody ?? '') };
   }
 
+  /** Up to 10 entries per call, else TooManyEntriesInBatchRequest (SQS API reference, SendMessageBatch). */
   sendMessageBatch(input: SendMessageBatchCommandInput) {
     const queue = this.queue(input.QueueUrl);
+    if ((input.Entries ?? []).length > MAX_BATCH_ENTRIES)
+      throw awsError(
+        TooManyEntriesInBatchRequest,
+        'TooManyEntriesInBatchRequest',
+        `Maximum number of entries per request are ${MAX_BATCH_ENTRIES}.`,
+      );
     const successful = (input.Entries ?? []).map((entry) => {
       const message = this.enqueue(queue, entry.MessageBody ?? '', entry.DelaySeconds ?? 0);
       return { Id: entry.Id, MessageId: message.messageId, MD5OfMessageBody: md5(entry.MessageBody ?? '') };
@@ -75,25 +92,24 @@ export class Queues {
   }
 
   private visible(queue: QueueName, message: QueuedMessage): Promise<void> | undefined {
-    if (queue === 'wake') return this.deliver('wake', [message]);
-    this.directoryVisible.push(message);
+    const visible = this.visibleMessages[queue];
+    const { batchSize, window } = MAPPINGS[queue];
+    visible.push(message);
     // A full batch is delivered at once, without waiting out the window (found by the burst benchmark:
     // waiting made 1000 hosts cost 24 GroupChange commands each way instead of 20).
-    if (this.directoryVisible.length >= timings.directoryBatchSize) {
-      this.closeWindow?.();
-      this.closeWindow = undefined;
-      return this.deliver('directory', this.directoryVisible.splice(0, timings.directoryBatchSize));
+    if (visible.length >= batchSize) {
+      this.closeWindow[queue]?.();
+      delete this.closeWindow[queue];
+      return this.deliver(queue, visible.splice(0, batchSize));
     }
-    this.closeWindow ??= this.ctx.clock.after(timings.directoryBatchWindow, 'directory batch', () =>
-      this.flushDirectory(),
-    );
+    this.closeWindow[queue] ??= this.ctx.clock.after(window, `${queue} batch`, () => this.flush(queue));
     return undefined;
   }
 
-  private async flushDirectory(): Promise<void> {
-    this.closeWindow = undefined;
-    while (this.directoryVisible.length > 0)
-      await this.deliver('directory', this.directoryVisible.splice(0, timings.directoryBatchSize));
+  private async flush(queue: QueueName): Promise<void> {
+    delete this.closeWindow[queue];
+    const visible = this.visibleMessages[queue];
+    while (visible.length > 0) await this.deliver(queue, visible.splice(0, MAPPINGS[queue].batchSize));
   }
 
   private async deliver(queue: QueueName, messages: QueuedMessage[]): Promise<void> {

@@ -42,7 +42,7 @@ export class Ssm {
       input.Filters?.find((f) => f.Key === 'InstanceIds')?.Values ??
       input.InstanceInformationFilterList?.find((f) => f.key === 'InstanceIds')?.valueSet ??
       [];
-    const list = ids
+    const listed = ids
       .map((id) => this.ctx.instance(id))
       .filter((instance): instance is SimInstance => !!instance?.agentOnline)
       .map((instance) => ({
@@ -58,7 +58,14 @@ export class Ssm {
         ComputerName: this.ctx.computerName(instance),
         IPAddress: '10.0.0.10',
       }));
-    return { InstanceInformationList: list };
+    // A page of MaxResults (5-50, default 10), NextToken for the rest (aws-facts 4.4); the token is the model's own.
+    const pageSize = input.MaxResults ?? 10;
+    if (pageSize < 5 || pageSize > 50)
+      throw awsError(SSMServiceException, 'ValidationException', 'MaxResults must be between 5 and 50');
+    const from = Number(input.NextToken ?? 0);
+    const page = listed.slice(from, from + pageSize);
+    const more = from + pageSize < listed.length;
+    return { InstanceInformationList: page, ...(more ? { NextToken: String(from + pageSize) } : {}) };
   }
 
   /**

@@ -1,0 +1,133 @@
+// Effects several hosts can share one AWS call for, where the API takes many at once: DescribeInstanceInformation
+// (50 ids), TagResources (20 ARNs with the same tags), SendMessageBatch (10 wakes). The effector's runJoined
+// uses them; the wake function gathers the effects of a batch's hosts (lib/engine/coalesce.ts).
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { AwsEffectType, EFFECT_CAPABILITY, EffectCapability } from '../capabilities';
+import type { Effect, EffectType } from '../workflow/types';
+import type { CapabilityDeps } from './effector';
+import { classify, describeError, hasName, isAwsError } from './errors';
+import type { EffectOf, Outcome } from './outcome';
+import { WAKES_PER_BATCH, wakeMany } from './sqs';
+import { AGENT_IDS_PER_CALL, describeAgents } from './ssm';
+import { ARNS_PER_TAG_CALL, instanceArn, statusTags, tagResources } from './tags';
+
+/** An AWS error as the failed outcome of an effect: classified in one place (lib/aws/errors.ts). */
+export function failure(effect: AwsEffectType, error: unknown): Outcome {
+  return { type: 'failed', effect, kind: classify(error), message: describeError(error) };
+}
+
+/** Tags are best effort: failures go to `warn`, never into the workflow. Effects with equal tags share a call. */
+async function tag(deps: CapabilityDeps['tags'], effects: EffectOf<'tag'>[]): Promise<undefined[]> {
+  const instanceIds = effects.map((effect) => effect.instanceId);
+  const arns = instanceIds.map((id) => instanceArn(deps.env.region, deps.env.accountId, id));
+  try {
+    const failures = await tagResources(deps.tagging, arns, statusTags(effects[0] as EffectOf<'tag'>));
+    arns.forEach((arn, i) => {
+      const failed = failures.get(arn);
+      if (failed) deps.warn?.('tagging the instance failed', { instanceId: instanceIds[i], failures: [failed] });
+    });
+  } catch (error) {
+    if (!isAwsError(error)) throw error;
+    for (const instanceId of instanceIds)
+      deps.warn?.('tagging the instance failed', { instanceId, error: describeError(error) });
+  }
+  return effects.map(() => undefined);
+}
+
+/**
+ * Agents of several instances in one call. SSM refuses the whole call for an id it finds invalid
+ * (DescribeInstanceInformation API reference: "If you specify a node ID that isn't valid or a node that you
+ * don't own, you receive an error"); no source says whether a terminated node's id counts, so on
+ * InvalidInstanceId each id is asked alone, and one bad id fails only its own host.
+ */
+async function describeAgentsOf(ssm: SSMClient, effects: EffectOf<'describeAgent'>[]): Promise<Outcome[]> {
+  const ids = effects.map((effect) => effect.instanceId);
+  try {
+    const reports = await describeAgents(ssm, ids);
+    return ids.map((id) => reports.get(id) as Outcome);
+  } catch (error) {
+    if (ids.length === 1 || !hasName(error, 'InvalidInstanceId')) throw error;
+    return Promise.all(
+      ids.map(async (id) => {
+        try {
+          return (await describeAgents(ssm, [id])).get(id) as Outcome;
+        } catch (alone) {
+          if (!isAwsError(alone)) throw alone;
+          return failure('describeAgent', alone);
+        }
+      }),
+    );
+  }
+}
+
+/** Wakes are fire-and-forget, but a wake SQS refused is reported, so the host's record knows (as with SendMessage). */
+async function wakes(sqs: SQSClient, queueUrl: string, effects: EffectOf<'wake'>[]): Promise<(Outcome | undefined)[]> {
+  const refusals = await wakeMany(sqs, queueUrl, effects);
+  return refusals.map(
+    (refusal) =>
+      refusal && {
+        type: 'failed',
+        effect: 'wake',
+        kind: refusal.senderFault ? 'invalid' : 'retryable',
+        message: `${refusal.code}: ${refusal.message}`,
+      },
+  );
+}
+
+/** Effects several hosts can share one call for (the wake function gathers them: lib/engine/coalesce.ts). */
+export interface Joined<T extends AwsEffectType> {
+  /** The most effects one call takes (the API's limit). */
+  perCall: number;
+  /** Effects with the same key may share a call. */
+  key: (effect: EffectOf<T>) => string;
+  /** One call for all of `effects` (at most perCall): an outcome per effect, in order. Throws an AWS error for the whole call. */
+  perform: (effects: EffectOf<T>[]) => Promise<(Outcome | undefined)[]>;
+}
+
+type JoinedOf<K extends EffectCapability> = Partial<{
+  [T in AwsEffectType as (typeof EFFECT_CAPABILITY)[T] extends K ? T : never]: Joined<T>;
+}>;
+
+export const JOINED: { [K in EffectCapability]?: (deps: CapabilityDeps[K]) => JoinedOf<K> } = {
+  runCommandStatus: ({ ssm }) => ({
+    describeAgent: { perCall: AGENT_IDS_PER_CALL, key: () => '', perform: (effects) => describeAgentsOf(ssm, effects) },
+  }),
+  enqueue: ({ sqs, env }) => ({
+    wake: { perCall: WAKES_PER_BATCH, key: () => '', perform: (effects) => wakes(sqs, env.wakeQueueUrl, effects) },
+  }),
+  tags: (deps) => ({
+    tag: {
+      perCall: ARNS_PER_TAG_CALL,
+      key: (effect) => JSON.stringify(statusTags(effect)),
+      perform: (effects) => tag(deps, effects),
+    },
+  }),
+};
+
+/** The single-effect performer of a joined effect: a call with one effect in it. */
+export const alone =
+  <T extends AwsEffectType>(joined: Joined<T> | undefined) =>
+  async (effect: EffectOf<T>) =>
+    (await (joined as Joined<T>).perform([effect]))[0];
+
+/** Positions of `effects` that may share a call, grouped by type and key, cut to each API's limit. */
+export function joinedCalls(
+  joined: ReadonlyMap<EffectType, Joined<AwsEffectType>>,
+  effects: Effect[],
+): { spec: Joined<AwsEffectType>; positions: number[] }[] {
+  const groups = new Map<string, { spec: Joined<AwsEffectType>; positions: number[] }>();
+  effects.forEach((effect, position) => {
+    const spec = joined.get(effect.type) as Joined<AwsEffectType>;
+    const key = `${effect.type}\u0000${spec.key(effect as EffectOf<AwsEffectType>)}`;
+    const group = groups.get(key) ?? { spec, positions: [] };
+    groups.set(key, group);
+    group.positions.push(position);
+  });
+  return [...groups.values()].flatMap(({ spec, positions }) =>
+    Array.from({ length: Math.ceil(positions.length / spec.perCall) }, (_, i) => ({
+      spec,
+      positions: positions.slice(i * spec.perCall, (i + 1) * spec.perCall),
+    })),
+  );
+}

@@ -1,0 +1,205 @@
+// The AWS effector's runJoined: effects of several hosts share one call where the API takes many.
+import {
+  ResourceGroupsTaggingAPIClient,
+  TagResourcesCommand,
+  type TagResourcesCommandInput,
+} from '@aws-sdk/client-resource-groups-tagging-api';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  DescribeInstanceInformationCommand,
+  type DescribeInstanceInformationCommandInput,
+  GetCommandInvocationCommand,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { createAwsEffector } from '../../lib/aws/effector';
+import type { Effect } from '../../lib/workflow/types';
+import { AT, awsError } from './helpers';
+
+const ssm = mockClient(SSMClient);
+const tagging = mockClient(ResourceGroupsTaggingAPIClient);
+const warn = vi.fn();
+const env = {
+  region: 'eu-west-1',
+  accountId: '123456789012',
+  refreshWindowsDocument: 'rw',
+  refreshLinuxDocument: 'rl',
+  groupChangeDocument: 'gc',
+};
+const effector = createAwsEffector(['runCommandStatus', 'tags'], {
+  ssm: new SSMClient({}),
+  tagging: new ResourceGroupsTaggingAPIClient({}),
+  env,
+  warn,
+});
+
+const id = (n: number) => `i-${n.toString(16).padStart(17, '0')}`;
+const describe_ = (n: number): Effect => ({ type: 'describeAgent', instanceId: id(n) });
+const tag = (n: number, status: 'READY' | 'LAUNCHING' = 'READY'): Effect => ({
+  type: 'tag',
+  instanceId: id(n),
+  status,
+  reason: null,
+});
+const idsAsked = () =>
+  ssm
+    .commandCalls(DescribeInstanceInformationCommand)
+    .map((c) => (c.args[0].input as DescribeInstanceInformationCommandInput).Filters?.[0]?.Values);
+
+beforeEach(() => {
+  ssm.reset();
+  tagging.reset();
+  warn.mockClear();
+});
+
+describe('runJoined: describeAgent', () => {
+  it('is joinable for a function holding runCommandStatus and tags', () => {
+    expect([...(effector.joinable ?? [])].sort()).toEqual(['describeAgent', 'tag']);
+  });
+
+  it('asks for up to 50 agents in one call and answers each host from its own entry', async () => {
+    ssm.on(DescribeInstanceInformationCommand).resolves({
+      InstanceInformationList: [
+        { InstanceId: id(2), PingStatus: 'Online', PlatformType: 'Windows', ComputerName: 'EC2AMAZ-2.corp' },
+        { InstanceId: id(3), PingStatus: 'ConnectionLost', PlatformType: 'Linux' },
+      ],
+    });
+    const signals = await effector.runJoined?.([describe_(1), describe_(2), describe_(3)], AT);
+    expect(signals).toEqual([
+      { type: 'agent', at: AT, online: false },
+      { type: 'agent', at: AT, online: true, platformType: 'Windows', computerName: 'EC2AMAZ-2.corp' },
+      { type: 'agent', at: AT, online: false, platformType: 'Linux' },
+    ]);
+    expect(idsAsked()).toEqual([[id(1), id(2), id(3)]]);
+    expect(ssm.commandCalls(DescribeInstanceInformationCommand)[0]?.args[0].input.MaxResults).toBe(50);
+  });
+
+  it('cuts 120 hosts into calls of 50, 50 and 20', async () => {
+    ssm.on(DescribeInstanceInformationCommand).resolves({ InstanceInformationList: [] });
+    const effects = Array.from({ length: 120 }, (_, n) => describe_(n + 1));
+    const signals = await effector.runJoined?.(effects, AT);
+    expect(idsAsked().map((ids) => ids?.length)).toEqual([50, 50, 20]);
+    expect(idsAsked().flat()).toEqual(effects.map((e) => (e as { instanceId: string }).instanceId));
+    expect(signals).toHaveLength(120);
+  });
+
+  it('follows NextToken when SSM pages the answer', async () => {
+    ssm
+      .on(DescribeInstanceInformationCommand)
+      .resolvesOnce({ InstanceInformationList: [{ InstanceId: id(1), PingStatus: 'Online' }], NextToken: 'n' })
+      .resolvesOnce({ InstanceInformationList: [{ InstanceId: id(2), PingStatus: 'Online' }] });
+    const signals = await effector.runJoined?.([describe_(1), describe_(2)], AT);
+    expect(signals?.map((s) => s?.type === 'agent' && s.online)).toEqual([true, true]);
+    expect(ssm.commandCalls(DescribeInstanceInformationCommand)[1]?.args[0].input.NextToken).toBe('n');
+  });
+
+  it('gives each host of a failed call its own classified failure, and only the hosts of that call', async () => {
+    ssm
+      .on(DescribeInstanceInformationCommand)
+      .rejectsOnce(awsError('ThrottlingException', 'Rate exceeded'))
+      .resolves({ InstanceInformationList: [] });
+    const effects = Array.from({ length: 51 }, (_, n) => describe_(n + 1));
+    const signals = (await effector.runJoined?.(effects, AT)) ?? [];
+    const failed = signals.filter((s) => s?.type === 'failed');
+    expect(failed).toHaveLength(50);
+    expect(failed[0]).toEqual({
+      type: 'failed',
+      at: AT,
+      effect: 'describeAgent',
+      kind: 'retryable',
+      message: expect.stringContaining('Rate exceeded'),
+    });
+    expect(signals.filter((s) => s?.type === 'agent')).toHaveLength(1);
+  });
+
+  it('asks for each host alone when SSM refuses the shared call for an invalid id, so only that host fails', async () => {
+    ssm.on(DescribeInstanceInformationCommand).callsFake((input: DescribeInstanceInformationCommandInput) => {
+      if (input.Filters?.[0]?.Values?.includes(id(2))) throw awsError('InvalidInstanceId');
+      return { InstanceInformationList: [{ InstanceId: id(1), PingStatus: 'Online' }] };
+    });
+    const signals = await effector.runJoined?.([describe_(1), describe_(2)], AT);
+    expect(signals?.map((s) => s?.type)).toEqual(['agent', 'failed']);
+    expect(signals?.[1]).toMatchObject({ effect: 'describeAgent', kind: 'gone' });
+    expect(idsAsked()).toEqual([[id(1), id(2)], [id(1)], [id(2)]]);
+  });
+
+  it('lets a bug (not an AWS error) escape', async () => {
+    ssm.on(DescribeInstanceInformationCommand).rejects(new TypeError('boom'));
+    await expect(effector.runJoined?.([describe_(1), describe_(2)], AT)).rejects.toThrow('boom');
+  });
+});
+
+describe('runJoined: tags', () => {
+  const arn = (n: number) => `arn:aws:ec2:eu-west-1:123456789012:instance/${id(n)}`;
+  const tagCalls = () =>
+    tagging.commandCalls(TagResourcesCommand).map((c) => c.args[0].input as TagResourcesCommandInput);
+
+  it('tags hosts with equal tags together, 20 ARNs a call, and hosts with other tags apart', async () => {
+    tagging.on(TagResourcesCommand).resolves({ FailedResourcesMap: {} });
+    const ready = Array.from({ length: 21 }, (_, n) => tag(n + 1));
+    expect(await effector.runJoined?.([...ready, tag(30, 'LAUNCHING')], AT)).toEqual(Array(22).fill(undefined));
+    const calls = tagCalls();
+    expect(calls.map((c) => [c.Tags?.['gmsa-ready:status'], c.ResourceARNList?.length])).toEqual([
+      ['READY', 20],
+      ['READY', 1],
+      ['LAUNCHING', 1],
+    ]);
+    expect(calls[2]?.ResourceARNList).toEqual([arn(30)]);
+  });
+
+  it('warns about each resource TagResources reports failed, naming its host', async () => {
+    tagging.on(TagResourcesCommand).resolves({
+      FailedResourcesMap: { [arn(2)]: { ErrorCode: 'InvalidParameterException', ErrorMessage: 'gone' } },
+    });
+    await effector.runJoined?.([tag(1), tag(2)], AT);
+    expect(warn.mock.calls).toEqual([
+      ['tagging the instance failed', { instanceId: id(2), failures: [`${arn(2)}: InvalidParameterException gone`] }],
+    ]);
+  });
+
+  it('warns for every host of a failed call and reports nothing to the workflow', async () => {
+    tagging.on(TagResourcesCommand).rejects(awsError('ThrottledException', 'Rate exceeded'));
+    expect(await effector.runJoined?.([tag(1), tag(2)], AT)).toEqual([undefined, undefined]);
+    expect(warn.mock.calls.map(([, fields]) => fields.instanceId)).toEqual([id(1), id(2)]);
+  });
+});
+
+describe('runJoined: other effects', () => {
+  it('performs an effect no call can share on its own, in its place among the others', async () => {
+    ssm.on(DescribeInstanceInformationCommand).resolves({ InstanceInformationList: [] });
+    tagging.on(TagResourcesCommand).resolves({});
+    const other: Effect = { type: 'getCommandInvocation', commandId: 'c-1', instanceId: id(9) };
+    ssm.on(GetCommandInvocationCommand).resolves({ Status: 'Success' });
+    const signals = await effector.runJoined?.([describe_(1), other, tag(2)], AT);
+    expect(signals?.map((s) => s?.type)).toEqual(['agent', 'commandStatus', undefined]);
+  });
+});
+
+describe('runJoined: wakes', () => {
+  const sqs = mockClient(SQSClient);
+  const queues = { wakeQueueUrl: 'https://sqs/wake', directoryQueueUrl: 'https://sqs/directory' };
+  const enqueuer = createAwsEffector(['enqueue'], { sqs: new SQSClient({}), env: queues });
+  const wake = (n: number): Effect => ({ type: 'wake', instanceId: id(n), delaySeconds: 2.5 });
+  beforeEach(() => sqs.reset());
+
+  it('sends up to 10 wakes per SendMessageBatch, each with its own delay rounded up', async () => {
+    sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+    const effects = Array.from({ length: 12 }, (_, n) => wake(n + 1));
+    expect(await enqueuer.runJoined?.(effects, AT)).toEqual(Array(12).fill(undefined));
+    const batches = sqs.commandCalls(SendMessageBatchCommand).map((c) => c.args[0].input.Entries ?? []);
+    expect(batches.map((entries) => entries.length)).toEqual([10, 2]);
+    expect(batches[1]?.[1]).toEqual({ Id: '1', MessageBody: JSON.stringify({ instanceId: id(12) }), DelaySeconds: 3 });
+  });
+
+  it('reports a wake SQS refused to its own host only', async () => {
+    sqs.on(SendMessageBatchCommand).resolves({
+      Successful: [{ Id: '0', MessageId: 'm', MD5OfMessageBody: 'x' }],
+      Failed: [{ Id: '1', Code: 'InternalError', Message: 'try again', SenderFault: false }],
+    });
+    expect(await enqueuer.runJoined?.([wake(1), wake(2)], AT)).toEqual([
+      undefined,
+      { type: 'failed', at: AT, effect: 'wake', kind: 'retryable', message: 'InternalError: try again' },
+    ]);
+  });
+});
