@@ -209,9 +209,10 @@ describe('deliver: a domain-joined Windows launch', () => {
     const stepWhen = (type: string) =>
       h.effector.calls.filter((c) => c.effect.type === type).map((c) => [c.stored?.step, c.stored?.status]);
     // Reads change nothing in AWS: they run before the decision that asked for them is written, and the
-    // decision on their answer is folded into the same write (the launch's first read, before any record).
+    // decision on their answer is folded into the same write (the agent poll's look, on the first grid tick,
+    // still finds the record in the agent step: the answer that moves it to join is written with the poll).
     expect(stepWhen('describeAgent')).toEqual([
-      [undefined, undefined],
+      ['agent', 'LAUNCHING'],
       ['join', 'LAUNCHING'],
     ]);
     expect(stepWhen('inspect')).toEqual([['refresh', 'LAUNCHING']]);
@@ -428,15 +429,19 @@ describe('deliver: optimistic locking', () => {
 
   it('gives up with an error after losing every race, so the event is retried', async () => {
     const store = new MemoryStore();
+    const h = harness(store);
+    h.effector.script = { describeAgent: silent, wake: silent };
+    await deliver(h.deps, ID, launch(T0), orders);
+    const before = h.effector.calls.length;
+    const metrics = h.telemetry.metrics.length;
     store.put = async () => {
       throw new VersionConflictError('always moved');
     };
-    const h = harness(store);
-    h.effector.script = { describeAgent: silent };
-    await expect(deliver(h.deps, ID, launch(T0), orders)).rejects.toThrow(/kept changing/);
+    h.clock.now = T0 + 15;
+    await expect(deliver(h.deps, ID, { type: 'tick', at: T0 + 15, wake: true })).rejects.toThrow(/kept changing/);
     // Each attempt asked the agent again; nothing that claims work ran, and no telemetry went out.
-    expect(h.effector.types()).toEqual(Array(5).fill('describeAgent'));
-    expect(h.telemetry.metrics).toEqual([]);
+    expect(h.effector.types().slice(before)).toEqual(Array(5).fill('describeAgent'));
+    expect(h.telemetry.metrics).toHaveLength(metrics);
   });
 });
 
@@ -448,15 +453,22 @@ describe('deliver: one write per decision', () => {
       wake: silent,
     };
     await deliver(h.deps, ID, launch(T0), orders);
-    // The event created the record and the agent's answer gave it a reason: one write, not two.
+    // The event creates the record; its first look at the agent waits for the poll grid.
     expect(h.store.writes).toBe(1);
-    expect(await h.store.get(ID)).toMatchObject({ version: 1, step: 'agent', reason: 'waiting: SSM agent not online' });
+    expect(h.effector.of('describeAgent')).toHaveLength(0);
 
     h.clock.now = T0 + 15;
     await deliver(h.deps, ID, { type: 'tick', at: T0 + 15, wake: true });
-    expect(h.store.writes).toBe(2); // the poll moves nextCheckAt: the guard against a second polling chain
+    // The poll looked, and the agent's answer gave the record a reason: one write, not two.
+    expect(h.store.writes).toBe(2);
+    expect(h.effector.of('describeAgent')).toHaveLength(1);
+    expect(await h.store.get(ID)).toMatchObject({ version: 2, step: 'agent', reason: 'waiting: SSM agent not online' });
+
+    h.clock.now = T0 + 30;
+    await deliver(h.deps, ID, { type: 'tick', at: T0 + 30, wake: true });
+    expect(h.store.writes).toBe(3); // the poll moves nextCheckAt: the guard against a second polling chain
     expect(h.effector.of('describeAgent')).toHaveLength(2);
-    expect(h.effector.of('wake')).toHaveLength(2);
+    expect(h.effector.of('wake')).toHaveLength(3);
   });
 
   it('writes first when a read must be handed on: the queue message is a claim', async () => {
@@ -471,8 +483,10 @@ describe('deliver: one write per decision', () => {
       },
     };
     await deliver(h.deps, ID, launch(T0), orders);
+    h.clock.now = T0 + 15;
+    await deliver(h.deps, ID, { type: 'tick', at: T0 + 15, wake: true });
     expect(handedOn).toHaveLength(1);
-    expect(handedOn[0]).toMatchObject({ version: 1, step: 'agent' });
+    expect(handedOn[0]).toMatchObject({ version: 2, step: 'agent' });
   });
 });
 
