@@ -8,6 +8,19 @@ import type { GroupChange } from '../workflow/types';
 /** One command changes at most this many accounts: it stays far below the document's limits and the execution timeout. */
 export const MAX_NAMES = 50;
 
+/**
+ * A resolve prints an identity line per name (JSON with the DN and dNSHostName), a membership line and a result
+ * line: up to about 1,100 characters a name with long DNs. GetCommandInvocation returns only the first 24,000
+ * characters of output (aws-facts 4.3), so 50 names could lose the last hosts' lines (a 1000-host burst did: 6
+ * launches failed with "printed no result"). 20 names keep every line within it.
+ */
+export const MAX_RESOLVE_NAMES = 20;
+
+/** The most names one command of this action carries. */
+export function namesPerCommand(action: GroupChange['action']): number {
+  return action === 'resolve' ? MAX_RESOLVE_NAMES : MAX_NAMES;
+}
+
 export const groupChangeSchema = z.object({
   instanceId: z.string().regex(patterns.instanceId, `must be ${INSTANCE_ID_SHAPE}`),
   fleet: z.string().regex(patterns.fleetName, 'must be a fleet name'),
@@ -48,7 +61,9 @@ export function planBatches<T>(items: { change: GroupChange; ref: T }[], maxName
     list.push(item);
     groups.set(key, list);
   }
-  return [...groups.values()].flatMap((list) => split(list, maxNames));
+  return [...groups.values()].flatMap((list) =>
+    split(list, Math.min(maxNames, namesPerCommand((list[0] as { change: GroupChange }).change.action))),
+  );
 }
 
 const sidOf = (change: GroupChange) => change.objectSid ?? '-';

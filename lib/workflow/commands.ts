@@ -2,7 +2,14 @@
 // host commands (join, refresh) and the batched group changes (authorize, deauthorize, undo).
 import type { Decision } from './context';
 import { groupResultFor } from './group-output';
-import { CLAIM_SECONDS, COMMAND_CHECK_AFTER, COMMAND_LOST_AFTER, COMMAND_MAX_ATTEMPTS, POLL_SECONDS } from './timing';
+import {
+  CLAIM_SECONDS,
+  COMMAND_CHECK_AFTER,
+  COMMAND_LOST_AFTER,
+  COMMAND_MAX_ATTEMPTS,
+  POLL_SECONDS,
+  SSM_OUTPUT_LIMIT,
+} from './timing';
 import type { CommandPurpose, CommandStatus, Effect, GroupChange, Signal } from './types';
 
 export type CommandOutcome =
@@ -101,6 +108,11 @@ export function follow(d: Decision, signal: Signal, resend: () => void): Command
       }
       if (groupChange) {
         const line = groupResultFor(signal.output, `${d.record.computerName}$`);
+        // GetCommandInvocation cut the output before this host's line (aws-facts 4.3): ask again, not fail.
+        if (!line && signal.status === 'Success' && (signal.output ?? '').length >= SSM_OUTPUT_LIMIT) {
+          d.note(`${pending.purpose} output was cut at ${SSM_OUTPUT_LIMIT} characters before this host's line`);
+          return lost(d, resend);
+        }
         if (line?.kind === 'ok') return { kind: 'success' };
         // The recorded object no longer exists: nothing of this host is left to remove, and the name's
         // new holder was left alone. For an add it is a failure: the proven account is gone.
@@ -134,9 +146,12 @@ export function follow(d: Decision, signal: Signal, resend: () => void): Command
       }
       if (signal.effect !== 'sendCommand' && signal.effect !== 'enqueueGroupChange') return { kind: 'waiting' };
       if (signal.kind === 'denied' || signal.kind === 'invalid') return { kind: 'failure', message: signal.message };
-      // Throttled, or the host's agent not reachable yet (InvalidInstanceId): try again shortly.
+      // Throttled, or the host's agent not reachable yet (InvalidInstanceId): try again shortly. Nothing went out,
+      // so the request is not an attempt toward "lost N times" (a 1000-host burst failed a launch that way);
+      // the step's deadline still bounds the retries.
       d.note(`${pending.purpose} could not be sent (${signal.kind}): ${signal.message}`);
       d.record.pending = undefined;
+      d.record.attempts = Math.max(0, d.record.attempts - 1);
       d.wakeIn(POLL_SECONDS.retry);
       return { kind: 'waiting' };
 

@@ -43,6 +43,8 @@ export const COMMAND_CHECK_AFTER = 300;
 export const COMMAND_LOST_AFTER = 180;
 /** A directory invocation's claim on a group change lasts its function's timeout (serverless.yml: 120 s). */
 export const CLAIM_SECONDS = 120;
+/** GetCommandInvocation returns at most this many characters of standard output (aws-facts 4.3). */
+export const SSM_OUTPUT_LIMIT = 24_000;
 /** How often a lost command is sent again before the step fails. */
 export const COMMAND_MAX_ATTEMPTS = 3;
 

@@ -104,7 +104,7 @@ export interface HostRecord {
   status: Status;
   step: Step;
   stepStartedAt: number;
-  /** Commands requested in the current step, resends included (resets when the step changes). */
+  /** Commands requested in the current step, resends included, sends refused as throttled not (resets when the step changes). */
   attempts: number;
   /** When the reconciler (or a wake message) should look at this record next; absent when nothing is awaited. */
   nextCheckAt?: number;

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { groupChangeParameters, groupChangeSchema, MAX_NAMES, planBatches } from '../../lib/directory/batch';
+import {
+  groupChangeParameters,
+  groupChangeSchema,
+  MAX_NAMES,
+  MAX_RESOLVE_NAMES,
+  planBatches,
+} from '../../lib/directory/batch';
 import type { GroupChange } from '../../lib/workflow/types';
 import { change, MGMT, sidOf } from './changes';
 
@@ -20,6 +26,17 @@ describe('planBatches', () => {
       deleteComputerAccount: false,
       purpose: 'authorize',
     });
+  });
+
+  it('caps a resolve at 20 names, so its identity lines fit the 24,000 characters SSM returns', () => {
+    const resolves = Array.from({ length: 45 }, (_, n) =>
+      change(n + 1, { action: 'resolve', purpose: 'resolve', objectSid: undefined }),
+    );
+    expect(MAX_RESOLVE_NAMES).toBe(20);
+    expect(planBatches(items(resolves)).map((b) => b.items.length)).toEqual([20, 20, 5]);
+    // 1,100 characters a name (identity JSON with a long DN and FQDN, membership and result lines) still fit.
+    expect(MAX_RESOLVE_NAMES * 1_100).toBeLessThan(24_000);
+    expect(planBatches(items(resolves.map((c) => ({ ...c, action: 'add' as const }))))).toHaveLength(1);
   });
 
   it('lets a duplicate delivery of a host ride along without taking a second name', () => {

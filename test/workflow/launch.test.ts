@@ -334,6 +334,8 @@ describe('launch: domain join', () => {
     expect(throttled.one('wake').delaySeconds).toBe(30);
     throttled.after(30, tick);
     expect(throttled.actions().map((e) => e.type)).toEqual(['sendCommand']);
+    // Nothing went out: the refused send is not an attempt toward "lost N times".
+    expect(throttled.r.pending?.attempt).toBe(1);
 
     const denied = booted().now((at) => ({
       type: 'failed',
@@ -479,6 +481,17 @@ describe('launch: authorize', () => {
       .now(sent('authorize', AUTH_CMD))
       .after(8, status(AUTH_CMD, 'Success', 'nothing useful'));
     expect(h.r.reason).toBe('authorize: unknown: the group change printed no result for this host');
+  });
+
+  it('asks again when SSM cut the batch output (24,000 characters) before this host line', () => {
+    const cut = `${'GMSA-READY-RESULT EC2AMAZ-OTHER01$ ok\n'.repeat(700)}`.slice(0, 24_000);
+    const h = authorizing()
+      .now(sent('authorize', AUTH_CMD))
+      .after(8, status(AUTH_CMD, 'Success', cut));
+    expect(h.r.status).toBe('LAUNCHING');
+    expect(h.r.step).toBe('authorize');
+    expect(h.r.pending).toMatchObject({ purpose: 'authorize', attempt: 2 });
+    expect(h.r.history.at(-2)?.detail).toBe("authorize output was cut at 24000 characters before this host's line");
   });
 });
 
