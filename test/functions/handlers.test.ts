@@ -232,9 +232,9 @@ describe('command-status handler', () => {
 });
 
 describe('continue (wake) handler', () => {
-  it('ticks the host the message names', async () => {
-    const id = 'i-0e9d8c7b6a5f43210';
-    await store.put(
+  /** A host of the orders fleet waiting for its SSM agent. */
+  const waitingForAgent = (id: string) =>
+    store.put(
       bareRecord({
         instanceId: id,
         fleet: 'orders',
@@ -245,6 +245,10 @@ describe('continue (wake) handler', () => {
       }),
       undefined,
     );
+
+  it('ticks the host the message names', async () => {
+    const id = 'i-0e9d8c7b6a5f43210';
+    await waitingForAgent(id);
     const result = await wake(sqsEvent([{ instanceId: id }]), context('continue'));
     expect(result).toEqual({ batchItemFailures: [] });
     expect(sent(ssm)).toEqual([
@@ -254,18 +258,7 @@ describe('continue (wake) handler', () => {
 
   it('asks SSM once for all the hosts of a batch and wakes them again with one SendMessageBatch', async () => {
     const ids = ['i-0e9d8c7b6a5f43210', 'i-0e9d8c7b6a5f43211', 'i-0e9d8c7b6a5f43212'];
-    for (const id of ids)
-      await store.put(
-        bareRecord({
-          instanceId: id,
-          fleet: 'orders',
-          platform: 'windows',
-          autoScalingGroupName: 'prod-ecs-win-orders',
-          step: 'agent',
-          stepStartedAt: T0 - 15,
-        }),
-        undefined,
-      );
+    for (const id of ids) await waitingForAgent(id);
     sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
     const result = await wake(sqsEvent(ids.map((instanceId) => ({ instanceId }))), context('continue'));
     expect(result).toEqual({ batchItemFailures: [] });
