@@ -21,11 +21,16 @@ export function delaySeconds(requested: number): number {
   return Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil(requested)));
 }
 
+/** The wake function reads this (lib/engine/wake.ts): the host, and the polling chain the wake continues. */
+function wakeBody(effect: EffectOf<'wake'>): string {
+  return JSON.stringify({ instanceId: effect.instanceId, chain: effect.chain });
+}
+
 export async function wake(sqs: SQSClient, queueUrl: string, effect: EffectOf<'wake'>): Promise<void> {
   await sqs.send(
     new SendMessageCommand({
       QueueUrl: queueUrl,
-      MessageBody: JSON.stringify({ instanceId: effect.instanceId }),
+      MessageBody: wakeBody(effect),
       DelaySeconds: delaySeconds(effect.delaySeconds),
     }),
   );
@@ -50,7 +55,7 @@ export async function wakeMany(
       QueueUrl: queueUrl,
       Entries: effects.map((effect, i) => ({
         Id: String(i),
-        MessageBody: JSON.stringify({ instanceId: effect.instanceId }),
+        MessageBody: wakeBody(effect),
         DelaySeconds: delaySeconds(effect.delaySeconds),
       })),
     }),

@@ -5,7 +5,14 @@
 import { fleetByName } from '../config/load';
 import type { Config, Fleet } from '../config/schema';
 import { decide } from '../workflow/decide';
-import type { Effect, EffectType, HostRecord, MetricDatum, Signal } from '../workflow/types';
+import {
+  type Effect,
+  type EffectType,
+  type HostRecord,
+  type MetricDatum,
+  READ_EFFECTS,
+  type Signal,
+} from '../workflow/types';
 import { claimIdentity } from './identity-claim';
 import { type CommandRef, type Effector, type HandOn, type Store, VersionConflictError } from './ports';
 
@@ -30,19 +37,6 @@ const MAX_RACES = 5;
 /** Bounds one invocation's work on one record (each decision is one round). */
 const MAX_ROUNDS = 25;
 
-/**
- * Effects that only read AWS (SSM agents and invocations, ECS container instances and tasks, credential specs):
- * repeating one changes nothing, so it may run before the record that asked for it is written, and a lost race
- * may run it again. Everything else claims work (a command, a queue message, an ECS, Auto Scaling or store write)
- * and runs only after its record is written.
- */
-const READS: ReadonlySet<EffectType> = new Set([
-  'describeAgent',
-  'getCommandInvocation',
-  'findCommand',
-  'inspect',
-  'inspectDrain',
-]);
 /** Effects that claim nothing and answer nothing the core waits for: they wait for the write, never force one. */
 const AFTER_WRITE: ReadonlySet<EffectType> = new Set(['metric', 'log', 'tag', 'wake']);
 
@@ -107,7 +101,8 @@ async function decideAndStore(
   let record = current;
   for (let race = 0; race < MAX_RACES; race++) {
     const chain = await decideChain(deps, instanceId, record, first, fleet, budget);
-    if (!chain.record) return { record, effects: [], unanswered: chain.unanswered, rounds: chain.rounds };
+    // Nothing to write (a poll that learnt nothing): its wakes still go out.
+    if (!chain.record) return { record, effects: chain.effects, unanswered: chain.unanswered, rounds: chain.rounds };
     const written = { ...chain.record, version: (record?.version ?? 0) + 1 };
     try {
       await deps.store.put(written, record?.version);
@@ -146,9 +141,11 @@ async function decideChain(
     const signal = chain.unanswered.shift() as Signal;
     chain.rounds += 1;
     const outcome = decide(chain.record ?? stored, signal, fleet, instanceId);
-    if (!outcome.changed || !outcome.record) continue;
-    chain.record = outcome.record;
-    if (outcome.effects.some((effect) => !readsNow(deps, effect) && !AFTER_WRITE.has(effect.type))) {
+    if (!outcome.record) continue;
+    const claims = outcome.effects.some((effect) => !readsNow(deps, effect) && !AFTER_WRITE.has(effect.type));
+    // A decision that changed nothing asked only for reads and wakes; a read handed on is still a claim.
+    if (outcome.changed || claims) chain.record = outcome.record;
+    if (claims) {
       chain.effects.push(...outcome.effects);
       break;
     }
@@ -165,7 +162,7 @@ async function decideChain(
 
 /** A read this function performs itself (a read handed on to another function is a queue message: a claim). */
 function readsNow(deps: EngineDeps, effect: Effect): boolean {
-  return READS.has(effect.type) && (!deps.handOn || deps.handOn.performs(effect.type));
+  return READ_EFFECTS.has(effect.type) && (!deps.handOn || deps.handOn.performs(effect.type));
 }
 
 /**

@@ -17,6 +17,8 @@ const AWS_EFFECTS = Object.keys(EFFECT_CAPABILITY) as [
 
 const wakeSchema = z.object({
   instanceId: z.string().regex(patterns.instanceId, `must be ${INSTANCE_ID_SHAPE}`),
+  /** The polling chain a delayed wake continues (Decision.pollIn). */
+  chain: z.number().int().nonnegative().optional(),
   // Only the stack's own roles may send to this queue; the effect was decided by the core in another function.
   effect: z.looseObject({ type: z.enum(AWS_EFFECTS, 'must be an AWS effect type') }).optional(),
 });
@@ -33,7 +35,7 @@ export async function handleWakeMessages(deps: EngineDeps, event: SQSEvent): Pro
     messages.map(async ({ message, body }) => {
       try {
         if (body.effect) await performHandedOn(handling, body.instanceId, body.effect as Effect);
-        else await deliver(handling, body.instanceId, { type: 'tick', at: deps.now(), wake: true });
+        else await deliver(handling, body.instanceId, { type: 'tick', at: deps.now(), wake: true, chain: body.chain });
         return [];
       } catch (error) {
         deps.telemetry.log('warn', 'wake failed; SQS will redeliver', {

@@ -2,7 +2,7 @@
 // launch and terminate rules share. Pure: the time comes from the signal.
 import type { Fleet } from '../config/schema';
 import type { MetricName } from './metrics';
-import { HISTORY_LIMIT } from './timing';
+import { HISTORY_LIMIT, POLL_LEASE_SECONDS } from './timing';
 import type { Effect, HostRecord, Status, Step } from './types';
 
 export class Decision {
@@ -15,6 +15,8 @@ export class Decision {
     readonly at: number,
     /** The record is new: its first status is news even if it equals the initial one. */
     private readonly fresh = false,
+    /** The polling chain of the wake being decided, if it is one (the tick's `chain`). */
+    private readonly wakeChain?: number,
   ) {}
 
   emit(...effects: Effect[]): void {
@@ -67,6 +69,7 @@ export class Decision {
     r.stepStartedAt = this.at;
     r.attempts = 0;
     r.pending = undefined;
+    delete r.pollChain; // the old step's polls end with it
     this.note(detail);
   }
 
@@ -90,6 +93,30 @@ export class Decision {
   /** Only the reconciler looks again (used while an event is expected). */
   checkAt(delay: number): void {
     this.record.nextCheckAt = this.at + delay;
+    delete this.record.pollChain;
+  }
+
+  /**
+   * Look again after `delay` seconds, as the next link of a polling chain that writes the record only when it
+   * starts or renews: a poll that learns nothing then costs no write. The record holds the chain's number and a
+   * lease (nextCheckAt, POLL_LEASE_SECONDS past the wake); the chain's wakes are due whatever the lease says,
+   * and the reconciler takes over only if the chain stops and the lease runs out. Each renewal numbers the chain
+   * afresh (the version being written), so a duplicated wake forks a chain only until the next renewal.
+   */
+  pollIn(delay: number): void {
+    const r = this.record;
+    const due = this.at + delay;
+    // Renew while the lease still covers the next wake and the one after it, so a wake never finds it lapsed.
+    if (!this.onPollChain() || r.nextCheckAt === undefined || r.nextCheckAt < due + delay) {
+      r.pollChain = r.version + 1;
+      r.nextCheckAt = due + POLL_LEASE_SECONDS;
+    }
+    this.emit({ type: 'wake', instanceId: r.instanceId, delaySeconds: delay, chain: r.pollChain });
+  }
+
+  /** This decision answers a wake of the record's current polling chain. */
+  onPollChain(): boolean {
+    return this.wakeChain !== undefined && this.wakeChain === this.record.pollChain;
   }
 
   elapsedInStep(): number {

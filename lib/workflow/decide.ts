@@ -8,11 +8,21 @@ import { expireLaunch, onLaunchSignal, startLaunch } from './launch';
 import { sweepMove } from './sweep';
 import { onTerminateSignal, startTerminate, TERMINATE } from './terminate';
 import { POLL_SECONDS } from './timing';
-import type { Effect, HostRecord, LifecycleAction, Signal, Status, Step } from './types';
+import {
+  type Effect,
+  type EffectType,
+  type HostRecord,
+  type LifecycleAction,
+  READ_EFFECTS,
+  type Signal,
+  type Status,
+  type Step,
+} from './types';
 
 export interface Outcome {
   /** The new record (the previous one, unchanged, when `changed` is false); undefined when none exists. */
   record: HostRecord | undefined;
+  /** When `changed` is false, only reads and wakes (a poll that learnt nothing): they need no write. */
   effects: Effect[];
   changed: boolean;
 }
@@ -48,15 +58,18 @@ export function newRecord(instanceId: string, fleet: Fleet, signal: FirstSignal)
 export function decide(previous: HostRecord | undefined, signal: Signal, fleet: Fleet, instanceId: string): Outcome {
   if (!previous && !createsRecord(signal)) return { record: undefined, effects: [], changed: false };
   const draft = previous ? structuredClone(previous) : newRecord(instanceId, fleet, signal as FirstSignal);
-  const d = new Decision(draft, fleet, signal.at, previous === undefined);
+  const chain = signal.type === 'tick' && signal.wake ? signal.chain : undefined;
+  const d = new Decision(draft, fleet, signal.at, previous === undefined, chain);
 
   if (signal.type === 'lifecycle') onLifecycle(d, signal, previous === undefined);
   else if (signal.type === 'groupState') onGroupState(d, signal, previous);
   else if (!onHeartbeat(d, signal)) route(d, signal);
 
-  // Structural comparison, not bookkeeping: any field a rule touched counts, and nothing else does.
-  const changed = d.effects.length > 0 || JSON.stringify(draft) !== JSON.stringify(previous);
-  if (!changed) return { record: previous, effects: [], changed: false };
+  // Structural comparison, not bookkeeping: any field a rule touched counts, and nothing else does. A decision
+  // that touched nothing and asks only for reads and wakes (a poll that learnt nothing) needs no write.
+  const changed =
+    JSON.stringify(draft) !== JSON.stringify(previous) || d.effects.some((effect) => !writeFree(effect.type));
+  if (!changed) return { record: previous, effects: d.effects, changed: false };
   keepHeartbeatInReach(d);
   draft.updatedAt = Math.max(draft.updatedAt, signal.at);
   return { record: draft, effects: d.effects, changed: true };
@@ -68,6 +81,14 @@ export function decide(previous: HostRecord | undefined, signal: Signal, fleet: 
  */
 function heartbeatEvery(fleet: Fleet): number {
   return fleet.heartbeatTimeoutSeconds / 3;
+}
+
+/**
+ * Effects a decision may ask for without writing its record: reads repeat harmlessly, and a wake only makes a
+ * later look (a duplicate is dropped by route, or, on a polling chain, ends at the chain's next renewal).
+ */
+function writeFree(type: EffectType): boolean {
+  return READ_EFFECTS.has(type) || type === 'wake';
 }
 
 /** Slack for clock differences between Lambda hosts when judging whether a wake is due. */
@@ -102,10 +123,12 @@ export const HANDOVERS = {
 function route(d: Decision, signal: Signal): void {
   const { record } = d;
   // A wake that is no longer due (a newer wake or a reconciler tick moved the record on) must not start a
-  // second polling chain: each polling step asks for its next wake itself.
+  // second polling chain: each polling step asks for its next wake itself. The current chain's wakes are due
+  // whatever its lease (nextCheckAt) says.
   if (
     signal.type === 'tick' &&
     signal.wake &&
+    !d.onPollChain() &&
     record.nextCheckAt !== undefined &&
     record.nextCheckAt > d.at + WAKE_SLACK_SECONDS
   )

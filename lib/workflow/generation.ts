@@ -40,4 +40,5 @@ const GENERATION_FIELDS = [
   'readyAt',
   'launchStartedAt',
   'nextCheckAt',
+  'pollChain',
 ] as const satisfies readonly (keyof HostRecord)[];

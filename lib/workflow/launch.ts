@@ -181,12 +181,12 @@ export function act(d: Decision): void {
  * its join just reported success, so the name is usually there.
  */
 function awaitAgent(d: Decision): void {
-  d.wakeIn(agentPollDelay(d));
+  d.pollIn(agentPollDelay(d));
 }
 
 export function describeAgent(d: Decision): void {
   d.emit({ type: 'describeAgent', instanceId: d.record.instanceId });
-  d.wakeIn(agentPollDelay(d));
+  d.pollIn(agentPollDelay(d));
 }
 
 function agentPollDelay(d: Decision): number {

@@ -29,6 +29,13 @@ export const POLL_SECONDS = {
 } as const;
 
 /**
+ * How long past its next wake a polling chain's lease runs (Decision.pollIn): the record is written about
+ * once per lease rather than once per poll, and a chain that stops is taken over by the reconciler this much
+ * later than it would have been.
+ */
+export const POLL_LEASE_SECONDS = 60;
+
+/**
  * Delay to the next point of a grid of `period` seconds in absolute time, at least half a period away (so
  * between half and one and a half periods, one on average). Hosts polling with the same period then wake
  * together, arrive in one wake-queue batch and share one DescribeInstanceInformation call (lib/engine/coalesce.ts).

@@ -108,6 +108,11 @@ export interface HostRecord {
   attempts: number;
   /** When the reconciler (or a wake message) should look at this record next; absent when nothing is awaited. */
   nextCheckAt?: number;
+  /**
+   * The polling chain the record's wakes belong to (Decision.pollIn): the version of the write that started or
+   * last renewed it. A wake carrying it is due whatever nextCheckAt says; absent when no chain polls.
+   */
+  pollChain?: number;
   lifecycle?: LifecycleAction;
   /** Launch actions superseded by a terminate, never to be completed. */
   cancelledTokens?: string[];
@@ -226,8 +231,8 @@ export type Signal =
     }
   /** The reconciler's sweep saw the instance in this Auto Scaling lifecycle state (DescribeAutoScalingInstances). */
   | { type: 'groupState'; at: number; state: string; autoScalingGroupName: string }
-  /** Time passed: a reconciler tick, or (wake) a delayed wake message the record asked for. */
-  | { type: 'tick'; at: number; wake?: boolean }
+  /** Time passed: a reconciler tick, or (wake) a delayed wake message the record asked for, of polling `chain`. */
+  | { type: 'tick'; at: number; wake?: boolean; chain?: number }
   /** DescribeInstanceInformation for the host. */
   | { type: 'agent'; at: number; online: boolean; computerName?: string; platformType?: string }
   /** A directory invocation asks to be the one that sends this host's queued group change. */
@@ -356,7 +361,7 @@ export type Effect =
     }
   | { type: 'recordHeartbeat'; autoScalingGroupName: string; hookName: string; token?: string; instanceId: string }
   /** Delayed continuation: deliver a tick for this instance after the delay (SQS DelaySeconds, max 900). */
-  | { type: 'wake'; instanceId: string; delaySeconds: number }
+  | { type: 'wake'; instanceId: string; delaySeconds: number; chain?: number }
   /** gmsa-ready:status / gmsa-ready:reason tags on the instance (best effort). */
   | { type: 'tag'; instanceId: string; status: string; reason: string | null }
   | { type: 'metric'; datum: MetricDatum }
@@ -364,3 +369,16 @@ export type Effect =
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string; fields: Record<string, unknown> };
 
 export type EffectType = Effect['type'];
+
+/**
+ * Effects that only read AWS (SSM agents and invocations, ECS container instances and tasks, credential specs):
+ * repeating one changes nothing, so it may run before the record that asked for it is written, and a lost race
+ * may run it again. Everything else claims work (a command, a queue message, an ECS, Auto Scaling or store write).
+ */
+export const READ_EFFECTS: ReadonlySet<EffectType> = new Set([
+  'describeAgent',
+  'getCommandInvocation',
+  'findCommand',
+  'inspect',
+  'inspectDrain',
+]);

@@ -73,6 +73,11 @@ function scriptHealthyLaunch(h: Harness): void {
   };
 }
 
+/** The polling chain the stored record's wakes carry (Decision.pollIn). */
+async function chainOf(h: Harness): Promise<number | undefined> {
+  return (await h.store.get(ID))?.pollChain;
+}
+
 /** The launch's first agent poll: its wake lands on the 5 s grid, T0 + 3 being the first point 2.5 s away. */
 const FIRST_POLL = T0 + 3;
 
@@ -80,7 +85,7 @@ const FIRST_POLL = T0 + 3;
 async function launchAndPoll(h: Harness): Promise<void> {
   await deliver(h.deps, ID, launch(T0), orders);
   h.clock.now = FIRST_POLL;
-  await deliver(h.deps, ID, { type: 'tick', at: FIRST_POLL, wake: true });
+  await deliver(h.deps, ID, { type: 'tick', at: FIRST_POLL, wake: true, chain: await chainOf(h) });
 }
 
 /** Drives a launch to READY the way the handlers would: lifecycle event, a poll, the directory's commandSent, status events. */
@@ -438,7 +443,8 @@ describe('deliver: optimistic locking', () => {
       throw new VersionConflictError('always moved');
     };
     h.clock.now = T0 + 15;
-    await expect(deliver(h.deps, ID, { type: 'tick', at: T0 + 15, wake: true })).rejects.toThrow(/kept changing/);
+    // A reconciler tick starts a new polling chain: a write each attempt.
+    await expect(deliver(h.deps, ID, { type: 'tick', at: T0 + 15 })).rejects.toThrow(/kept changing/);
     // Each attempt asked the agent again; nothing that claims work ran, and no telemetry went out.
     expect(h.effector.types().slice(before)).toEqual(Array(5).fill('describeAgent'));
     expect(h.telemetry.metrics).toHaveLength(metrics);
@@ -458,15 +464,16 @@ describe('deliver: one write per decision', () => {
     expect(h.effector.of('describeAgent')).toHaveLength(0);
 
     h.clock.now = T0 + 15;
-    await deliver(h.deps, ID, { type: 'tick', at: T0 + 15, wake: true });
+    await deliver(h.deps, ID, { type: 'tick', at: T0 + 15, wake: true, chain: await chainOf(h) });
     // The poll looked, and the agent's answer gave the record a reason: one write, not two.
     expect(h.store.writes).toBe(2);
     expect(h.effector.of('describeAgent')).toHaveLength(1);
     expect(await h.store.get(ID)).toMatchObject({ version: 2, step: 'agent', reason: 'waiting: SSM agent not online' });
 
     h.clock.now = T0 + 30;
-    await deliver(h.deps, ID, { type: 'tick', at: T0 + 30, wake: true });
-    expect(h.store.writes).toBe(3); // the poll moves nextCheckAt: the guard against a second polling chain
+    await deliver(h.deps, ID, { type: 'tick', at: T0 + 30, wake: true, chain: await chainOf(h) });
+    // The poll learnt nothing: its chain goes on without a write (the lease on nextCheckAt still covers it).
+    expect(h.store.writes).toBe(2);
     expect(h.effector.of('describeAgent')).toHaveLength(2);
     expect(h.effector.of('wake')).toHaveLength(3);
   });
@@ -484,7 +491,7 @@ describe('deliver: one write per decision', () => {
     };
     await deliver(h.deps, ID, launch(T0), orders);
     h.clock.now = T0 + 15;
-    await deliver(h.deps, ID, { type: 'tick', at: T0 + 15, wake: true });
+    await deliver(h.deps, ID, { type: 'tick', at: T0 + 15, wake: true, chain: await chainOf(h) });
     expect(handedOn).toHaveLength(1);
     expect(handedOn[0]).toMatchObject({ version: 2, step: 'agent' });
   });

@@ -38,9 +38,27 @@ describe('handleWakeMessages', () => {
     expect(h.effector.calls.map((c) => [c.effect, c.at])).toEqual([
       [{ type: 'describeAgent', instanceId: ID }, T0 + 15],
       // T0 + 18 is the first multiple of 5 s at least 2.5 s away: agent polls wake on a shared grid.
-      [{ type: 'wake', instanceId: ID, delaySeconds: 3 }, T0 + 15],
+      // The wake starts a polling chain numbered by the version written; the record's lease runs 60 s past it.
+      [{ type: 'wake', instanceId: ID, delaySeconds: 3, chain: 2 }, T0 + 15],
     ]);
-    expect((await h.store.get(ID))?.nextCheckAt).toBe(T0 + 18);
+    expect(await h.store.get(ID)).toMatchObject({ version: 2, pollChain: 2, nextCheckAt: T0 + 18 + 60 });
+  });
+
+  it("handles its polling chain's wake inside the lease, and a poll that learns nothing writes nothing", async () => {
+    await handleWakeMessages(h.deps, sqsEvent([{ instanceId: ID }]));
+    h.effector.calls.length = 0;
+    const writes = h.store.writes;
+    h.clock.now = T0 + 18;
+    await handleWakeMessages(h.deps, sqsEvent([{ instanceId: ID, chain: 2 }]));
+    expect(h.effector.calls.map((c) => c.effect)).toEqual([
+      { type: 'describeAgent', instanceId: ID },
+      { type: 'wake', instanceId: ID, delaySeconds: 5, chain: 2 },
+    ]);
+    expect(h.store.writes).toBe(writes);
+    // Another chain's wake (a stale number) inside the lease is not due.
+    h.effector.calls.length = 0;
+    await handleWakeMessages(h.deps, sqsEvent([{ instanceId: ID, chain: 1 }]));
+    expect(h.effector.calls).toEqual([]);
   });
 
   it('ignores a stale wake: a record not yet due gets no tick, so no second wake chain starts', async () => {

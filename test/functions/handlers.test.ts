@@ -28,6 +28,7 @@ import { PACE_SECONDS } from '../../lib/directory/lane';
 import type { Store } from '../../lib/engine/ports';
 import { resetRuntime } from '../../lib/runtime';
 import { createDynamoStore } from '../../lib/store/dynamo';
+import { POLL_LEASE_SECONDS } from '../../lib/workflow/timing';
 import { sent } from '../aws/helpers';
 import { change, waitingHost } from '../directory/changes';
 import { eventFixture, exampleConfig, sqsEvent, T0 } from '../engine/fakes';
@@ -125,7 +126,8 @@ describe('lifecycle handler', () => {
     expect(sent(sqs)).toEqual([
       [
         SendMessageCommand,
-        { QueueUrl: ENV.WAKE_QUEUE_URL, MessageBody: JSON.stringify({ instanceId: ID }), DelaySeconds: 3 },
+        // The wake continues the polling chain the record's first write started (version 1).
+        { QueueUrl: ENV.WAKE_QUEUE_URL, MessageBody: JSON.stringify({ instanceId: ID, chain: 1 }), DelaySeconds: 3 },
       ],
     ]);
     expect(sent(tagging)).toEqual([
@@ -143,7 +145,8 @@ describe('lifecycle handler', () => {
       status: 'LAUNCHING',
       step: 'agent',
       reason: null,
-      nextCheckAt: T0 + 3,
+      pollChain: 1,
+      nextCheckAt: T0 + 3 + POLL_LEASE_SECONDS, // the reconciler looks only if the chain's wakes stop
       lifecycle: { token: 'c3f1a8d2-6e4b-4b1f-9d27-5a80e6c41f93', hookName: 'gmsa-ready-launch', startedAt: T0 },
     });
   });

@@ -68,6 +68,11 @@ export class Host {
     return this.send(build(this.at + seconds));
   }
 
+  /** Advance the clock by `seconds` and deliver the wake the record's polling chain asked for. */
+  wake(seconds: number): this {
+    return this.after(seconds, (at) => ({ type: 'tick', at, wake: true, chain: this.record?.pollChain }));
+  }
+
   now(build: (at: number) => Signal): this {
     return this.send(build(this.at));
   }

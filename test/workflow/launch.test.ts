@@ -50,7 +50,7 @@ describe('launch: intake', () => {
     });
     // No look yet: an agent is never online as its host boots, and the poll shares a call with the fleet's.
     expect(h.actions()).toEqual([]);
-    expect(h.one('wake')).toEqual({ type: 'wake', instanceId: ID, delaySeconds: 5 });
+    expect(h.one('wake')).toEqual({ type: 'wake', instanceId: ID, delaySeconds: 5, chain: 1 });
     expect(h.one('tag')).toEqual({ type: 'tag', instanceId: ID, status: 'LAUNCHING', reason: null });
     expect(h.metrics()).toContainEqual({ name: 'LaunchStarted', value: 1, dimensions: { Fleet: 'orders' } });
   });
@@ -97,20 +97,53 @@ describe('launch: waiting for the SSM agent', () => {
       [7.4, 10],
     ]) {
       const h = new Host().send(lifecycle('launch', T0 + (offset as number)));
-      expect(h.r.nextCheckAt).toBe(T0 + (lands as number));
-      h.after((lands as number) - (offset as number), (at) => ({ type: 'tick', at, wake: true }));
+      expect(h.one('wake').delaySeconds).toBeCloseTo((lands as number) - (offset as number));
+      h.wake((lands as number) - (offset as number));
       expect(h.actions()).toEqual([{ type: 'describeAgent', instanceId: ID }]);
-      expect(h.r.nextCheckAt).toBe(T0 + (lands as number) + 5);
+      expect(h.one('wake').delaySeconds).toBe(5);
     }
+  });
+
+  it('writes the record when a polling chain starts and once a lease, not at every poll', () => {
+    const h = new Host().send(lifecycle('launch'));
+    // The chain's lease runs 60 s past its first wake; the reconciler looks only if the chain stops.
+    expect(h.r).toMatchObject({ pollChain: 1, nextCheckAt: T0 + 5 + 60 });
+    h.wake(5).now(agent(false)); // the first answer gives the record its reason: news, written
+    expect(h.changed).toBe(true);
+    const polls: boolean[] = [];
+    for (let i = 0; i < 12; i++) {
+      h.wake(5);
+      polls.push(h.changed);
+      h.now(agent(false));
+      expect(h.changed).toBe(false);
+    }
+    // Eleven polls learn nothing and write nothing; the twelfth renews the lease before it would lapse.
+    expect(polls.filter(Boolean)).toHaveLength(1);
+    expect(h.r.nextCheckAt).toBeGreaterThan(h.at + 5);
   });
 
   it('ignores a wake that is no longer due, so duplicate wakes never fork a second polling chain', () => {
     const h = new Host().send(lifecycle('launch'));
-    expect(h.r.nextCheckAt).toBe(T0 + 5);
+    // A wake of no chain, or of another, inside the lease is not due.
     h.after(1, (at) => ({ type: 'tick', at, wake: true }));
     expect(h.changed).toBe(false);
-    h.after(2, (at) => ({ type: 'tick', at, wake: true })); // within the 2 s clock slack: due
+    expect(h.effects).toEqual([]);
+    h.now((at) => ({ type: 'tick', at, wake: true, chain: 7 }));
+    expect(h.effects).toEqual([]);
+    h.wake(1); // the chain's own wake is due
     expect(h.actions()).toEqual([{ type: 'describeAgent', instanceId: ID }]);
+  });
+
+  it('ends the polling chain with its step: a late wake of it is not due in the next', () => {
+    const h = new Host().send(lifecycle('launch')).wake(5);
+    const chain = h.r.pollChain;
+    h.now(agent(true, 'EC2AMAZ-ABC123'));
+    expect(h.r.step).not.toBe('agent');
+    expect(h.r.pollChain).toBeUndefined();
+    const step = h.r.step;
+    h.after(5, (at) => ({ type: 'tick', at, wake: true, chain }));
+    expect(h.effects).toEqual([]);
+    expect(h.r.step).toBe(step);
   });
 
   it('fails the launch when the agent never comes online, completing with onLaunchFailure', () => {
