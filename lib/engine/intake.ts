@@ -14,6 +14,7 @@ import { validateEvent } from '../events/validate';
 import { refuseLifecycle } from '../workflow/admit';
 import type { CommandStatus, GroupChange, Signal } from '../workflow/types';
 import { deliver, type EngineDeps } from './engine';
+import type { CommandRef } from './ports';
 import { followListing, type PageRequest } from './scavenge';
 
 export interface IntakeResult {
@@ -115,8 +116,7 @@ async function followCommand(
     deps.now(),
   );
   if (!result) throw new Error(`no result reading command ${commandId}`);
-  if (result.type === 'failed' && result.kind === 'retryable')
-    throw new Error(`reading command ${commandId}: ${result.message}`);
+  if (result.type === 'failed' && result.kind === 'retryable') return unread(deps, command, result);
   if (result.type !== 'commandStatus') {
     deps.telemetry.log('warn', 'command result unreadable; the reconciler will ask again', { commandId, result });
     return { accepted: true, reason: 'result unreadable' };
@@ -147,4 +147,26 @@ async function followCommand(
   const signal: Signal = { ...result, purpose: command.purpose };
   for (const instanceId of command.instanceIds) await deliver(deps, instanceId, { ...signal, at: deps.now() });
   return { accepted: true, status: result.status };
+}
+
+/**
+ * The status event came but reading the invocation was throttled (a burst's events arrive together, and
+ * GetCommandInvocation allows 20 a second: lib/sandbox/quotas.ts). Failing the invocation would have EventBridge
+ * retry it, counted as an error; instead each host the command serves is told, and reads it again itself shortly
+ * (lib/workflow/commands.ts). A listing left with a page unread stays unproven and changes nothing; the next
+ * scavenge lists again (lib/engine/scavenge.ts). A group change's lane stays held until its lease runs out
+ * (LANE_LEASE_SECONDS, lib/directory/lane.ts) and the next arrival or flush takes it.
+ */
+async function unread(
+  deps: EngineDeps,
+  command: CommandRef,
+  failed: Extract<Signal, { type: 'failed' }>,
+): Promise<IntakeResult> {
+  deps.telemetry.log('warn', 'command status unread (throttled); its hosts read it again', {
+    commandId: command.commandId,
+    error: failed.message,
+  });
+  if (command.purpose !== 'list-members')
+    for (const instanceId of command.instanceIds) await deliver(deps, instanceId, { ...failed, at: deps.now() });
+  return { accepted: true, reason: 'status unread (throttled); read again later' };
 }

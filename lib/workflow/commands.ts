@@ -101,6 +101,7 @@ export function follow(d: Decision, signal: Signal, resend: () => void): Command
       const adopt = !pending.commandId && signal.purpose === pending.purpose;
       if (signal.commandId !== pending.commandId && !adopt) return { kind: 'waiting' };
       pending.commandId = signal.commandId;
+      delete pending.unread;
       if (signal.status === 'NotFound' || RUNNING.includes(signal.status)) {
         if (signal.status === 'NotFound' && d.at - pending.requestedAt > COMMAND_LOST_AFTER) return lost(d, resend);
         d.checkAt(signal.status === 'NotFound' ? 60 : COMMAND_CHECK_AFTER);
@@ -140,7 +141,9 @@ export function follow(d: Decision, signal: Signal, resend: () => void): Command
         return { kind: 'waiting' };
       }
       if (signal.effect === 'getCommandInvocation') {
-        // Reading the result was throttled or failed: ask again soon, not a whole check interval later.
+        // Reading the result was throttled or failed (perhaps the status event's own read): ask again soon,
+        // not a whole check interval later.
+        pending.unread = true;
         d.wakeIn(POLL_SECONDS.retry);
         return { kind: 'waiting' };
       }
@@ -158,7 +161,7 @@ export function follow(d: Decision, signal: Signal, resend: () => void): Command
     case 'tick': {
       const age = d.at - pending.requestedAt;
       if (!pending.commandId) return age > COMMAND_LOST_AFTER ? lost(d, resend) : { kind: 'waiting' };
-      if (age >= COMMAND_CHECK_AFTER) {
+      if (age >= COMMAND_CHECK_AFTER || pending.unread) {
         d.emit({ type: 'getCommandInvocation', commandId: pending.commandId, instanceId: pending.targetInstanceId });
         d.checkAt(COMMAND_CHECK_AFTER);
       }

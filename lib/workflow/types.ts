@@ -83,6 +83,8 @@ export interface PendingCommand {
   claimedAt?: number;
   /** SSM was already asked whether this request went out although its id never reached the record. */
   searched?: boolean;
+  /** Reading the invocation's status failed (throttled): the next look reads it again, whatever its age. */
+  unread?: boolean;
 }
 
 export interface HistoryEntry {

@@ -3,6 +3,7 @@ import { deliver } from '../../lib/engine/engine';
 import { intakeCommandStatusEvent, intakeLifecycleEvent } from '../../lib/engine/intake';
 import type { CommandRef } from '../../lib/engine/ports';
 import { lifecycleEventSchema } from '../../lib/events/schemas';
+import { POLL_SECONDS } from '../../lib/workflow/timing';
 import type { HostRecord } from '../../lib/workflow/types';
 import { change } from '../directory/changes';
 import { bareRecord } from '../store/records';
@@ -263,7 +264,7 @@ describe('intakeCommandStatusEvent', () => {
     });
   });
 
-  it('throws on a retryable read failure so Lambda retries the event', async () => {
+  it('tells each host of a throttled read, so each reads again shortly and the invocation does not fail', async () => {
     await storeBatch();
     h.effector.script = {
       getCommandInvocation: (e) => ({
@@ -273,12 +274,30 @@ describe('intakeCommandStatusEvent', () => {
         message: 'ThrottlingException: Rate exceeded',
       }),
     };
-    const writes = h.store.writes;
-    await expect(intakeCommandStatusEvent(h.deps, eventFixture('command-status-failed'))).rejects.toThrow(
-      `reading command ${BATCH_CMD}: ThrottlingException: Rate exceeded`,
-    );
-    expect(delivered).not.toHaveBeenCalled();
-    expect(h.store.writes).toBe(writes);
+    const retryAt = h.clock.now + POLL_SECONDS.retry;
+    const result = await intakeCommandStatusEvent(h.deps, eventFixture('command-status-failed'));
+    expect(result).toEqual({ accepted: true, reason: 'status unread (throttled); read again later' });
+    expect(delivered.mock.calls.map(([, id, s]) => [id, s.type])).toEqual([
+      [HOST_A, 'failed'],
+      [HOST_B, 'failed'],
+    ]);
+    for (const id of [HOST_A, HOST_B])
+      expect(await h.store.get(id)).toMatchObject({
+        step: 'authorize',
+        pending: { unread: true },
+        nextCheckAt: retryAt,
+      });
+    // The retry reads it again although the command is younger than the usual check interval.
+    h.effector.script = {
+      getCommandInvocation: (e) => ({ type: 'commandStatus', commandId: e.commandId, status: 'InProgress' }),
+    };
+    h.clock.now = retryAt;
+    const before = h.effector.of('getCommandInvocation').length;
+    await deliver(h.deps, HOST_A, { type: 'tick', at: h.clock.now, wake: true });
+    expect(h.effector.of('getCommandInvocation').slice(before)).toEqual([
+      { type: 'getCommandInvocation', commandId: BATCH_CMD, instanceId: MGMT },
+    ]);
+    expect((await h.store.get(HOST_A))?.pending?.unread).toBeUndefined(); // read: back to the usual interval
   });
 
   it('accepts but leaves to the reconciler a result it is not allowed to read', async () => {
