@@ -15,6 +15,7 @@ import { FUNCTION_CAPABILITIES } from './capabilities';
 import { now } from './clock';
 import { ConfigError, parseConfig } from './config/load';
 import type { InspectEffect } from './credspec';
+import { rememberChecks } from './credspec/remember';
 import type { EngineDeps } from './engine/engine';
 import { required, storeFor } from './env';
 import type { FunctionKey } from './infra/names';
@@ -136,7 +137,7 @@ export function workflowRuntime(key: WorkerKey): WorkflowRuntime {
     autoScaling: new AutoScalingClient(clientConfig),
     sqs,
     tagging: new ResourceGroupsTaggingAPIClient(clientConfig),
-    credSpecs: lazyCredSpecChecker(ssm, ecs, { region: env.region, accountId: env.accountId }),
+    credSpecs: rememberChecks(lazyCredSpecChecker(ssm, ecs, { region: env.region, accountId: env.accountId }), now),
     env,
     warn: (message: string, fields: Record<string, unknown>) => logger.warn(message, fields),
   });
