@@ -111,10 +111,7 @@ async function followCommand(
   const commandId = event.detail['command-id'];
   const command = await deps.store.getCommand(commandId);
   if (!command) return { accepted: true, reason: `command ${commandId} was not sent by gmsa-ready; ignored` };
-  const result = await deps.effector.run(
-    { type: 'getCommandInvocation', commandId, instanceId: command.targetInstanceId },
-    deps.now(),
-  );
+  const result = await readStatus(deps, event, command);
   if (!result) throw new Error(`no result reading command ${commandId}`);
   if (result.type === 'failed' && result.kind === 'retryable') return unread(deps, command, result);
   if (result.type !== 'commandStatus') {
@@ -147,6 +144,26 @@ async function followCommand(
   const signal: Signal = { ...result, purpose: command.purpose };
   for (const instanceId of command.instanceIds) await deliver(deps, instanceId, { ...signal, at: deps.now() });
   return { accepted: true, status: result.status };
+}
+
+/**
+ * The invocation's final status, as the host's record needs it. A join or refresh that succeeded prints nothing
+ * the core reads (lib/workflow/commands.ts: a host command's success is its status), so the event's status
+ * is the answer and GetCommandInvocation is not asked (one call per host and command saved). The event can be
+ * trusted for that: the rule matches source aws.ssm, which only AWS emits (PutEvents refuses a customer source
+ * beginning with `aws.`: aws-facts, EventBridge), and only that rule may invoke this function; a replayed old
+ * event names a command the record no longer waits on, which the core ignores. A group change's or a listing's
+ * output is its answer, and a failure's output says why: those are read.
+ */
+function readStatus(deps: EngineDeps, event: CommandStatusEvent, command: CommandRef): Promise<Signal | undefined> {
+  const commandId = command.commandId;
+  const hostCommand = command.purpose === 'join' || command.purpose === 'refresh';
+  if (hostCommand && event.detail.status === 'Success')
+    return Promise.resolve({ type: 'commandStatus', at: deps.now(), commandId, status: 'Success' });
+  return deps.effector.run(
+    { type: 'getCommandInvocation', commandId, instanceId: command.targetInstanceId },
+    deps.now(),
+  );
 }
 
 /**

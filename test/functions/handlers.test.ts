@@ -29,6 +29,7 @@ import type { Store } from '../../lib/engine/ports';
 import { resetRuntime } from '../../lib/runtime';
 import { createDynamoStore } from '../../lib/store/dynamo';
 import { POLL_LEASE_SECONDS } from '../../lib/workflow/timing';
+import type { HostRecord } from '../../lib/workflow/types';
 import { sent } from '../aws/helpers';
 import { change, waitingHost } from '../directory/changes';
 import { eventFixture, exampleConfig, sqsEvent, T0 } from '../engine/fakes';
@@ -193,7 +194,7 @@ describe('lifecycle handler', () => {
 });
 
 describe('command-status handler', () => {
-  it('reads the invocation the event names and moves the host on', async () => {
+  it("moves the host on by a join's Success event, without asking SSM; a failure is read for its output", async () => {
     await store.put(
       bareRecord({
         instanceId: ID,
@@ -214,13 +215,28 @@ describe('command-status handler', () => {
       instanceIds: [ID],
       sentAt: T0 - 300,
     });
-    ssm.on(GetCommandInvocationCommand).resolves({ Status: 'Success', StandardOutputContent: '' });
+    ssm.on(GetCommandInvocationCommand).resolves({
+      Status: 'Failed',
+      StandardErrorContent: 'The specified domain either does not exist or could not be contacted.',
+    });
+    const failed = eventFixture('command-status-success');
+    failed.detail.status = 'Failed';
+    const before = await store.get(ID);
 
+    expect(await commandStatus(failed, context('command-status'))).toEqual({ accepted: true, status: 'Failed' });
+    expect(sent(ssm)).toEqual([[GetCommandInvocationCommand, { CommandId: JOIN_CMD, InstanceId: ID }]]);
+    expect((await store.get(ID))?.failure).toMatchObject({
+      step: 'join',
+      message: expect.stringContaining('could not be contacted'),
+    });
+
+    // The same join succeeding: the event's status is the answer.
+    const current = (await store.get(ID)) as HostRecord;
+    await store.put({ ...(before as HostRecord), version: current.version + 1 }, current.version);
+    ssm.resetHistory();
     const result = await commandStatus(eventFixture('command-status-success'), context('command-status'));
-
     expect(result).toEqual({ accepted: true, status: 'Success' });
-    expect(sent(ssm)[0]).toEqual([GetCommandInvocationCommand, { CommandId: JOIN_CMD, InstanceId: ID }]);
-    expect(ssm).toHaveReceivedCommandTimes(GetCommandInvocationCommand, 1);
+    expect(ssm).toHaveReceivedCommandTimes(GetCommandInvocationCommand, 0);
     expect(await store.get(ID)).toMatchObject({ step: 'identify', joined: true });
   });
 
