@@ -4,7 +4,7 @@
 // reads that change nothing in AWS are answered first and their decisions folded into the same write.
 import { fleetByName } from '../config/load';
 import type { Config, Fleet } from '../config/schema';
-import { decide } from '../workflow/decide';
+import { decide, staleWake } from '../workflow/decide';
 import {
   type Effect,
   type EffectType,
@@ -102,17 +102,31 @@ async function decideAndStore(
   for (let race = 0; race < MAX_RACES; race++) {
     const chain = await decideChain(deps, instanceId, record, first, fleet, budget);
     // Nothing to write (a poll that learnt nothing): its wakes still go out.
-    if (!chain.record) return { record, effects: chain.effects, unanswered: chain.unanswered, rounds: chain.rounds };
+    if (!chain.record)
+      return { record, effects: live(chain.effects, record), unanswered: chain.unanswered, rounds: chain.rounds };
     const written = { ...chain.record, version: (record?.version ?? 0) + 1 };
     try {
       await deps.store.put(written, record?.version);
-      return { record: written, effects: chain.effects, unanswered: chain.unanswered, rounds: chain.rounds };
+      return {
+        record: written,
+        effects: live(chain.effects, written),
+        unanswered: chain.unanswered,
+        rounds: chain.rounds,
+      };
     } catch (error) {
       if (!(error instanceof VersionConflictError)) throw error;
       record = await deps.store.get(instanceId);
     }
   }
   throw new Error(`record ${instanceId} kept changing under ${MAX_RACES} attempts; the event will be retried`);
+}
+
+/**
+ * The effects still worth performing once the chain's decisions are in: a poll's wake that a later decision of
+ * the same chain made stale (the host moved on at once, ending the poll) would only be dropped on arrival.
+ */
+function live(effects: Effect[], record: HostRecord | undefined): Effect[] {
+  return record ? effects.filter((effect) => !staleWake(record, effect)) : effects;
 }
 
 interface Chain {

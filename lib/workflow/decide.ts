@@ -91,6 +91,14 @@ function writeFree(type: EffectType): boolean {
   return READ_EFFECTS.has(type) || type === 'wake';
 }
 
+/**
+ * A polling chain's wake that its record no longer polls for: the chain ended (its step did) or was renumbered.
+ * route() drops it on arrival; the engine need not send it at all when the record moved on in the same write.
+ */
+export function staleWake(record: HostRecord, effect: Effect): boolean {
+  return effect.type === 'wake' && effect.chain !== undefined && effect.chain !== record.pollChain;
+}
+
 /** Slack for clock differences between Lambda hosts when judging whether a wake is due. */
 const WAKE_SLACK_SECONDS = 2;
 

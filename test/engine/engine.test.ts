@@ -128,6 +128,14 @@ async function launchToReady(h: Harness): Promise<HostRecord | undefined> {
 }
 
 describe('deliver: a domain-joined Windows launch', () => {
+  it("sends no poll's wake that the same write made stale: the agent and the name were there at the first look", async () => {
+    const h = harness();
+    await launchToReady(h);
+    // Only the lifecycle event's wake for the first agent poll goes out: the poll found the agent online and
+    // moved on to the join, and identify's first look found the name, so neither needed another look.
+    expect(h.effector.of('wake')).toEqual([{ type: 'wake', instanceId: ID, delaySeconds: 3, chain: 1 }]);
+  });
+
   it('goes from the lifecycle event to READY and completes the action CONTINUE', async () => {
     const h = harness();
     const record = await launchToReady(h);
