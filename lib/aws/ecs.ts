@@ -82,7 +82,10 @@ export async function deleteReadyAttribute(
   return { type: 'done', effect: effect.type };
 }
 
-export async function drain(ecs: ECSClient, effect: EffectOf<'drain'>): Promise<OutcomeOf<'done' | 'failed'>> {
+export async function drain(
+  ecs: ECSClient,
+  effect: EffectOf<'drain'>,
+): Promise<OutcomeOf<'done' | 'failed' | 'drainStatus'>> {
   const out = await ecs.send(
     new UpdateContainerInstancesStateCommand({
       cluster: effect.cluster,
@@ -92,7 +95,8 @@ export async function drain(ecs: ECSClient, effect: EffectOf<'drain'>): Promise<
   );
   // MISSING: deregistered already, nothing left to drain.
   const failure = out.failures?.find((f) => f.reason !== 'MISSING');
-  if (!failure) return { type: 'done', effect: effect.type };
+  if (!failure)
+    return drainedAtOnce(out.containerInstances, effect.containerInstanceArn) ?? { type: 'done', effect: effect.type };
   const detail = failure.detail ? ` (${failure.detail})` : '';
   return {
     type: 'failed',
@@ -100,6 +104,18 @@ export async function drain(ecs: ECSClient, effect: EffectOf<'drain'>): Promise<
     kind: 'invalid',
     message: `UpdateContainerInstancesState failed for ${failure.arn}: ${failure.reason}${detail}`,
   };
+}
+
+/**
+ * UpdateContainerInstancesState answers with the container instances it changed (ECS API reference: the response's
+ * containerInstances), task counts included. One already DRAINING with no task running or pending has nothing
+ * to drain: that answer is the drain's status, and the DescribeContainerInstances that would ask it is saved.
+ */
+function drainedAtOnce(instances: ContainerInstance[] | undefined, arn: string): OutcomeOf<'drainStatus'> | undefined {
+  const instance = instances?.find((i) => i.containerInstanceArn === arn);
+  if (instance?.status !== 'DRAINING' || instance.runningTasksCount !== 0 || instance.pendingTasksCount !== 0)
+    return undefined;
+  return { type: 'drainStatus', containerInstance: view(instance), standaloneTasks: 0 };
 }
 
 async function runningTaskArns(ecs: ECSClient, cluster: string, containerInstance: string): Promise<string[]> {

@@ -425,6 +425,11 @@ function onDrain(d: Decision, signal: Signal): void {
   record.standaloneTasks = signal.standaloneTasks;
   if (!ci) return drained(d, 'no container instance registered');
   record.containerInstanceArn = ci.arn;
+  // DRAINING seen (the drain's own answer, or another hand's): no drain to ask for.
+  if (ci.status === 'DRAINING' && !record.draining) {
+    record.draining = true;
+    d.note('container instance DRAINING');
+  }
   if (ci.attributes.includes(fleet.readyAttribute) && !record.ready) {
     record.ready = true;
     return actDrain(d);

@@ -155,6 +155,24 @@ describe('drain', () => {
     ]);
   });
 
+  it("answers with the drain's status when ECS says DRAINING with no task running or pending", async () => {
+    const idle = { ...registered, status: 'DRAINING', runningTasksCount: 0, pendingTasksCount: 0 };
+    ecs.on(UpdateContainerInstancesStateCommand).resolves({ containerInstances: [idle], failures: [] });
+    expect(await effector.run(effect, AT)).toMatchObject({
+      type: 'drainStatus',
+      at: AT,
+      containerInstance: { arn, status: 'DRAINING', runningTasks: 0 },
+      standaloneTasks: 0,
+    });
+    for (const busy of [
+      { ...idle, runningTasksCount: 1 },
+      { ...idle, pendingTasksCount: 1 },
+    ]) {
+      ecs.on(UpdateContainerInstancesStateCommand).resolves({ containerInstances: [busy], failures: [] });
+      expect(await effector.run(effect, AT)).toEqual({ type: 'done', at: AT, effect: 'drain' });
+    }
+  });
+
   it('is done when the container instance is MISSING', async () => {
     ecs.on(UpdateContainerInstancesStateCommand).resolves({ failures: [{ arn, reason: 'MISSING' }] });
     expect(await effector.run(effect, AT)).toEqual({ type: 'done', at: AT, effect: 'drain' });

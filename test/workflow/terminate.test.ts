@@ -67,6 +67,14 @@ describe('terminate: drain', () => {
     ]);
   });
 
+  it("takes the drain's own answer (DRAINING, nothing running) as drained: no inspection", () => {
+    const h = readyHost().after(600, terminate()).now(done('deleteReadyAttribute'));
+    h.now(drainStatus(0)); // UpdateContainerInstancesState answered with the idle, DRAINING container instance
+    expect(h.r).toMatchObject({ draining: true, step: 'deauthorize' });
+    expect(h.r.history.map((entry) => entry.detail)).toContain('container instance DRAINING');
+    expect(h.actions().map((e) => e.type)).not.toContain('inspectDrain');
+  });
+
   it('waits while service tasks run, then deauthorizes', () => {
     const h = readyHost()
       .after(600, terminate())
