@@ -14,6 +14,7 @@ import { validateEvent } from '../events/validate';
 import { refuseLifecycle } from '../workflow/admit';
 import type { CommandStatus, GroupChange, Signal } from '../workflow/types';
 import { deliver, type EngineDeps } from './engine';
+import { type CommandRef, isHostCommand } from './ports';
 import { followListing, type PageRequest } from './scavenge';
 
 export interface IntakeResult {
@@ -75,8 +76,9 @@ export async function intakeLifecycleEvent(deps: EngineDeps, event: unknown): Pr
 }
 
 /**
- * A command invocation changed status. The event carries no output, so the command's result is read once
- * (GetCommandInvocation) and handed to every record the command serves (one host, or a batch).
+ * A command invocation changed status. The event carries no output, so the invocation's result is read
+ * (GetCommandInvocation) and handed to the records it serves: the event's host for a join or refresh (one
+ * command may serve up to 50 hosts, each with its own invocation and event), every host of a group change's batch.
  */
 /** How the command-status function asks the directory function for a listing's next page (its queue). */
 export type RequestPage = (request: PageRequest) => Promise<void>;
@@ -97,6 +99,21 @@ export async function intakeCommandStatusEvent(
   return followCommand(deps, parsed.value, requestPage, requestFlush);
 }
 
+/**
+ * Which invocation an event's result is read from, and whose records it goes to. A join or refresh runs on
+ * each of its hosts, and SSM sends one status event per instance (aws-facts 2): the event's instance is read
+ * and told, and an instance the ref does not name is not ours. A group change or listing runs on the
+ * management host alone: its one result goes to every host of the batch.
+ */
+function invocationOf(
+  command: CommandRef,
+  eventInstanceId: string,
+): { instanceId: string; deliverTo: readonly string[] } | undefined {
+  if (!isHostCommand(command)) return { instanceId: command.targetInstanceId, deliverTo: command.instanceIds };
+  if (!command.instanceIds.includes(eventInstanceId)) return undefined;
+  return { instanceId: eventInstanceId, deliverTo: [eventInstanceId] };
+}
+
 async function followCommand(
   deps: EngineDeps,
   event: CommandStatusEvent,
@@ -110,8 +127,14 @@ async function followCommand(
   const commandId = event.detail['command-id'];
   const command = await deps.store.getCommand(commandId);
   if (!command) return { accepted: true, reason: `command ${commandId} was not sent by gmsa-ready; ignored` };
+  const reading = invocationOf(command, event.detail['instance-id']);
+  if (!reading)
+    return {
+      accepted: true,
+      reason: `command ${commandId} was not sent to ${event.detail['instance-id']} by gmsa-ready; ignored`,
+    };
   const result = await deps.effector.run(
-    { type: 'getCommandInvocation', commandId, instanceId: command.targetInstanceId },
+    { type: 'getCommandInvocation', commandId, instanceId: reading.instanceId },
     deps.now(),
   );
   if (!result) throw new Error(`no result reading command ${commandId}`);
@@ -145,6 +168,6 @@ async function followCommand(
         },
       );
   const signal: Signal = { ...result, purpose: command.purpose };
-  for (const instanceId of command.instanceIds) await deliver(deps, instanceId, { ...signal, at: deps.now() });
+  for (const instanceId of reading.deliverTo) await deliver(deps, instanceId, { ...signal, at: deps.now() });
   return { accepted: true, status: result.status };
 }
