@@ -11,14 +11,8 @@ import {
   type TimeToLiveSpecification,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  type CommandRef,
-  isHostCommand,
-  type Lane,
-  type Page,
-  type Store,
-  VersionConflictError,
-} from '../engine/ports';
+import type { CommandRef, Lane, Page, Store } from '../engine/ports';
+import { isHostCommand, VersionConflictError } from '../engine/ports';
 import type { HostRecord, Status } from '../workflow/types';
 import { decodeCursor, encodeCursor } from './cursor';
 
