@@ -1,7 +1,7 @@
 // Effects several hosts can share one AWS call for, where the API takes many at once: DescribeInstanceInformation
 // (50 ids), SendCommand (50 ids with the same document and parameters), TagResources (20 ARNs with the same
-// tags), SendMessageBatch (10 wakes). The effector's runJoined
-// uses them; the wake function gathers the effects of a batch's hosts (lib/engine/coalesce.ts).
+// tags), SendMessageBatch (10 wakes). The effector's runJoined uses them; the wake function gathers the
+// effects of a batch's hosts (lib/engine/coalesce.ts).
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { AwsEffectType, EFFECT_CAPABILITY, EffectCapability } from '../capabilities';
