@@ -7,7 +7,7 @@ import { beforeEach, expect, it } from 'vitest';
 import { VersionConflictError } from '../../lib/engine/ports';
 import { encodeCursor } from '../../lib/store/cursor';
 import { createDocumentClient, createDynamoStore } from '../../lib/store/dynamo';
-import { bareRecord, T0 } from './records';
+import { bareRecord, joinCommand, T0 } from './records';
 
 const client = createDocumentClient(undefined, {
   region: 'us-east-1',
@@ -80,14 +80,7 @@ it('queries the byStatus index newest first and passes the decoded cursor as Exc
 
 it("appends a join ref's hosts in one UpdateItem, setting the other attributes only on the first write", async () => {
   ddb.on(UpdateCommand).resolves({});
-  await store.putCommand({
-    commandId: 'c1',
-    purpose: 'join',
-    documentName: 'AWS-JoinDirectoryServiceDomain',
-    targetInstanceId: 'i-0123456789abcdef0',
-    instanceIds: ['i-0123456789abcdef0'],
-    sentAt: T0,
-  });
+  await store.putCommand(joinCommand());
   expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
     TableName: 'records',
     Key: { pk: 'cmd#c1' },

@@ -9,7 +9,7 @@ import { change } from '../directory/changes';
 import { harness } from '../engine/fakes';
 import type { MemoryStore } from '../support/memory-store';
 import { type LocalTable, startDynalite } from './dynalite';
-import { bareRecord, fullRecord, T0 } from './records';
+import { bareRecord, fullRecord, joinCommand, T0 } from './records';
 
 let table: LocalTable;
 let store: Store;
@@ -132,15 +132,14 @@ describe('round trips', () => {
 
 describe('join and refresh refs shared by several hosts', () => {
   const id = (n: number) => `i-${n.toString(16).padStart(17, '0')}`;
-  const joinRef = (n: number, over: Partial<CommandRef> = {}): CommandRef => ({
-    commandId: 'c0ffee00-aaaa-bbbb-cccc-444444444444',
-    purpose: 'join',
-    documentName: 'AWS-JoinDirectoryServiceDomain',
-    targetInstanceId: id(n),
-    instanceIds: [id(n)],
-    sentAt: T0 + n,
-    ...over,
-  });
+  const joinRef = (n: number, over: Partial<CommandRef> = {}): CommandRef =>
+    joinCommand({
+      commandId: 'c0ffee00-aaaa-bbbb-cccc-444444444444',
+      targetInstanceId: id(n),
+      instanceIds: [id(n)],
+      sentAt: T0 + n,
+      ...over,
+    });
 
   it('adds each host to the one ref, keeping what the first write set', async () => {
     await store.putCommand(joinRef(1));
@@ -195,14 +194,7 @@ describe('TTL attribute', () => {
   });
 
   it('is set 7 days after sentAt on command items', async () => {
-    await store.putCommand({
-      commandId: 'c1',
-      purpose: 'join',
-      documentName: 'AWS-JoinDirectoryServiceDomain',
-      targetInstanceId: 'i-0123456789abcdef0',
-      instanceIds: ['i-0123456789abcdef0'],
-      sentAt: T0,
-    });
+    await store.putCommand(joinCommand());
     expect((await rawItem('cmd#c1'))?.expiresAt).toBe(T0 + 7 * 86_400);
     expect(await store.getCommand('c1')).not.toHaveProperty('expiresAt');
   });
