@@ -15,20 +15,12 @@ import { isAwsError } from './errors';
 import { alone, failure, JOINED, type Joined, joinedCalls } from './joined';
 import type { EffectOf, Outcome } from './outcome';
 import { enqueueGroupChange, wake } from './sqs';
-import { findCommands, getCommandInvocation, JOIN_DOCUMENT, sendCommand } from './ssm';
-
-interface RefreshDocuments {
-  refreshWindowsDocument: string;
-  refreshLinuxDocument: string;
-  /** The project's join documents for self-managed directories (absent in stages that predate them). */
-  joinWindowsDocument?: string;
-  joinLinuxDocument?: string;
-}
+import { documentFor, findCommands, getCommandInvocation, type HostDocuments } from './ssm';
 
 /** What each effect-performing capability needs; a function's effector needs the intersection for its capabilities. */
 export interface CapabilityDeps {
-  runCommandStatus: { ssm: SSMClient; env: RefreshDocuments & { groupChangeDocument: string } };
-  hostCommands: { ssm: SSMClient; env: RefreshDocuments };
+  runCommandStatus: { ssm: SSMClient; env: HostDocuments & { groupChangeDocument: string } };
+  hostCommands: { ssm: SSMClient; env: HostDocuments };
   enqueue: { sqs: SQSClient; env: { wakeQueueUrl: string; directoryQueueUrl: string } };
   containers: { ecs: ECSClient };
   /** `credSpecs` checks the credential specs an inspect effect names (lib/credspec). */
@@ -52,23 +44,6 @@ type PerformersOf<K extends EffectCapability> = {
   [T in AwsEffectType as (typeof EFFECT_CAPABILITY)[T] extends K ? T : never]: Perform<T>;
 };
 
-/** The document a command of this purpose runs: the join, the platform's refresh, or the group change. */
-function documentFor(
-  effect: EffectOf<'sendCommand'> | EffectOf<'findCommand'>,
-  env: RefreshDocuments & { groupChangeDocument?: string },
-): string {
-  if (effect.purpose === 'join' && effect.selfManagedJoin) {
-    const document = effect.platform === 'windows' ? env.joinWindowsDocument : env.joinLinuxDocument;
-    if (!document) throw new Error(`AWS effector: no join document for a self-managed ${effect.platform} fleet`);
-    return document;
-  }
-  if (effect.purpose === 'join') return JOIN_DOCUMENT;
-  if (effect.purpose === 'refresh')
-    return effect.platform === 'windows' ? env.refreshWindowsDocument : env.refreshLinuxDocument;
-  if (!env.groupChangeDocument) throw new Error(`AWS effector: no document for ${effect.purpose}`);
-  return env.groupChangeDocument;
-}
-
 const PERFORMERS: { [K in EffectCapability]: (deps: CapabilityDeps[K]) => PerformersOf<K> } = {
   runCommandStatus: ({ ssm, env }) => ({
     describeAgent: alone(JOINED.runCommandStatus?.({ ssm, env }).describeAgent),
@@ -76,7 +51,7 @@ const PERFORMERS: { [K in EffectCapability]: (deps: CapabilityDeps[K]) => Perfor
     findCommand: (effect) => findCommands(ssm, effect, documentFor(effect, env)),
   }),
   hostCommands: ({ ssm, env }) => ({
-    sendCommand: (effect) => sendCommand(ssm, effect, documentFor(effect, env)),
+    sendCommand: alone(JOINED.hostCommands?.({ ssm, env }).sendCommand),
   }),
   enqueue: ({ sqs, env }) => ({
     enqueueGroupChange: (effect) => enqueueGroupChange(sqs, env.directoryQueueUrl, effect),

@@ -1,6 +1,7 @@
 // Effects several hosts can share one AWS call for, where the API takes many at once: DescribeInstanceInformation
-// (50 ids), TagResources (20 ARNs with the same tags), SendMessageBatch (10 wakes). The effector's runJoined
-// uses them; the wake function gathers the effects of a batch's hosts (lib/engine/coalesce.ts).
+// (50 ids), SendCommand (50 ids with the same document and parameters), TagResources (20 ARNs with the same
+// tags), SendMessageBatch (10 wakes). The effector's runJoined uses them; the wake function gathers the
+// effects of a batch's hosts (lib/engine/coalesce.ts).
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { AwsEffectType, EFFECT_CAPABILITY, EffectCapability } from '../capabilities';
@@ -9,7 +10,14 @@ import type { CapabilityDeps } from './effector';
 import { classify, describeError, hasName, isAwsError } from './errors';
 import type { EffectOf, Outcome } from './outcome';
 import { WAKES_PER_BATCH, wakeMany } from './sqs';
-import { AGENT_IDS_PER_CALL, describeAgents } from './ssm';
+import {
+  AGENT_IDS_PER_CALL,
+  describeAgents,
+  documentFor,
+  type HostDocuments,
+  INSTANCES_PER_COMMAND,
+  sendCommand,
+} from './ssm';
 import { ARNS_PER_TAG_CALL, instanceArn, statusTags, tagResources } from './tags';
 
 /** An AWS error as the failed outcome of an effect: classified in one place (lib/aws/errors.ts). */
@@ -61,6 +69,40 @@ async function describeAgentsOf(ssm: SSMClient, effects: EffectOf<'describeAgent
   }
 }
 
+/** Effects that would send the identical command: the same document, purpose, parameters and timeout. */
+function sameCommand(effect: EffectOf<'sendCommand'>, env: HostDocuments): string {
+  const parameters = Object.entries(effect.parameters).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([documentFor(effect, env), effect.purpose, parameters, effect.timeoutSeconds]);
+}
+
+/**
+ * Joins or refreshes of several hosts as one command. SendCommand refuses the whole call with InvalidInstanceId
+ * when one node is not in a valid state (agent not registered yet, shutting down: aws-facts 4.1), so then each
+ * host is sent alone, and one bad id fails only its own host (as describeAgentsOf does).
+ */
+async function hostCommands(
+  ssm: SSMClient,
+  env: HostDocuments,
+  effects: EffectOf<'sendCommand'>[],
+): Promise<Outcome[]> {
+  const document = documentFor(effects[0] as EffectOf<'sendCommand'>, env);
+  try {
+    return await sendCommand(ssm, effects, document);
+  } catch (error) {
+    if (effects.length === 1 || !hasName(error, 'InvalidInstanceId')) throw error;
+    return Promise.all(
+      effects.map(async (effect) => {
+        try {
+          return (await sendCommand(ssm, [effect], document))[0] as Outcome;
+        } catch (alone) {
+          if (!isAwsError(alone)) throw alone;
+          return failure('sendCommand', alone);
+        }
+      }),
+    );
+  }
+}
+
 /** Wakes are fire-and-forget, but a wake SQS refused is reported, so the host's record knows (as with SendMessage). */
 async function wakes(sqs: SQSClient, queueUrl: string, effects: EffectOf<'wake'>[]): Promise<(Outcome | undefined)[]> {
   const refusals = await wakeMany(sqs, queueUrl, effects);
@@ -92,6 +134,13 @@ type JoinedOf<K extends EffectCapability> = Partial<{
 export const JOINED: { [K in EffectCapability]?: (deps: CapabilityDeps[K]) => JoinedOf<K> } = {
   runCommandStatus: ({ ssm }) => ({
     describeAgent: { perCall: AGENT_IDS_PER_CALL, key: () => '', perform: (effects) => describeAgentsOf(ssm, effects) },
+  }),
+  hostCommands: ({ ssm, env }) => ({
+    sendCommand: {
+      perCall: INSTANCES_PER_COMMAND,
+      key: (effect) => sameCommand(effect, env),
+      perform: (effects) => hostCommands(ssm, env, effects),
+    },
   }),
   enqueue: ({ sqs, env }) => ({
     wake: { perCall: WAKES_PER_BATCH, key: () => '', perform: (effects) => wakes(sqs, env.wakeQueueUrl, effects) },

@@ -56,23 +56,64 @@ export async function describeAgents(
   return reports;
 }
 
+/** Instance ids one SendCommand takes: InstanceIds is at most 50 (aws-facts 4.1). */
+export const INSTANCES_PER_COMMAND = 50;
+
+/** The documents of the host commands a stage deploys (the join documents are absent in stages that predate them). */
+export interface HostDocuments {
+  refreshWindowsDocument: string;
+  refreshLinuxDocument: string;
+  /** The project's join documents for self-managed directories. */
+  joinWindowsDocument?: string;
+  joinLinuxDocument?: string;
+}
+
+/** The document a command of this purpose runs: the join, the platform's refresh, or the group change. */
+export function documentFor(
+  effect: Pick<EffectOf<'sendCommand'>, 'platform' | 'selfManagedJoin'> & { purpose: string },
+  env: HostDocuments & { groupChangeDocument?: string },
+): string {
+  if (effect.purpose === 'join' && effect.selfManagedJoin) {
+    const document = effect.platform === 'windows' ? env.joinWindowsDocument : env.joinLinuxDocument;
+    if (!document) throw new Error(`AWS effector: no join document for a self-managed ${effect.platform} fleet`);
+    return document;
+  }
+  if (effect.purpose === 'join') return JOIN_DOCUMENT;
+  if (effect.purpose === 'refresh')
+    return effect.platform === 'windows' ? env.refreshWindowsDocument : env.refreshLinuxDocument;
+  if (!env.groupChangeDocument) throw new Error(`AWS effector: no document for ${effect.purpose}`);
+  return env.groupChangeDocument;
+}
+
+/**
+ * One command for hosts whose effects send the same document with the same parameters and timeout: SSM runs
+ * one invocation per instance under one command id (aws-facts 4.1). Each host gets that id back.
+ */
 export async function sendCommand(
   ssm: SSMClient,
-  effect: EffectOf<'sendCommand'>,
+  effects: readonly EffectOf<'sendCommand'>[],
   documentName: string,
-): Promise<OutcomeOf<'commandSent'>> {
+): Promise<OutcomeOf<'commandSent'>[]> {
+  const first = effects[0];
+  if (!first) return [];
+  // SendCommand refuses a repeated id (DuplicateInstanceId): a host named twice is sent to once.
+  const instanceIds = [...new Set(effects.map((effect) => effect.instanceId))];
+  if (instanceIds.length > INSTANCES_PER_COMMAND)
+    throw new Error(`sendCommand: ${instanceIds.length} instance ids; at most ${INSTANCES_PER_COMMAND} per call`);
+  // One host keeps the comment it always had; a shared command names how many it serves.
+  const about = instanceIds.length === 1 ? first.instanceId : `${instanceIds.length} hosts`;
   const out = await ssm.send(
     new SendCommandCommand({
       DocumentName: documentName,
-      InstanceIds: [effect.instanceId],
-      Parameters: effect.parameters,
-      TimeoutSeconds: effect.timeoutSeconds,
-      Comment: `gmsa-ready ${effect.purpose} ${effect.instanceId}`.slice(0, MAX_COMMENT),
+      InstanceIds: instanceIds,
+      Parameters: first.parameters,
+      TimeoutSeconds: first.timeoutSeconds,
+      Comment: `gmsa-ready ${first.purpose} ${about}`.slice(0, MAX_COMMENT),
     }),
   );
   const commandId = out.Command?.CommandId;
   if (!commandId) throw new Error('SendCommand returned no Command.CommandId');
-  return { type: 'commandSent', purpose: effect.purpose, commandId };
+  return effects.map((effect) => ({ type: 'commandSent', purpose: effect.purpose, commandId }));
 }
 
 /** StatusDetails that name a terminal state more precisely than Status TimedOut/Failed does. */

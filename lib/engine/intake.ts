@@ -14,7 +14,7 @@ import { validateEvent } from '../events/validate';
 import { refuseLifecycle } from '../workflow/admit';
 import type { CommandStatus, GroupChange, Signal } from '../workflow/types';
 import { deliver, type EngineDeps } from './engine';
-import type { CommandRef } from './ports';
+import { type CommandRef, isHostCommand } from './ports';
 import { followListing, type PageRequest } from './scavenge';
 
 export interface IntakeResult {
@@ -76,8 +76,9 @@ export async function intakeLifecycleEvent(deps: EngineDeps, event: unknown): Pr
 }
 
 /**
- * A command invocation changed status. The event carries no output, so the command's result is read once
- * (GetCommandInvocation) and handed to every record the command serves (one host, or a batch).
+ * A command invocation changed status. The event carries no output, so the invocation's result is read
+ * (GetCommandInvocation) and handed to the records it serves: the event's host for a join or refresh (one
+ * command may serve up to 50 hosts, each with its own invocation and event), every host of a group change's batch.
  */
 /** How the command-status function asks the directory function for a listing's next page (its queue). */
 export type RequestPage = (request: PageRequest) => Promise<void>;
@@ -98,6 +99,21 @@ export async function intakeCommandStatusEvent(
   return followCommand(deps, parsed.value, requestPage, requestFlush);
 }
 
+/**
+ * Which invocation an event's result is read from, and whose records it goes to. A join or refresh runs on
+ * each of its hosts, and SSM sends one status event per instance (aws-facts 2): the event's instance is read
+ * and told, and an instance the ref does not name is not ours. A group change or listing runs on the
+ * management host alone: its one result goes to every host of the batch.
+ */
+function invocationOf(
+  command: CommandRef,
+  eventInstanceId: string,
+): { instanceId: string; deliverTo: readonly string[] } | undefined {
+  if (!isHostCommand(command)) return { instanceId: command.targetInstanceId, deliverTo: command.instanceIds };
+  if (!command.instanceIds.includes(eventInstanceId)) return undefined;
+  return { instanceId: eventInstanceId, deliverTo: [eventInstanceId] };
+}
+
 async function followCommand(
   deps: EngineDeps,
   event: CommandStatusEvent,
@@ -111,9 +127,15 @@ async function followCommand(
   const commandId = event.detail['command-id'];
   const command = await deps.store.getCommand(commandId);
   if (!command) return { accepted: true, reason: `command ${commandId} was not sent by gmsa-ready; ignored` };
-  const result = await readStatus(deps, event, command);
+  const reading = invocationOf(command, event.detail['instance-id']);
+  if (!reading)
+    return {
+      accepted: true,
+      reason: `command ${commandId} was not sent to ${event.detail['instance-id']} by gmsa-ready; ignored`,
+    };
+  const result = await readStatus(deps, event, command, reading.instanceId);
   if (!result) throw new Error(`no result reading command ${commandId}`);
-  if (result.type === 'failed' && result.kind === 'retryable') return unread(deps, command, result);
+  if (result.type === 'failed' && result.kind === 'retryable') return unread(deps, command, reading.deliverTo, result);
   if (result.type !== 'commandStatus') {
     deps.telemetry.log('warn', 'command result unreadable; the reconciler will ask again', { commandId, result });
     return { accepted: true, reason: 'result unreadable' };
@@ -142,7 +164,7 @@ async function followCommand(
         },
       );
   const signal: Signal = { ...result, purpose: command.purpose };
-  for (const instanceId of command.instanceIds) await deliver(deps, instanceId, { ...signal, at: deps.now() });
+  for (const instanceId of reading.deliverTo) await deliver(deps, instanceId, { ...signal, at: deps.now() });
   return { accepted: true, status: result.status };
 }
 
@@ -155,15 +177,16 @@ async function followCommand(
  * event names a command the record no longer waits on, which the core ignores. A group change's or a listing's
  * output is its answer, and a failure's output says why: those are read.
  */
-function readStatus(deps: EngineDeps, event: CommandStatusEvent, command: CommandRef): Promise<Signal | undefined> {
+function readStatus(
+  deps: EngineDeps,
+  event: CommandStatusEvent,
+  command: CommandRef,
+  instanceId: string,
+): Promise<Signal | undefined> {
   const commandId = command.commandId;
-  const hostCommand = command.purpose === 'join' || command.purpose === 'refresh';
-  if (hostCommand && event.detail.status === 'Success')
+  if (isHostCommand(command) && event.detail.status === 'Success')
     return Promise.resolve({ type: 'commandStatus', at: deps.now(), commandId, status: 'Success' });
-  return deps.effector.run(
-    { type: 'getCommandInvocation', commandId, instanceId: command.targetInstanceId },
-    deps.now(),
-  );
+  return deps.effector.run({ type: 'getCommandInvocation', commandId, instanceId }, deps.now());
 }
 
 /**
@@ -177,6 +200,7 @@ function readStatus(deps: EngineDeps, event: CommandStatusEvent, command: Comman
 async function unread(
   deps: EngineDeps,
   command: CommandRef,
+  hosts: readonly string[],
   failed: Extract<Signal, { type: 'failed' }>,
 ): Promise<IntakeResult> {
   deps.telemetry.log('warn', 'command status unread (throttled); its hosts read it again', {
@@ -184,6 +208,6 @@ async function unread(
     error: failed.message,
   });
   if (command.purpose !== 'list-members')
-    for (const instanceId of command.instanceIds) await deliver(deps, instanceId, { ...failed, at: deps.now() });
+    for (const instanceId of hosts) await deliver(deps, instanceId, { ...failed, at: deps.now() });
   return { accepted: true, reason: 'status unread (throttled); read again later' };
 }

@@ -7,9 +7,12 @@ export interface CommandRef {
   commandId: string;
   purpose: 'join' | 'refresh' | 'resolve' | 'authorize' | 'deauthorize' | 'undo' | 'list-members';
   documentName: string;
-  /** The instance the command runs on (the host, or the management host). */
+  /**
+   * The instance the command runs on: the management host of a group change or listing. For a join or refresh
+   * it is the first host indexed; the command runs on every host of instanceIds (a status event names which).
+   */
   targetInstanceId: string;
-  /** The host records the command serves (one for join/refresh; a batch for group changes). */
+  /** The host records the command serves: the hosts a join/refresh was sent to (up to 50), a group change's batch. */
   instanceIds: string[];
   sentAt: number;
   /** The fleet a management-host listing was taken for (list-members). */
@@ -36,6 +39,13 @@ export interface Lane {
   lastSentAt?: number;
 }
 
+/**
+ * A join or refresh: one command several hosts may share (lib/aws/joined.ts), each host indexing it on its own,
+ * so the store merges the hosts of one command id into one ref rather than overwriting it.
+ */
+export const isHostCommand = (command: Pick<CommandRef, 'purpose'>): boolean =>
+  command.purpose === 'join' || command.purpose === 'refresh';
+
 export class VersionConflictError extends Error {
   override name = 'VersionConflictError';
 }
@@ -52,6 +62,7 @@ export interface Store {
    * The caller passes the record with its version already incremented. Throws VersionConflictError on a lost race.
    */
   put(record: HostRecord, expectedVersion: number | undefined): Promise<void>;
+  /** Indexes a command; for a join or refresh (isHostCommand), adds its hosts to those already indexed, atomically. */
   putCommand(command: CommandRef): Promise<void>;
   getCommand(commandId: string): Promise<CommandRef | undefined>;
   /** Records with this status, most recently updated first, a page at a time (GSI byStatus). */

@@ -258,7 +258,8 @@ function instanceTags(config: Config): Statement[] {
 
 /** The statements each capability needs: a role holds those of its function's capabilities. */
 const CAPABILITY_STATEMENTS: Record<Capability, (config: Config) => Statement[]> = {
-  records: () => table(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']),
+  // UpdateItem: a join or refresh ref gains its hosts one write at a time (lib/store/dynamo.ts putCommand).
+  records: () => table(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query']),
   readRecords: () => table(['dynamodb:GetItem', 'dynamodb:Query']),
   runCommandStatus: () => commandStatus(),
   hostCommands: sendCommandToHosts,

@@ -10,8 +10,9 @@ import {
   type KeySchemaElement,
   type TimeToLiveSpecification,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { type CommandRef, type Lane, type Page, type Store, VersionConflictError } from '../engine/ports';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { CommandRef, Lane, Page, Store } from '../engine/ports';
+import { isHostCommand, VersionConflictError } from '../engine/ports';
 import type { HostRecord, Status } from '../workflow/types';
 import { decodeCursor, encodeCursor } from './cursor';
 
@@ -118,19 +119,48 @@ export function createDynamoStore({ client, tableName }: { client: DynamoDBDocum
     },
 
     async putCommand(command) {
-      const item = {
-        ...command,
-        pk: commandKey(command.commandId),
-        expiresAt: command.sentAt + COMMAND_RETENTION_SECONDS,
-      };
-      await client.send(new PutCommand({ TableName: tableName, Item: item }));
+      const expiresAt = command.sentAt + COMMAND_RETENTION_SECONDS;
+      if (!isHostCommand(command)) {
+        await client.send(
+          new PutCommand({ TableName: tableName, Item: { ...command, pk: commandKey(command.commandId), expiresAt } }),
+        );
+        return;
+      }
+      // One join or refresh command serves up to 50 hosts, and each host's loop indexes it on its own: each
+      // write appends its hosts in one UpdateItem (atomic on the item), the first one sets the rest.
+      const { commandId: _id, instanceIds, ...rest } = command;
+      const fields = { ...rest, expiresAt } as Record<string, unknown>;
+      const names = Object.keys(fields).filter((name) => fields[name] !== undefined);
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { pk: commandKey(command.commandId) },
+          UpdateExpression: `SET #ids = list_append(if_not_exists(#ids, :none), :ids), #cid = if_not_exists(#cid, :cid), ${names
+            .map((_, i) => `#a${i} = if_not_exists(#a${i}, :a${i})`)
+            .join(', ')}`,
+          ExpressionAttributeNames: {
+            '#ids': 'instanceIds',
+            '#cid': 'commandId',
+            ...Object.fromEntries(names.map((name, i) => [`#a${i}`, name])),
+          },
+          ExpressionAttributeValues: {
+            ':none': [],
+            ':ids': instanceIds,
+            ':cid': command.commandId,
+            ...Object.fromEntries(names.map((name, i) => [`:a${i}`, fields[name]])),
+          },
+        }),
+      );
     },
 
     async getCommand(commandId) {
       const { Item } = await client.send(
         new GetCommand({ TableName: tableName, Key: { pk: commandKey(commandId) }, ConsistentRead: true }),
       );
-      return Item ? fromItem<CommandRef>(Item) : undefined;
+      if (!Item) return undefined;
+      const command = fromItem<CommandRef>(Item);
+      // A host indexed twice (a retried write) is one host.
+      return isHostCommand(command) ? { ...command, instanceIds: [...new Set(command.instanceIds)] } : command;
     },
 
     async claimIdentity(objectSid, instanceId, replacing) {

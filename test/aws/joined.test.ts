@@ -9,6 +9,8 @@ import {
   DescribeInstanceInformationCommand,
   type DescribeInstanceInformationCommandInput,
   GetCommandInvocationCommand,
+  SendCommandCommand,
+  type SendCommandCommandInput,
   SSMClient,
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -127,6 +129,124 @@ describe('runJoined: describeAgent', () => {
   it('lets a bug (not an AWS error) escape', async () => {
     ssm.on(DescribeInstanceInformationCommand).rejects(new TypeError('boom'));
     await expect(effector.runJoined?.([describe_(1), describe_(2)], AT)).rejects.toThrow('boom');
+  });
+});
+
+describe('runJoined: sendCommand', () => {
+  const sender = createAwsEffector(['hostCommands'], {
+    ssm: new SSMClient({}),
+    env: { ...env, joinWindowsDocument: 'jw', joinLinuxDocument: 'jl' },
+  });
+  const join = (n: number, over: Partial<Extract<Effect, { type: 'sendCommand' }>> = {}): Effect => ({
+    type: 'sendCommand',
+    purpose: 'join',
+    platform: 'windows',
+    instanceId: id(n),
+    parameters: { directoryId: ['d-1234567890'], directoryName: ['corp.example.com'] },
+    timeoutSeconds: 2700,
+    ...over,
+  });
+  const sends = () => ssm.commandCalls(SendCommandCommand).map((c) => c.args[0].input as SendCommandCommandInput);
+  let commands = 0;
+  beforeEach(() => {
+    commands = 0;
+    ssm.on(SendCommandCommand).callsFake(() => ({ Command: { CommandId: `cmd-${++commands}` } }));
+  });
+
+  it('is joinable for a function holding hostCommands', () => {
+    expect([...(sender.joinable ?? [])]).toEqual(['sendCommand']);
+  });
+
+  it('sends the same join to three hosts as one command and gives each host its id', async () => {
+    const signals = await sender.runJoined?.([join(1), join(2), join(3)], AT);
+    expect(sends()).toEqual([
+      {
+        DocumentName: 'AWS-JoinDirectoryServiceDomain',
+        InstanceIds: [id(1), id(2), id(3)],
+        Parameters: { directoryId: ['d-1234567890'], directoryName: ['corp.example.com'] },
+        TimeoutSeconds: 2700,
+        Comment: 'gmsa-ready join 3 hosts',
+      },
+    ]);
+    expect(signals).toEqual(Array(3).fill({ type: 'commandSent', at: AT, purpose: 'join', commandId: 'cmd-1' }));
+  });
+
+  it('keeps the one-host comment for a command sent alone', async () => {
+    expect(await sender.run(join(1), AT)).toEqual({ type: 'commandSent', at: AT, purpose: 'join', commandId: 'cmd-1' });
+    expect(sends().map((s) => [s.InstanceIds, s.Comment])).toEqual([[[id(1)], `gmsa-ready join ${id(1)}`]]);
+  });
+
+  it('sends apart what would not be the identical command: document, purpose, parameters, timeout', async () => {
+    const effects = [
+      join(1),
+      join(2, { parameters: { directoryId: ['d-1234567890'], directoryName: ['other.example.com'] } }),
+      join(3, { timeoutSeconds: 1800 }),
+      join(4, { selfManagedJoin: true }),
+      join(5, { selfManagedJoin: true, platform: 'linux' }),
+      join(6, { purpose: 'refresh', parameters: {} }),
+      join(7, { purpose: 'refresh', parameters: {}, platform: 'linux' }),
+      // The same parameters named in another order are the same command.
+      join(8, { parameters: { directoryName: ['corp.example.com'], directoryId: ['d-1234567890'] } }),
+    ];
+    const signals = (await sender.runJoined?.(effects, AT)) ?? [];
+    expect(sends().map((s) => [s.DocumentName, s.InstanceIds])).toEqual([
+      ['AWS-JoinDirectoryServiceDomain', [id(1), id(8)]],
+      ['AWS-JoinDirectoryServiceDomain', [id(2)]],
+      ['AWS-JoinDirectoryServiceDomain', [id(3)]],
+      ['jw', [id(4)]],
+      ['jl', [id(5)]],
+      ['rw', [id(6)]],
+      ['rl', [id(7)]],
+    ]);
+    expect(signals.map((s) => s?.type === 'commandSent' && s.commandId)).toEqual([
+      'cmd-1',
+      'cmd-2',
+      'cmd-3',
+      'cmd-4',
+      'cmd-5',
+      'cmd-6',
+      'cmd-7',
+      'cmd-1',
+    ]);
+  });
+
+  it('cuts 51 hosts into commands of 50 and 1', async () => {
+    const effects = Array.from({ length: 51 }, (_, n) => join(n + 1));
+    const signals = (await sender.runJoined?.(effects, AT)) ?? [];
+    expect(sends().map((s) => s.InstanceIds?.length)).toEqual([50, 1]);
+    expect(sends().flatMap((s) => s.InstanceIds)).toEqual(effects.map((e) => (e as { instanceId: string }).instanceId));
+    expect(new Set(signals.slice(0, 50).map((s) => s?.type === 'commandSent' && s.commandId))).toEqual(
+      new Set(['cmd-1']),
+    );
+    expect(signals[50]).toMatchObject({ commandId: 'cmd-2' });
+  });
+
+  it('sends to each host alone when SSM refuses the shared command for an invalid id, so only that host fails', async () => {
+    ssm.on(SendCommandCommand).callsFake((input: SendCommandCommandInput) => {
+      if (input.InstanceIds?.includes(id(2))) throw awsError('InvalidInstanceId', 'Instances not in a valid state');
+      return { Command: { CommandId: `cmd-${++commands}` } };
+    });
+    const signals = await sender.runJoined?.([join(1), join(2), join(3)], AT);
+    expect(sends().map((s) => s.InstanceIds)).toEqual([[id(1), id(2), id(3)], [id(1)], [id(2)], [id(3)]]);
+    expect(signals?.map((s) => s?.type)).toEqual(['commandSent', 'failed', 'commandSent']);
+    expect(signals?.[1]).toMatchObject({ effect: 'sendCommand', kind: 'gone' });
+    expect(sends().map((s) => s.Comment)).toContain(`gmsa-ready join ${id(3)}`);
+  });
+
+  it('gives every host of a command SSM throttled its own classified failure', async () => {
+    ssm.on(SendCommandCommand).rejects(awsError('ThrottlingException', 'Rate exceeded'));
+    const signals = await sender.runJoined?.([join(1), join(2)], AT);
+    expect(signals?.map((s) => s?.type === 'failed' && [s.effect, s.kind])).toEqual([
+      ['sendCommand', 'retryable'],
+      ['sendCommand', 'retryable'],
+    ]);
+    expect(sends()).toHaveLength(1);
+  });
+
+  it('sends a host named twice once', async () => {
+    const signals = await sender.runJoined?.([join(1), join(1)], AT);
+    expect(sends().map((s) => s.InstanceIds)).toEqual([[id(1)]]);
+    expect(signals?.map((s) => s?.type === 'commandSent' && s.commandId)).toEqual(['cmd-1', 'cmd-1']);
   });
 });
 

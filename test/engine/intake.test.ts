@@ -318,6 +318,68 @@ describe('intakeCommandStatusEvent', () => {
     );
   });
 
+  describe('a join sent to several hosts as one command', () => {
+    const JOIN_CMD = '2c8e5f3a-9d4b-4fa7-a1e6-b3f0d7e25c89';
+    const waitingForJoin = (instanceId: string) =>
+      bareRecord({
+        instanceId,
+        fleet: 'orders',
+        platform: 'windows',
+        autoScalingGroupName: 'prod-ecs-win-orders',
+        step: 'join',
+        stepStartedAt: T0,
+        pending: { purpose: 'join', commandId: JOIN_CMD, targetInstanceId: instanceId, requestedAt: T0, attempt: 1 },
+      });
+    const statusOf = (instanceId: string) => {
+      const event = eventFixture('command-status-failed');
+      event.detail['command-id'] = JOIN_CMD;
+      event.detail['instance-id'] = instanceId;
+      event.detail['document-name'] = 'AWS-JoinDirectoryServiceDomain';
+      return event;
+    };
+
+    beforeEach(async () => {
+      for (const id of [HOST_A, HOST_B]) {
+        await h.store.put(waitingForJoin(id), undefined);
+        // Each host's loop indexes the shared command on its own; the store merges them.
+        await h.store.putCommand({
+          commandId: JOIN_CMD,
+          purpose: 'join',
+          documentName: 'AWS-JoinDirectoryServiceDomain',
+          targetInstanceId: id,
+          instanceIds: [id],
+          sentAt: T0,
+        });
+      }
+      h.clock.now = T0 + 30;
+      h.effector.script = {
+        wake: silent,
+        getCommandInvocation: (e) => ({ type: 'commandStatus', commandId: e.commandId, status: 'InProgress' }),
+      };
+    });
+
+    it("reads the event's own host's invocation and hands the result to that host only", async () => {
+      expect((await h.store.getCommand(JOIN_CMD))?.instanceIds).toEqual([HOST_A, HOST_B]);
+      const result = await intakeCommandStatusEvent(h.deps, statusOf(HOST_B));
+      expect(result).toEqual({ accepted: true, status: 'InProgress' });
+      expect(h.effector.of('getCommandInvocation')).toEqual([
+        { type: 'getCommandInvocation', commandId: JOIN_CMD, instanceId: HOST_B },
+      ]);
+      expect(delivered.mock.calls.map(([, id, s]) => [id, s.type])).toEqual([[HOST_B, 'commandStatus']]);
+    });
+
+    it('ignores an event for an instance the command was not sent to, without asking AWS', async () => {
+      const stranger = 'i-0ccccccccccccccc3';
+      const result = await intakeCommandStatusEvent(h.deps, statusOf(stranger));
+      expect(result).toEqual({
+        accepted: true,
+        reason: `command ${JOIN_CMD} was not sent to ${stranger} by gmsa-ready; ignored`,
+      });
+      expect(h.effector.calls).toEqual([]);
+      expect(delivered).not.toHaveBeenCalled();
+    });
+  });
+
   describe('group commit: the lane the command held', () => {
     const KEY = `${MGMT}#authorize`;
     const WAITING = { change: change(3), claimId: 'claim-3' };

@@ -24,12 +24,18 @@ export function host(id: string, group?: string): { resource: string; context: R
   return { resource: instance(id), context: group ? { [`ssm:resourceTag/${ASG_KEY}`]: group } : {} };
 }
 
-/** SendCommand: the document and the instance, each authorized on its own; the call needs both. */
-export function sendCommand(document: string, target: { resource: string; context: Record<string, string> }) {
+/**
+ * SendCommand: the document and each instance (one command may name up to 50), each authorized on its own;
+ * the call needs all of them.
+ */
+export function sendCommand(
+  document: string,
+  ...targets: { resource: string; context: Record<string, string> }[]
+): IamRequest[] {
   return [
     { action: 'ssm:SendCommand', resource: document },
-    { action: 'ssm:SendCommand', ...target },
-  ] satisfies IamRequest[];
+    ...targets.map((target) => ({ action: 'ssm:SendCommand', ...target })),
+  ];
 }
 
 const FLEET_HOST = 'i-0aaaaaaaaaaaaaaa1';
@@ -53,6 +59,7 @@ export function capabilityRequests(config: Config): Record<Capability, IamReques
     records: [
       { action: 'dynamodb:GetItem', resource: TABLE },
       { action: 'dynamodb:PutItem', resource: TABLE },
+      { action: 'dynamodb:UpdateItem', resource: TABLE },
       { action: 'dynamodb:Query', resource: `${TABLE}/index/byStatus` },
     ],
     readRecords: [

@@ -164,6 +164,20 @@ describe('the packaged roles, judged by an IAM policy simulator', () => {
     },
   );
 
+  it.each(WORKERS)(
+    '%s: one SendCommand to hosts of several fleets, denied whole for one host it may not reach',
+    async (fn) => {
+      const decide = async (...targets: ReturnType<typeof host>[]) => {
+        const parts = await Promise.all(sendCommand(JOIN, ...targets).map((request) => simulate(fn, request)));
+        return parts.every((part) => part === 'allowed') ? 'allowed' : 'denied';
+      };
+      const fleetHosts = [host('i-0b', WINDOWS_GROUP), host('i-0c', LINUX_GROUP), host('i-0d', WINDOWS_GROUP)];
+      expect(await decide(...fleetHosts)).toBe('allowed');
+      expect(await decide(...fleetHosts, host(MGMT))).toBe('denied');
+      expect(await decide(...fleetHosts, host('i-0e', DOMAINLESS_GROUP))).toBe('denied');
+    },
+  );
+
   it.each(KEYS)('%s: denied what no function may do', async (fn) => {
     for (const request of NOBODY) expect(await simulate(fn, request), `${fn} ${request.action}`).toBe('denied');
   });

@@ -538,6 +538,54 @@ describe('ECS', () => {
 });
 
 describe('calls for many hosts at once', () => {
+  it('runs one SendCommand to several instances as one invocation, status event and answer per instance', async () => {
+    account.launch(WIN_HOST);
+    account.launch(LINUX_HOST);
+    await runUntil(60);
+    const calls = account.calls['ssm:SendCommand'] ?? 0;
+    const out = await ssm.send(
+      new SendCommandCommand({
+        DocumentName: 'AWS-JoinDirectoryServiceDomain',
+        InstanceIds: [WIN_HOST, LINUX_HOST],
+        Parameters: { directoryId: ['d-1234567890'], directoryName: ['corp.example.com'] },
+        TimeoutSeconds: 600,
+      }),
+    );
+    expect(account.calls['ssm:SendCommand']).toBe(calls + 1);
+    const commandId = out.Command?.CommandId ?? '';
+    expect(out.Command).toMatchObject({ InstanceIds: [WIN_HOST, LINUX_HOST], TargetCount: 2 });
+    await runUntil(60 + 600);
+    for (const instanceId of [WIN_HOST, LINUX_HOST])
+      expect(
+        await ssm.send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: instanceId })),
+      ).toMatchObject({ CommandId: commandId, InstanceId: instanceId, Status: 'Success' });
+    await expect(
+      ssm.send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: 'i-0ffffffffffffffff' })),
+    ).rejects.toMatchObject({ name: 'InvocationDoesNotExist' });
+    expect(
+      delivered.commandStatus.map((e) => [e.detail['command-id'], e.detail['instance-id'], e.detail.status]).sort(),
+    ).toEqual([
+      [commandId, WIN_HOST, 'Success'],
+      [commandId, LINUX_HOST, 'Success'],
+    ]);
+    expect(account.directory.hasComputer('EC2AMAZ-7Q2LK9D$')).toBe(true);
+  });
+
+  it('refuses a SendCommand with a repeated instance id or more than 50, and the whole call for one bad id', async () => {
+    account.launch(WIN_HOST);
+    await runUntil(60);
+    const send = (InstanceIds: string[]) =>
+      ssm
+        .send(new SendCommandCommand({ DocumentName: 'AWS-JoinDirectoryServiceDomain', InstanceIds }))
+        .catch((e: unknown) => e);
+    expect(await send([WIN_HOST, WIN_HOST])).toMatchObject({ name: 'DuplicateInstanceId' });
+    const many = Array.from({ length: 51 }, (_, n) => `i-${n.toString(16).padStart(17, '0')}`);
+    expect(await send(many)).toMatchObject({ name: 'ValidationException' });
+    // LINUX_HOST never launched: its agent is not online, and WIN_HOST gets nothing either.
+    expect(await send([WIN_HOST, LINUX_HOST])).toMatchObject({ name: 'InvalidInstanceId' });
+    expect(account.commands.size).toBe(0);
+  });
+
   it('describes the agents of many instances in one call, a page of MaxResults at a time', async () => {
     account.launch(WIN_HOST);
     account.launch(LINUX_HOST);

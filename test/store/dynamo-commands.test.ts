@@ -1,13 +1,13 @@
 // The exact DynamoDB requests the store makes (dynamo.test.ts proves the behaviour against dynalite).
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, expect, it } from 'vitest';
 import { VersionConflictError } from '../../lib/engine/ports';
 import { encodeCursor } from '../../lib/store/cursor';
 import { createDocumentClient, createDynamoStore } from '../../lib/store/dynamo';
-import { bareRecord, T0 } from './records';
+import { bareRecord, joinCommand, T0 } from './records';
 
 const client = createDocumentClient(undefined, {
   region: 'us-east-1',
@@ -76,4 +76,37 @@ it('queries the byStatus index newest first and passes the decoded cursor as Exc
     ExclusiveStartKey: key,
   });
   expect(page).toEqual({ items: [], cursor: encodeCursor(key) });
+});
+
+it("appends a join ref's hosts in one UpdateItem, setting the other attributes only on the first write", async () => {
+  ddb.on(UpdateCommand).resolves({});
+  await store.putCommand(joinCommand());
+  expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+    TableName: 'records',
+    Key: { pk: 'cmd#c1' },
+    UpdateExpression:
+      'SET #ids = list_append(if_not_exists(#ids, :none), :ids), #cid = if_not_exists(#cid, :cid), ' +
+      '#a0 = if_not_exists(#a0, :a0), #a1 = if_not_exists(#a1, :a1), #a2 = if_not_exists(#a2, :a2), ' +
+      '#a3 = if_not_exists(#a3, :a3), #a4 = if_not_exists(#a4, :a4)',
+    ExpressionAttributeNames: {
+      '#ids': 'instanceIds',
+      '#cid': 'commandId',
+      '#a0': 'purpose',
+      '#a1': 'documentName',
+      '#a2': 'targetInstanceId',
+      '#a3': 'sentAt',
+      '#a4': 'expiresAt',
+    },
+    ExpressionAttributeValues: {
+      ':none': [],
+      ':ids': ['i-0123456789abcdef0'],
+      ':cid': 'c1',
+      ':a0': 'join',
+      ':a1': 'AWS-JoinDirectoryServiceDomain',
+      ':a2': 'i-0123456789abcdef0',
+      ':a3': T0,
+      ':a4': T0 + 7 * 86_400,
+    },
+  });
+  expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
 });

@@ -9,7 +9,7 @@ import { change } from '../directory/changes';
 import { harness } from '../engine/fakes';
 import type { MemoryStore } from '../support/memory-store';
 import { type LocalTable, startDynalite } from './dynalite';
-import { bareRecord, fullRecord, T0 } from './records';
+import { bareRecord, fullRecord, joinCommand, T0 } from './records';
 
 let table: LocalTable;
 let store: Store;
@@ -130,6 +130,51 @@ describe('round trips', () => {
   });
 });
 
+describe('join and refresh refs shared by several hosts', () => {
+  const id = (n: number) => `i-${n.toString(16).padStart(17, '0')}`;
+  const joinRef = (n: number, over: Partial<CommandRef> = {}): CommandRef =>
+    joinCommand({
+      commandId: 'c0ffee00-aaaa-bbbb-cccc-444444444444',
+      targetInstanceId: id(n),
+      instanceIds: [id(n)],
+      sentAt: T0 + n,
+      ...over,
+    });
+
+  it('adds each host to the one ref, keeping what the first write set', async () => {
+    await store.putCommand(joinRef(1));
+    await store.putCommand(joinRef(2));
+    await store.putCommand(joinRef(3));
+    expect(await store.getCommand(joinRef(1).commandId)).toStrictEqual({
+      ...joinRef(1),
+      instanceIds: [id(1), id(2), id(3)],
+    });
+    expect((await rawItem(`cmd#${joinRef(1).commandId}`))?.expiresAt).toBe(T0 + 1 + 7 * 86_400);
+  });
+
+  it('loses no host when fifty hosts index the same command at once', async () => {
+    const hosts = Array.from({ length: 50 }, (_, n) => n + 1);
+    await Promise.all(hosts.map((n) => store.putCommand(joinRef(n, { purpose: 'refresh', documentName: 'rw' }))));
+    const ref = await store.getCommand(joinRef(1).commandId);
+    expect(ref?.instanceIds.slice().sort()).toEqual(hosts.map(id).sort());
+    expect(ref?.purpose).toBe('refresh');
+  });
+
+  it('reads a host indexed twice (a retried write) once', async () => {
+    await store.putCommand(joinRef(1));
+    await store.putCommand(joinRef(2));
+    await store.putCommand(joinRef(1));
+    expect((await store.getCommand(joinRef(1).commandId))?.instanceIds).toEqual([id(1), id(2)]);
+  });
+
+  it('still overwrites a group change ref as a whole', async () => {
+    const change: CommandRef = { ...joinRef(9), purpose: 'authorize', targetInstanceId: id(9), instanceIds: [id(1)] };
+    await store.putCommand(change);
+    await store.putCommand({ ...change, instanceIds: [id(2)] });
+    expect((await store.getCommand(change.commandId))?.instanceIds).toEqual([id(2)]);
+  });
+});
+
 describe('TTL attribute', () => {
   it('is set 90 days after updatedAt on TERMINATED records only', async () => {
     await store.put(bareRecord({ instanceId: 'i-00000000000000001', status: 'TERMINATED', step: 'done' }), undefined);
@@ -149,14 +194,7 @@ describe('TTL attribute', () => {
   });
 
   it('is set 7 days after sentAt on command items', async () => {
-    await store.putCommand({
-      commandId: 'c1',
-      purpose: 'join',
-      documentName: 'AWS-JoinDirectoryServiceDomain',
-      targetInstanceId: 'i-0123456789abcdef0',
-      instanceIds: ['i-0123456789abcdef0'],
-      sentAt: T0,
-    });
+    await store.putCommand(joinCommand());
     expect((await rawItem('cmd#c1'))?.expiresAt).toBe(T0 + 7 * 86_400);
     expect(await store.getCommand('c1')).not.toHaveProperty('expiresAt');
   });

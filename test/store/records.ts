@@ -1,4 +1,5 @@
-// HostRecord builders for store and status tests: one with every optional field set, one bare.
+// HostRecord builders for store and status tests: one with every optional field set, one bare; and a join's ref.
+import type { CommandRef } from '../../lib/engine/ports';
 import type { HostRecord } from '../../lib/workflow/types';
 
 export const T0 = 1_735_000_000;
@@ -78,3 +79,15 @@ export function fullRecord(overrides: Partial<HostRecord> = {}): HostRecord {
     ...overrides,
   });
 }
+
+/** A join's command ref as the engine indexes it for one host. */
+const JOIN_COMMAND: CommandRef = {
+  commandId: 'c1',
+  purpose: 'join',
+  documentName: 'AWS-JoinDirectoryServiceDomain',
+  targetInstanceId: 'i-0123456789abcdef0',
+  instanceIds: ['i-0123456789abcdef0'],
+  sentAt: T0,
+};
+
+export const joinCommand = (overrides: Partial<CommandRef> = {}): CommandRef => ({ ...JOIN_COMMAND, ...overrides });

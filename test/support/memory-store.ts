@@ -1,5 +1,12 @@
 // An in-memory Store with the same optimistic-lock contract as the DynamoDB one, for engine tests.
-import { type CommandRef, type Lane, type Page, type Store, VersionConflictError } from '../../lib/engine/ports';
+import {
+  type CommandRef,
+  isHostCommand,
+  type Lane,
+  type Page,
+  type Store,
+  VersionConflictError,
+} from '../../lib/engine/ports';
 import type { HostRecord, Status } from '../../lib/workflow/types';
 
 export class MemoryStore implements Store {
@@ -23,7 +30,13 @@ export class MemoryStore implements Store {
     this.writes += 1;
   }
   async putCommand(command: CommandRef) {
-    this.commands.set(command.commandId, structuredClone(command));
+    const known = this.commands.get(command.commandId);
+    // The hosts of a shared join or refresh merge into one ref, as the DynamoDB store's UpdateItem does.
+    const merged =
+      known && isHostCommand(command)
+        ? { ...known, instanceIds: [...new Set([...known.instanceIds, ...command.instanceIds])] }
+        : command;
+    this.commands.set(command.commandId, structuredClone(merged));
   }
   async getCommand(commandId: string) {
     return this.commands.get(commandId);

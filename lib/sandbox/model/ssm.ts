@@ -4,6 +4,7 @@
 // documents do on the host is model/documents.ts.
 import {
   type DescribeInstanceInformationCommandInput,
+  DuplicateInstanceId,
   type GetCommandInvocationCommandInput,
   type GetParameterCommandInput,
   InvalidDocument,
@@ -72,12 +73,25 @@ export class Ssm {
    * InvalidInstanceId for a node whose agent is not online or that is not running, InvalidDocument for an
    * unknown document, InvalidParameters when a value breaks the document's allowedPattern (aws-facts 4.1;
    * the error messages are the model's own wording). TimeoutSeconds defaults to 3600 (aws-facts 4.2).
+   * Several InstanceIds (at most 50, aws-facts 4.1) make one command with one invocation, one status event and
+   * one GetCommandInvocation answer per instance (aws-facts 2: the Invocation event names its instance); one id
+   * in a bad state refuses the whole call. It is one request against the SendCommand quota (lib/sandbox/quotas.ts
+   * counts calls). A repeated id is DuplicateInstanceId (aws-facts 4.1); over 50 ids the model answers with a
+   * ValidationException, the error the SDK models for a broken member constraint (its wording is the model's).
    */
   sendCommand(input: SendCommandCommandInput) {
     const { ctx } = this;
     const documentName = input.DocumentName ?? '';
     const kind = this.documentKind(documentName);
     const instanceIds = input.InstanceIds ?? [];
+    if (instanceIds.length > 50)
+      throw awsError(
+        SSMServiceException,
+        'ValidationException',
+        "Value at 'instanceIds' failed to satisfy constraint: Member must have length less than or equal to 50",
+      );
+    if (new Set(instanceIds).size !== instanceIds.length)
+      throw awsError(DuplicateInstanceId, 'DuplicateInstanceId', 'Instance Id list contains duplicate Ids');
     for (const id of instanceIds) {
       const instance = ctx.instance(id);
       if (!instance?.agentOnline || instance.state !== 'running')
@@ -193,7 +207,7 @@ export class Ssm {
   }
 
   /**
-   * The aggregate status a command shows (its single invocation's for the commands gmsa-ready sends). For
+   * The aggregate status a command shows (one invocation's for a command sent to one host). For
    * several invocations the model's own rule (first unfinished, else first unsuccessful): no source found.
    */
   commandStatus(command: SimCommand): string {
