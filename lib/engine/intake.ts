@@ -12,6 +12,7 @@ import {
 } from '../events/schemas';
 import { validateEvent } from '../events/validate';
 import { refuseLifecycle } from '../workflow/admit';
+import { resultNeeded } from '../workflow/commands';
 import type { CommandStatus, GroupChange, Signal } from '../workflow/types';
 import { deliver, type EngineDeps } from './engine';
 import { type CommandRef, isHostCommand } from './ports';
@@ -169,9 +170,9 @@ async function followCommand(
 }
 
 /**
- * The invocation's final status, as the host's record needs it. A join or refresh that succeeded prints nothing
- * the core reads (lib/workflow/commands.ts: a host command's success is its status), so the event's status
- * is the answer and GetCommandInvocation is not asked (one call per host and command saved). The event can be
+ * The invocation's final status, as the host's record needs it. When the core needs no more than the status
+ * (resultNeeded, lib/workflow/commands.ts: a join's or refresh's success), the event's status is the answer and
+ * GetCommandInvocation is not asked (one call per host and command saved). The event can be
  * trusted for that: the rule matches source aws.ssm, which only AWS emits (PutEvents refuses a customer source
  * beginning with `aws.`: aws-facts, EventBridge), and only that rule may invoke this function; a replayed old
  * event names a command the record no longer waits on, which the core ignores. A group change's or a listing's
@@ -184,7 +185,7 @@ function readStatus(
   instanceId: string,
 ): Promise<Signal | undefined> {
   const commandId = command.commandId;
-  if (isHostCommand(command) && event.detail.status === 'Success')
+  if (!resultNeeded(command.purpose, event.detail.status))
     return Promise.resolve({ type: 'commandStatus', at: deps.now(), commandId, status: 'Success' });
   return deps.effector.run({ type: 'getCommandInvocation', commandId, instanceId }, deps.now());
 }

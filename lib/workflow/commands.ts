@@ -59,6 +59,15 @@ export function groupChangeEffect(
 }
 
 /**
+ * Whether the shell must read an ended command's result (GetCommandInvocation) for follow() to judge it. A
+ * group change's or listing's output is its answer, and a failure's output says why; a join's or refresh's
+ * success is its status alone (follow: `if (signal.status === 'Success') return { kind: 'success' }`).
+ */
+export function resultNeeded(purpose: CommandPurpose | 'list-members', status: string): boolean {
+  return !((purpose === 'join' || purpose === 'refresh') && status === 'Success');
+}
+
+/**
  * Interprets a signal for the command the record is waiting on. `resend` is called when the command is
  * presumed lost and may be sent again; group changes read their own line of the batch's output.
  */
