@@ -1,7 +1,7 @@
 // Reads, decides and writes a management host's lane with the store's version condition: two directory
 // invocations, or a flush and the command-status function, that race on one lane re-read and re-decide.
 import { type Lane, type Store, VersionConflictError } from '../engine/ports';
-import { admit, emptyLane, flushDue, type LaneEntry, release } from './lane';
+import { admit, emptyLane, flushDue, type LaneEntry, putBack, release } from './lane';
 
 /** Concurrent writers on one lane are a handful of invocations; losing this many races in a row is a fault. */
 const ATTEMPTS = 8;
@@ -50,4 +50,15 @@ export function releaseLane(store: Store, key: string, token: string, at: number
     const released = release(lane, token);
     return released ? { write: released, result: flushDue(released, at) } : { result: flushDue(lane, at) };
   });
+}
+
+/** Throttled changes wait on the lane again (lib/directory/lane.ts putBack); the caller asks for a flush. */
+export function returnToLane(
+  store: Store,
+  key: string,
+  token: string,
+  entries: LaneEntry[],
+  sentSome: boolean,
+): Promise<void> {
+  return onLane(store, key, (lane) => ({ write: putBack(lane, token, entries, sentSome), result: undefined }));
 }

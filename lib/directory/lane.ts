@@ -96,6 +96,20 @@ export function release(lane: Lane, token: string): Lane | undefined {
   return { ...lane, version: lane.version + 1, inFlight };
 }
 
+/**
+ * A send that SSM throttled (or failed transiently) puts its changes back on the lane, ahead of what arrived
+ * since; a newer entry of the same host (its record resent under a newer claim) still wins. The lane lets the
+ * token go unless part of its take went out (`sentSome`): that send's status event releases it. The changes keep
+ * their claims, so nothing about their hosts is written and no message waits out the directory queue's
+ * visibility timeout (720 s, past COMMAND_LOST_AFTER: every host would have searched SSM with ListCommands and
+ * resent, which a 1000-host burst measured at 2.5 ListCommands per host).
+ */
+export function putBack(lane: Lane, token: string, entries: LaneEntry[], sentSome: boolean): Lane {
+  const { [token]: _held, ...others } = lane.inFlight;
+  const inFlight = sentSome && token in lane.inFlight ? lane.inFlight : others;
+  return { ...lane, version: lane.version + 1, inFlight, waiting: merge(entries, lane.waiting) };
+}
+
 /** Whoever frees a lane with changes waiting asks for them to be sent (a flush on the directory queue). */
 export function flushDue(lane: Lane, at: number): boolean {
   return lane.waiting.length > 0 && isFree(lane, at);

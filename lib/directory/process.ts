@@ -16,8 +16,8 @@ import { START_AFTER } from '../workflow/scavenge';
 import type { GroupChange } from '../workflow/types';
 import { type Batch, groupChangeParameters, groupChangeSchema, planBatches } from './batch';
 import { checkChange } from './guard';
-import { type LaneEntry, laneKey } from './lane';
-import { enterLane, releaseLane } from './lane-store';
+import { type LaneEntry, laneKey, PACE_SECONDS } from './lane';
+import { enterLane, releaseLane, returnToLane } from './lane-store';
 
 export interface DirectoryDeps extends EngineDeps {
   ssm: SSMClient;
@@ -83,14 +83,10 @@ function split(event: SQSEvent): { listings: SQSEvent; flushes: SQSEvent; change
   };
 }
 
-/** A change this invocation claimed, and the message it came in (returned to SQS if its send is throttled). */
-interface Arrival extends LaneEntry {
-  ref: string;
-}
-
 interface LaneWork {
   lane: LaneId;
-  arrivals: Arrival[];
+  /** The changes this invocation guarded and claimed. */
+  arrivals: LaneEntry[];
 }
 
 export async function handleGroupChanges(deps: DirectoryDeps, event: SQSEvent): Promise<BatchResult> {
@@ -108,10 +104,10 @@ export async function handleGroupChanges(deps: DirectoryDeps, event: SQSEvent): 
   for (const { message, body } of parseMessages(listings, listingSchema, deps.telemetry, 'directory'))
     if (await listMembers(deps, body)) failures.push({ itemIdentifier: message.messageId });
   for (const { body } of parseMessages(flushes, flushSchema, deps.telemetry, 'directory')) work(body);
-  for (const { message, body } of parseMessages(changes, groupChangeSchema, deps.telemetry, 'directory')) {
+  for (const { body } of parseMessages(changes, groupChangeSchema, deps.telemetry, 'directory')) {
     const verdict = checkChange(deps.config, await deps.store.get(body.instanceId), body);
     const claimId = verdict.ok ? await claim(deps, body) : undefined;
-    if (claimId) work(body).arrivals.push({ change: body, claimId, ref: message.messageId });
+    if (claimId) work(body).arrivals.push({ change: body, claimId });
     else if (verdict.ok)
       deps.telemetry.log('info', 'group change skipped: claimed by another invocation', {
         instanceId: body.instanceId,
@@ -126,7 +122,7 @@ export async function handleGroupChanges(deps: DirectoryDeps, event: SQSEvent): 
       });
     }
   }
-  for (const { lane, arrivals } of lanes.values()) failures.push(...(await commitToLane(deps, lane, arrivals)));
+  for (const { lane, arrivals } of lanes.values()) await commitToLane(deps, lane, arrivals);
   return { batchItemFailures: failures };
 }
 
@@ -135,34 +131,55 @@ const TAKES = 3;
 
 /**
  * Group commit: the arrivals go out now, with whatever waited, when the lane lets them (lib/directory/lane.ts),
- * or wait on it for the send in flight to end or the pace to allow the next. Returns the messages that should
- * come back from SQS.
+ * or wait on it for the send in flight to end or the pace to allow the next. A change whose send is throttled
+ * waits on the lane again; its message is done with either way (the lane holds the change now).
  */
-async function commitToLane(
-  deps: DirectoryDeps,
-  lane: LaneId,
-  fresh: Arrival[],
-): Promise<{ itemIdentifier: string }[]> {
+async function commitToLane(deps: DirectoryDeps, lane: LaneId, fresh: LaneEntry[]): Promise<void> {
   const key = laneKey(lane);
   let arrivals = fresh;
-  const failures: { itemIdentifier: string }[] = [];
   for (let take = 0; take < TAKES; take++) {
     const token = randomUUID();
-    const entries = arrivals.map(({ change, claimId }) => ({ change, claimId }));
-    const refs = new Map(arrivals.map((a) => [a.claimId, a.ref]));
+    const claimed = new Set(arrivals.map((a) => a.claimId));
+    const { send, flushIn } = await enterLane(deps.store, key, arrivals, deps.now(), token);
     arrivals = [];
-    const { send, flushIn } = await enterLane(deps.store, key, entries, deps.now(), token);
     if (flushIn !== undefined) await askFlush(deps, lane, flushIn);
-    if (send.length === 0) return failures;
+    if (send.length === 0) return;
     let sent = false;
-    for (const batch of planBatches(await stillWanted(deps, send, refs))) {
-      const outcome = await sendBatch(deps, batch, { key, token });
-      sent ||= outcome.sent;
-      failures.push(...outcome.retry.map((ref) => ({ itemIdentifier: ref })));
+    const unsent: LaneEntry[] = [];
+    for (const batch of planBatches(await stillWanted(deps, send, claimed))) {
+      // Once SSM throttles, the rest of the take waits too: sending on would only be throttled again.
+      const outcome = unsent.length > 0 ? 'throttled' : await sendBatch(deps, batch, { key, token });
+      if (outcome === 'sent') sent = true;
+      if (outcome === 'throttled') unsent.push(...batch.items.map(({ change, ref }) => ({ change, claimId: ref })));
     }
-    if (sent || !(await releaseLane(deps.store, key, token, deps.now()))) return failures;
+    if (unsent.length > 0) return waitAgain(deps, lane, token, unsent, sent);
+    if (sent || !(await releaseLane(deps.store, key, token, deps.now()))) return;
   }
-  return failures;
+}
+
+/**
+ * Throttled changes wait on the lane again, claims kept, and go with the flush a pace later. Returning their
+ * messages to SQS instead held them for the queue's visibility timeout (720 s), long after their hosts had
+ * presumed them lost, searched SSM and resent. If the lane cannot be written the hosts do exactly that.
+ */
+async function waitAgain(
+  deps: DirectoryDeps,
+  lane: LaneId,
+  token: string,
+  entries: LaneEntry[],
+  sentSome: boolean,
+): Promise<void> {
+  try {
+    await returnToLane(deps.store, laneKey(lane), token, entries, sentSome);
+  } catch (error) {
+    if (!isAwsError(error)) throw error;
+    deps.telemetry.log('warn', 'throttled group changes could not wait on the lane; their hosts will resend', {
+      lane: laneKey(lane),
+      error: describeError(error),
+    });
+    return;
+  }
+  await askFlush(deps, lane, PACE_SECONDS);
 }
 
 /**
@@ -184,23 +201,22 @@ async function askFlush(deps: DirectoryDeps, lane: LaneId, delaySeconds: number)
 /**
  * The changes taken from the lane that still stand: this invocation's arrivals (just guarded and claimed), and
  * waiting ones whose record still asks for them under the same claim (a record may have moved on, failed, or
- * resent under a newer claim while the change waited).
+ * resent under a newer claim while the change waited). Each keeps its claim as the batch item's ref.
  */
 async function stillWanted(
   deps: DirectoryDeps,
   taken: LaneEntry[],
-  refs: Map<string, string>,
-): Promise<{ change: GroupChange; ref: string | undefined }[]> {
-  const wanted: { change: GroupChange; ref: string | undefined }[] = [];
+  claimed: Set<string>,
+): Promise<{ change: GroupChange; ref: string }[]> {
+  const wanted: { change: GroupChange; ref: string }[] = [];
   for (const { change, claimId } of taken) {
-    const ref = refs.get(claimId);
-    if (ref !== undefined) {
-      wanted.push({ change, ref });
+    if (claimed.has(claimId)) {
+      wanted.push({ change, ref: claimId });
       continue;
     }
     const record = await deps.store.get(change.instanceId);
     const verdict = checkChange(deps.config, record, change);
-    if (verdict.ok && record?.pending?.claimId === claimId) wanted.push({ change, ref: undefined });
+    if (verdict.ok && record?.pending?.claimId === claimId) wanted.push({ change, ref: claimId });
     else
       deps.telemetry.log('info', 'waiting group change dropped: the record moved on', {
         instanceId: change.instanceId,
@@ -238,14 +254,14 @@ async function claim(deps: DirectoryDeps, change: GroupChange): Promise<string |
 }
 
 /**
- * Sends one batch under the lane's token. `retry`: the messages that should come back from SQS (a transient
- * failure); a throttled change that had waited on the lane has no message, and its record tries again instead.
+ * Sends one batch under the lane's token. `throttled`: SSM refused for now (throttling, a transient fault) and
+ * the caller puts the batch back on the lane; `failed`: refused for good, and each host was told.
  */
 async function sendBatch(
   deps: DirectoryDeps,
-  batch: Batch<string | undefined>,
+  batch: Batch<string>,
   lane: { key: string; token: string },
-): Promise<{ sent: boolean; retry: string[] }> {
+): Promise<'sent' | 'throttled' | 'failed'> {
   const instanceIds = [...new Set(batch.items.map((item) => item.change.instanceId))];
   let commandId: string;
   try {
@@ -258,14 +274,10 @@ async function sendBatch(
   } catch (error) {
     if (!isAwsError(error)) throw error;
     const kind = classify(error);
-    // Throttled: this invocation's messages come back from SQS; a change that waited on the lane has none.
-    const requeued = kind === 'retryable' ? batch.items.filter((item) => item.ref !== undefined) : [];
-    const retry = requeued.map((item) => item.ref as string);
-    const requeuedIds = new Set(requeued.map((item) => item.change.instanceId));
+    if (kind === 'retryable') return 'throttled';
     const failed = { type: 'failed', effect: 'enqueueGroupChange', kind, message: describeError(error) } as const;
-    for (const id of instanceIds.filter((id) => !requeuedIds.has(id)))
-      await deliver(deps, id, { ...failed, at: deps.now() });
-    return { sent: false, retry };
+    for (const id of instanceIds) await deliver(deps, id, { ...failed, at: deps.now() });
+    return 'failed';
   }
   // The command went out: never return this batch to SQS now, that would send it again. A host whose record
   // misses the command id below finds it in SSM (ListCommands) before anything is resent.
@@ -296,5 +308,5 @@ async function sendBatch(
       });
     }
   }
-  return { sent: true, retry: [] };
+  return 'sent';
 }

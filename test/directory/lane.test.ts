@@ -8,6 +8,7 @@ import {
   type LaneEntry,
   laneKey,
   PACE_SECONDS,
+  putBack,
   release,
 } from '../../lib/directory/lane';
 import type { Lane } from '../../lib/engine/ports';
@@ -96,5 +97,24 @@ describe('release and flushDue', () => {
   it('asks no flush while another send is in flight or nothing waits', () => {
     expect(flushDue(busy(2, [entry(1)]), AT)).toBe(false);
     expect(flushDue(emptyLane(KEY), AT)).toBe(false);
+  });
+});
+
+describe('putBack', () => {
+  it('puts a throttled take back ahead of later arrivals and lets its token go when nothing of it went out', () => {
+    const lane = { ...busy(0, [entry(3)]), inFlight: { t1: AT + LANE_LEASE_SECONDS } };
+    const back = putBack(lane, 't1', [entry(1), entry(2)], false);
+    expect(back).toEqual({ ...lane, version: 4, inFlight: {}, waiting: [entry(1), entry(2), entry(3)] });
+    expect(flushDue(back, AT)).toBe(true);
+  });
+
+  it('keeps the token while part of the take runs: its status event frees the lane', () => {
+    const lane = busy(0);
+    expect(putBack(lane, 't0', [entry(1)], true)).toEqual({ ...lane, version: 4, waiting: [entry(1)] });
+  });
+
+  it('never lets a put-back entry replace the newer claim its host made since', () => {
+    const back = putBack(busy(0, [entry(1, 'new')]), 't0', [entry(1, 'old'), entry(2)], false);
+    expect(back.waiting).toEqual([entry(2), entry(1, 'new')]);
   });
 });

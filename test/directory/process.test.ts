@@ -89,28 +89,36 @@ describe('handleGroupChanges', () => {
     expect(h.store.commands.get(COMMAND_ID)?.instanceIds).toEqual([hostId(1)]);
   });
 
-  it('returns the batch to SQS on throttling and tells no host anything', async () => {
+  it('puts a throttled batch back on its lane, writes nothing about its hosts, and sends it with the flush', async () => {
     ssm.on(SendCommandCommand).rejects(awsError('ThrottlingException', 'Rate exceeded'));
     const before = [await h.store.get(hostId(1)), await h.store.get(hostId(2))];
 
     const result = await handleGroupChanges(deps, sqsEvent([change(1), change(2)]));
 
-    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-0' }, { itemIdentifier: 'm-1' }] });
-    // Only the claims were written: no command id, nothing else about the hosts changed.
+    // The lane holds the changes now: their messages are done with (SQS would hold them 720 s).
+    expect(result).toEqual({ batchItemFailures: [] });
     const after = [await h.store.get(hostId(1)), await h.store.get(hostId(2))];
     for (const [i, record] of after.entries()) {
       const { claimId: _id, claimedAt: _at, ...pending } = record?.pending ?? {};
-      expect(pending).toEqual(before[i]?.pending);
-      expect(record?.pending?.commandId).toBeUndefined();
+      expect(pending).toEqual(before[i]?.pending); // only the claims were written
     }
     expect(h.store.commands.size).toBe(0);
     expect(h.effector.calls).toEqual([]);
+    const lane = await h.store.getLane(`${MGMT}#authorize`);
+    expect(lane?.inFlight).toEqual({});
+    expect(lane?.waiting.map((w) => [w.change.instanceId, w.claimId])).toEqual(
+      after.map((r) => [r?.instanceId, r?.pending?.claimId]),
+    );
+    expect(flushes).toEqual([[{ managementInstanceId: MGMT, purpose: 'authorize' }, PACE_SECONDS]]);
 
-    // SQS redelivers after the visibility timeout: the expired claims are taken over and the batch goes out.
     ssm.on(SendCommandCommand).resolves({ Command: { CommandId: COMMAND_ID } });
-    h.clock.now += 721;
-    expect(await handleGroupChanges(deps, sqsEvent([change(1), change(2)]))).toEqual({ batchItemFailures: [] });
-    expect(ssm).toHaveReceivedCommandTimes(SendCommandCommand, 2);
+    h.clock.now += PACE_SECONDS;
+    const flush = { request: 'flush', managementInstanceId: MGMT, purpose: 'authorize' };
+    expect(await handleGroupChanges(deps, sqsEvent([flush]))).toEqual({ batchItemFailures: [] });
+    expect(ssm).toHaveReceivedNthCommandWith(SendCommandCommand, 2, {
+      Parameters: expect.objectContaining({ ComputerNames: ['EC2AMAZ-H1$,EC2AMAZ-H2$'] }),
+    });
+    for (const n of [1, 2]) expect((await h.store.get(hostId(n)))?.pending?.commandId).toBe(COMMAND_ID);
   });
 
   it('never returns a batch to SQS once its command went out, even when recording it fails', async () => {
@@ -136,7 +144,7 @@ describe('handleGroupChanges', () => {
     expect(ssm).toHaveReceivedCommandTimes(SendCommandCommand, 1);
   });
 
-  it('returns only the throttled batch when another batch of the same event went out', async () => {
+  it('puts back only the throttled batch when another batch of the same event went out', async () => {
     await h.store.put(
       waitingHost(3, {
         status: 'TERMINATING',
@@ -153,9 +161,14 @@ describe('handleGroupChanges', () => {
 
     const result = await handleGroupChanges(deps, sqsEvent([change(1), removal, change(2)]));
 
-    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }] });
+    expect(result).toEqual({ batchItemFailures: [] });
     expect(h.store.commands.get(COMMAND_ID)?.instanceIds).toEqual([hostId(1), hostId(2)]);
     expect((await h.store.get(hostId(3)))?.pending?.commandId).toBeUndefined();
+    expect((await h.store.getLane(`${MGMT}#deauthorize`))?.waiting.map((w) => w.change.instanceId)).toEqual([
+      hostId(3),
+    ]);
+    expect((await h.store.getLane(`${MGMT}#authorize`))?.waiting).toEqual([]);
+    expect(flushes).toEqual([[{ managementInstanceId: MGMT, purpose: 'deauthorize' }, PACE_SECONDS]]);
   });
 
   it('delivers a failed signal to each host when SendCommand is denied, and does not retry the messages', async () => {
@@ -287,18 +300,41 @@ describe('handleGroupChanges: group commit on the management host', () => {
     });
   });
 
-  it('tells waiting hosts to try again when their send is throttled, and frees the lane', async () => {
+  it('keeps waiting hosts on the lane, claims and all, when their send is throttled', async () => {
     await handleGroupChanges(deps, sqsEvent([change(2)]));
+    const claimId = (await h.store.get(hostId(2)))?.pending?.claimId;
     ssm.on(SendCommandCommand).rejects(awsError('ThrottlingException', 'Rate exceeded'));
     h.clock.now += PACE_SECONDS;
+    flushes = [];
 
     expect(await handleGroupChanges(deps, sqsEvent([FLUSH]))).toEqual({ batchItemFailures: [] });
 
-    // The record gives up this request and asks again shortly (lib/workflow/commands.ts, failed: retryable).
-    expect((await h.store.get(hostId(2)))?.pending).toBeUndefined();
+    expect((await h.store.get(hostId(2)))?.pending).toMatchObject({ claimId });
     const lane = await h.store.getLane(`${MGMT}#authorize`);
     expect(Object.keys(lane?.inFlight ?? {})).toHaveLength(1); // host 1's send only
-    expect(lane?.waiting).toEqual([]);
+    expect(lane?.waiting.map((w) => w.claimId)).toEqual([claimId]);
+    expect(flushes).toEqual([[AUTHORIZE, PACE_SECONDS]]);
+  });
+
+  it('lets the hosts resend when a throttled batch cannot wait on the lane either', async () => {
+    ssm.on(SendCommandCommand).rejects(awsError('ThrottlingException', 'Rate exceeded'));
+    const putLane = h.store.putLane.bind(h.store);
+    let writes = 0;
+    h.store.putLane = async (lane, expected) => {
+      if (++writes > 1) throw awsError('ProvisionedThroughputExceededException', 'Rate of requests exceeds');
+      return putLane(lane, expected);
+    };
+    h.clock.now += PACE_SECONDS;
+    flushes = [];
+
+    expect(await handleGroupChanges(deps, sqsEvent([change(2)]))).toEqual({ batchItemFailures: [] });
+
+    expect(h.telemetry.logs.map((l) => l.message)).toContain(
+      'throttled group changes could not wait on the lane; their hosts will resend',
+    );
+    expect(flushes).toEqual([]);
+    // The claim stays; at COMMAND_LOST_AFTER the record searches SSM and resends (lib/workflow/commands.ts).
+    expect((await h.store.get(hostId(2)))?.pending?.commandId).toBeUndefined();
   });
 });
 

@@ -1,6 +1,6 @@
 // Amazon SQS and its Lambda event source mappings: each message becomes visible after its DelaySeconds; a
 // queue's mapping gathers visible messages until its batch is full or its batching window elapses, whichever
-// comes first, and invokes the function with them (wake: 50 or 1 s; directory: 50 or 5 s). Failed messages
+// comes first, and invokes the function with them (wake and directory: 50 or 1 s). Failed messages
 // come back after the visibility timeout, then go to a DLQ.
 // Sources: AWS docs, not aws-facts: SQS SendMessage (DelaySeconds 0-900), "Using Lambda with Amazon SQS"
 // (BatchSize, MaximumBatchingWindowInSeconds: "Lambda waits for up to [the window] to gather records before
