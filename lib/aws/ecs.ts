@@ -49,61 +49,87 @@ export async function findContainerInstance(
   return describe(ecs, cluster, listed.containerInstanceArns ?? []);
 }
 
-export async function putReadyAttribute(
+/**
+ * PutAttributes, DeleteAttributes and UpdateContainerInstancesState each take at most 10 per call (aws-facts 6.2,
+ * 6.4); every attribute and container instance names its own target, so hosts of one cluster can share a call.
+ */
+export const TARGETS_PER_ECS_CALL = 10;
+
+/** The ready attribute on several container instances of one cluster, in one call. */
+export async function putReadyAttributes(
   ecs: ECSClient,
-  effect: EffectOf<'putReadyAttribute'>,
-): Promise<OutcomeOf<'done'>> {
+  effects: EffectOf<'putReadyAttribute'>[],
+): Promise<OutcomeOf<'done'>[]> {
+  const first = effects[0] as EffectOf<'putReadyAttribute'>;
   await ecs.send(
     new PutAttributesCommand({
-      cluster: effect.cluster,
-      attributes: [
-        { name: effect.name, value: 'true', targetType: 'container-instance', targetId: effect.containerInstanceArn },
-      ],
+      cluster: first.cluster,
+      attributes: effects.map((effect) => ({
+        name: effect.name,
+        value: 'true',
+        targetType: 'container-instance',
+        targetId: effect.containerInstanceArn,
+      })),
     }),
   );
-  return { type: 'done', effect: effect.type };
+  return effects.map((effect) => ({ type: 'done', effect: effect.type }));
 }
 
-export async function deleteReadyAttribute(
+/**
+ * The ready attribute off several container instances of one cluster. A container instance that is gone took
+ * its attribute with it; no source says whether one gone target refuses the whole call, so a refused call
+ * with more than one target is the caller's to split (lib/aws/joined.ts).
+ */
+export async function deleteReadyAttributes(
   ecs: ECSClient,
-  effect: EffectOf<'deleteReadyAttribute'>,
-): Promise<OutcomeOf<'done'>> {
+  effects: EffectOf<'deleteReadyAttribute'>[],
+): Promise<OutcomeOf<'done'>[]> {
+  const first = effects[0] as EffectOf<'deleteReadyAttribute'>;
   try {
     await ecs.send(
       new DeleteAttributesCommand({
-        cluster: effect.cluster,
-        attributes: [{ name: effect.name, targetType: 'container-instance', targetId: effect.containerInstanceArn }],
+        cluster: first.cluster,
+        attributes: effects.map((effect) => ({
+          name: effect.name,
+          targetType: 'container-instance',
+          targetId: effect.containerInstanceArn,
+        })),
       }),
     );
   } catch (error) {
-    // The container instance is gone, and the attribute with it.
-    if (!hasName(error, 'TargetNotFoundException')) throw error;
+    if (effects.length > 1 || !hasName(error, 'TargetNotFoundException')) throw error;
   }
-  return { type: 'done', effect: effect.type };
+  return effects.map((effect) => ({ type: 'done', effect: effect.type }));
 }
 
-export async function drain(
+/** DRAINING for several container instances of one cluster; ECS answers each one (failures[] by arn). */
+export async function drainAll(
   ecs: ECSClient,
-  effect: EffectOf<'drain'>,
-): Promise<OutcomeOf<'done' | 'failed' | 'drainStatus'>> {
+  effects: EffectOf<'drain'>[],
+): Promise<OutcomeOf<'done' | 'failed' | 'drainStatus'>[]> {
   const out = await ecs.send(
     new UpdateContainerInstancesStateCommand({
-      cluster: effect.cluster,
-      containerInstances: [effect.containerInstanceArn],
+      cluster: (effects[0] as EffectOf<'drain'>).cluster,
+      containerInstances: [...new Set(effects.map((effect) => effect.containerInstanceArn))],
       status: 'DRAINING',
     }),
   );
-  // MISSING: deregistered already, nothing left to drain.
-  const failure = out.failures?.find((f) => f.reason !== 'MISSING');
-  if (!failure)
-    return drainedAtOnce(out.containerInstances, effect.containerInstanceArn) ?? { type: 'done', effect: effect.type };
-  const detail = failure.detail ? ` (${failure.detail})` : '';
-  return {
-    type: 'failed',
-    effect: effect.type,
-    kind: 'invalid',
-    message: `UpdateContainerInstancesState failed for ${failure.arn}: ${failure.reason}${detail}`,
-  };
+  // MISSING: deregistered already, nothing left to drain. A failure naming none of the asked arns (ECS's own
+  // spelling of one) is every host's: each then reads its container instance's real state (inspectDrain).
+  const failures = (out.failures ?? []).filter((f) => f.reason !== 'MISSING');
+  const unplaced = failures.find((f) => !effects.some((effect) => effect.containerInstanceArn === f.arn));
+  return effects.map((effect) => {
+    const arn = effect.containerInstanceArn;
+    const failure = failures.find((f) => f.arn === arn) ?? unplaced;
+    if (!failure) return drainedAtOnce(out.containerInstances, arn) ?? { type: 'done', effect: effect.type };
+    const detail = failure.detail ? ` (${failure.detail})` : '';
+    return {
+      type: 'failed',
+      effect: effect.type,
+      kind: 'invalid',
+      message: `UpdateContainerInstancesState failed for ${failure.arn}: ${failure.reason}${detail}`,
+    };
+  });
 }
 
 /**

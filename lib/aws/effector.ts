@@ -10,7 +10,7 @@ import { type AwsEffectType, type Capability, EFFECT_CAPABILITY, type EffectCapa
 import type { Effector } from '../engine/ports';
 import type { CredSpecCheck, Effect, EffectType, Signal } from '../workflow/types';
 import { completeLifecycleAction, recordHeartbeat } from './autoscaling';
-import { deleteReadyAttribute, drain, findContainerInstance, inspectDrain, putReadyAttribute } from './ecs';
+import { findContainerInstance, inspectDrain } from './ecs';
 import { isAwsError } from './errors';
 import { alone, failure, JOINED, type Joined, joinedCalls } from './joined';
 import type { EffectOf, Outcome } from './outcome';
@@ -60,12 +60,15 @@ const PERFORMERS: { [K in EffectCapability]: (deps: CapabilityDeps[K]) => Perfor
       return undefined;
     },
   }),
-  containers: ({ ecs }) => ({
-    putReadyAttribute: (effect) => putReadyAttribute(ecs, effect),
-    deleteReadyAttribute: (effect) => deleteReadyAttribute(ecs, effect),
-    drain: (effect) => drain(ecs, effect),
-    inspectDrain: (effect) => inspectDrain(ecs, effect),
-  }),
+  containers: ({ ecs }) => {
+    const joined = JOINED.containers?.({ ecs });
+    return {
+      putReadyAttribute: alone(joined?.putReadyAttribute),
+      deleteReadyAttribute: alone(joined?.deleteReadyAttribute),
+      drain: alone(joined?.drain),
+      inspectDrain: (effect) => inspectDrain(ecs, effect),
+    };
+  },
   verify: ({ ecs, credSpecs }) => ({
     inspect: async (effect) => {
       const [containerInstance, credentialSpecs] = await Promise.all([

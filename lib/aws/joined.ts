@@ -1,11 +1,14 @@
 // Effects several hosts can share one AWS call for, where the API takes many at once: DescribeInstanceInformation
 // (50 ids), SendCommand (50 ids with the same document and parameters), TagResources (20 ARNs with the same
-// tags), SendMessageBatch (10 wakes). The effector's runJoined uses them; the wake function gathers the
+// tags), SendMessageBatch (10 wakes), ECS PutAttributes, DeleteAttributes and UpdateContainerInstancesState (10
+// container instances of one cluster). The effector's runJoined uses them; the wake function gathers the
 // effects of a batch's hosts (lib/engine/coalesce.ts).
+import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { AwsEffectType, EFFECT_CAPABILITY, EffectCapability } from '../capabilities';
 import type { Effect, EffectType } from '../workflow/types';
+import { deleteReadyAttributes, drainAll, putReadyAttributes, TARGETS_PER_ECS_CALL } from './ecs';
 import type { CapabilityDeps } from './effector';
 import { classify, describeError, hasName, isAwsError } from './errors';
 import type { EffectOf, Outcome } from './outcome';
@@ -44,29 +47,46 @@ async function tag(deps: CapabilityDeps['tags'], effects: EffectOf<'tag'>[]): Pr
 }
 
 /**
- * Agents of several instances in one call. SSM refuses the whole call for an id it finds invalid
- * (DescribeInstanceInformation API reference: "If you specify a node ID that isn't valid or a node that you
- * don't own, you receive an error"); no source says whether a terminated node's id counts, so on
- * InvalidInstanceId each id is asked alone, and one bad id fails only its own host.
+ * One call for all of `effects`. Some APIs refuse the whole call for one bad member (its error named by
+ * `aloneOn`); then each effect is asked alone, and one bad member fails only its own host.
  */
-async function describeAgentsOf(ssm: SSMClient, effects: EffectOf<'describeAgent'>[]): Promise<Outcome[]> {
-  const ids = effects.map((effect) => effect.instanceId);
+async function splitOnRefusal<T extends AwsEffectType>(
+  type: T,
+  effects: EffectOf<T>[],
+  aloneOn: string,
+  call: (effects: EffectOf<T>[]) => Promise<Outcome[]>,
+): Promise<Outcome[]> {
   try {
-    const reports = await describeAgents(ssm, ids);
-    return ids.map((id) => reports.get(id) as Outcome);
+    return await call(effects);
   } catch (error) {
-    if (ids.length === 1 || !hasName(error, 'InvalidInstanceId')) throw error;
+    if (effects.length === 1 || !hasName(error, aloneOn)) throw error;
     return Promise.all(
-      ids.map(async (id) => {
+      effects.map(async (effect) => {
         try {
-          return (await describeAgents(ssm, [id])).get(id) as Outcome;
-        } catch (alone) {
-          if (!isAwsError(alone)) throw alone;
-          return failure('describeAgent', alone);
+          return (await call([effect]))[0] as Outcome;
+        } catch (single) {
+          if (!isAwsError(single)) throw single;
+          return failure(type, single);
         }
       }),
     );
   }
+}
+
+/**
+ * Agents of several instances in one call. SSM refuses the whole call for an id it finds invalid
+ * (DescribeInstanceInformation API reference: "If you specify a node ID that isn't valid or a node that you
+ * don't own, you receive an error"); no source says whether a terminated node's id counts, so on
+ * InvalidInstanceId each id is asked alone.
+ */
+function describeAgentsOf(ssm: SSMClient, effects: EffectOf<'describeAgent'>[]): Promise<Outcome[]> {
+  return splitOnRefusal('describeAgent', effects, 'InvalidInstanceId', async (asked) => {
+    const reports = await describeAgents(
+      ssm,
+      asked.map((effect) => effect.instanceId),
+    );
+    return asked.map((effect) => reports.get(effect.instanceId) as Outcome);
+  });
 }
 
 /** Effects that would send the identical command: the same document, purpose, parameters and timeout. */
@@ -77,30 +97,40 @@ function sameCommand(effect: EffectOf<'sendCommand'>, env: HostDocuments): strin
 
 /**
  * Joins or refreshes of several hosts as one command. SendCommand refuses the whole call with InvalidInstanceId
- * when one node is not in a valid state (agent not registered yet, shutting down: aws-facts 4.1), so then each
- * host is sent alone, and one bad id fails only its own host (as describeAgentsOf does).
+ * when one node is not in a valid state (agent not registered yet, shutting down: aws-facts 4.1).
  */
-async function hostCommands(
-  ssm: SSMClient,
-  env: HostDocuments,
-  effects: EffectOf<'sendCommand'>[],
-): Promise<Outcome[]> {
+function hostCommands(ssm: SSMClient, env: HostDocuments, effects: EffectOf<'sendCommand'>[]): Promise<Outcome[]> {
   const document = documentFor(effects[0] as EffectOf<'sendCommand'>, env);
-  try {
-    return await sendCommand(ssm, effects, document);
-  } catch (error) {
-    if (effects.length === 1 || !hasName(error, 'InvalidInstanceId')) throw error;
-    return Promise.all(
-      effects.map(async (effect) => {
-        try {
-          return (await sendCommand(ssm, [effect], document))[0] as Outcome;
-        } catch (alone) {
-          if (!isAwsError(alone)) throw alone;
-          return failure('sendCommand', alone);
-        }
-      }),
-    );
-  }
+  return splitOnRefusal('sendCommand', effects, 'InvalidInstanceId', (asked) => sendCommand(ssm, asked, document));
+}
+
+/**
+ * The ready attribute and draining for several hosts of one cluster. PutAttributes and DeleteAttributes answer
+ * for the call, not per target, so a target that is gone (TargetNotFoundException) splits the call.
+ * UpdateContainerInstancesState answers each container instance itself.
+ */
+function containerWrites(ecs: ECSClient): JoinedOf<'containers'> {
+  const perCall = TARGETS_PER_ECS_CALL;
+  const byAttribute = (effect: { cluster: string; name: string }) => JSON.stringify([effect.cluster, effect.name]);
+  return {
+    putReadyAttribute: {
+      perCall,
+      key: byAttribute,
+      perform: (effects) =>
+        splitOnRefusal('putReadyAttribute', effects, 'TargetNotFoundException', (asked) =>
+          putReadyAttributes(ecs, asked),
+        ),
+    },
+    deleteReadyAttribute: {
+      perCall,
+      key: byAttribute,
+      perform: (effects) =>
+        splitOnRefusal('deleteReadyAttribute', effects, 'TargetNotFoundException', (asked) =>
+          deleteReadyAttributes(ecs, asked),
+        ),
+    },
+    drain: { perCall, key: (effect) => effect.cluster, perform: (effects) => drainAll(ecs, effects) },
+  };
 }
 
 /** Wakes are fire-and-forget, but a wake SQS refused is reported, so the host's record knows (as with SendMessage). */
@@ -145,6 +175,7 @@ export const JOINED: { [K in EffectCapability]?: (deps: CapabilityDeps[K]) => Jo
   enqueue: ({ sqs, env }) => ({
     wake: { perCall: WAKES_PER_BATCH, key: () => '', perform: (effects) => wakes(sqs, env.wakeQueueUrl, effects) },
   }),
+  containers: ({ ecs }) => containerWrites(ecs),
   tags: (deps) => ({
     tag: {
       perCall: ARNS_PER_TAG_CALL,

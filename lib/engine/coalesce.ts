@@ -1,7 +1,7 @@
 // Hosts handled together in one invocation share AWS calls: an effect several hosts can share one call for
-// (the effector's `joinable` types: DescribeInstanceInformation, SendCommand, TagResources, wakes) is held
-// until every host still being handled is either waiting on such an effect or finished, then all held effects
-// go in one runJoined.
+// (the effector's `joinable` types: DescribeInstanceInformation, SendCommand, TagResources, wakes, the ECS
+// attribute and drain writes) is held until every host still being handled is either waiting on such an
+// effect or finished, then all held effects go in one runJoined.
 // Each host's own loop awaits one effect at a time, so the hold always ends: no host waits on another's work.
 import type { Effect, Signal } from '../workflow/types';
 import type { Effector } from './ports';

@@ -1,4 +1,13 @@
 // The AWS effector's runJoined: effects of several hosts share one call where the API takes many.
+
+import {
+  DeleteAttributesCommand,
+  type DeleteAttributesCommandInput,
+  ECSClient,
+  PutAttributesCommand,
+  type PutAttributesCommandInput,
+  UpdateContainerInstancesStateCommand,
+} from '@aws-sdk/client-ecs';
 import {
   ResourceGroupsTaggingAPIClient,
   TagResourcesCommand,
@@ -321,5 +330,116 @@ describe('runJoined: wakes', () => {
       undefined,
       { type: 'failed', at: AT, effect: 'wake', kind: 'retryable', message: 'InternalError: try again' },
     ]);
+  });
+});
+
+describe('runJoined: container instance writes', () => {
+  const ecs = mockClient(ECSClient);
+  const containers = createAwsEffector(['containers'], { ecs: new ECSClient({}) });
+  const arnOf = (n: number, cluster = 'orders') =>
+    `arn:aws:ecs:eu-west-1:123456789012:container-instance/${cluster}/${n.toString(16).padStart(32, '0')}`;
+  const put = (n: number, cluster = 'orders'): Effect => ({
+    type: 'putReadyAttribute',
+    cluster,
+    containerInstanceArn: arnOf(n, cluster),
+    name: 'gmsa-ready',
+  });
+  const remove = (n: number): Effect => ({
+    type: 'deleteReadyAttribute',
+    cluster: 'orders',
+    containerInstanceArn: arnOf(n),
+    name: 'gmsa-ready',
+  });
+  const drain = (n: number): Effect => ({ type: 'drain', cluster: 'orders', containerInstanceArn: arnOf(n) });
+  const targets = (calls: { args: [{ input: object }] }[]) =>
+    calls.map((c) => ((c.args[0].input as PutAttributesCommandInput).attributes ?? []).map((a) => a.targetId));
+
+  beforeEach(() => ecs.reset());
+
+  it('is joinable for a function holding containers', () => {
+    expect([...(containers.joinable ?? [])].sort()).toEqual(['deleteReadyAttribute', 'drain', 'putReadyAttribute']);
+  });
+
+  it('puts the ready attribute on up to 10 container instances of a cluster per call, other clusters apart', async () => {
+    ecs.on(PutAttributesCommand).resolves({});
+    const effects = [...Array.from({ length: 11 }, (_, n) => put(n + 1)), put(20, 'billing')];
+    const signals = await containers.runJoined?.(effects, AT);
+    expect(signals).toEqual(effects.map(() => ({ type: 'done', effect: 'putReadyAttribute', at: AT })));
+    const calls = ecs.commandCalls(PutAttributesCommand);
+    expect(calls.map((c) => c.args[0].input.cluster)).toEqual(['orders', 'orders', 'billing']);
+    expect(targets(calls)).toEqual([
+      Array.from({ length: 10 }, (_, n) => arnOf(n + 1)),
+      [arnOf(11)],
+      [arnOf(20, 'billing')],
+    ]);
+    expect(calls[0]?.args[0].input.attributes?.[0]).toEqual({
+      name: 'gmsa-ready',
+      value: 'true',
+      targetType: 'container-instance',
+      targetId: arnOf(1),
+    });
+  });
+
+  it('puts to each alone when a gone target refuses the shared call, so only that host fails', async () => {
+    ecs.on(PutAttributesCommand).callsFake((input: PutAttributesCommandInput) => {
+      if (input.attributes?.some((a) => a.targetId === arnOf(2)))
+        throw awsError('TargetNotFoundException', 'Could not find the target');
+      return {};
+    });
+    const signals = await containers.runJoined?.([put(1), put(2), put(3)], AT);
+    expect(signals?.map((s) => (s?.type === 'failed' ? s.kind : s?.type))).toEqual(['done', 'gone', 'done']);
+    expect(targets(ecs.commandCalls(PutAttributesCommand))).toEqual([
+      [arnOf(1), arnOf(2), arnOf(3)],
+      [arnOf(1)],
+      [arnOf(2)],
+      [arnOf(3)],
+    ]);
+  });
+
+  it('deletes the attribute from several hosts at once; a gone target took its attribute with it', async () => {
+    ecs.on(DeleteAttributesCommand).callsFake((input: DeleteAttributesCommandInput) => {
+      if (input.attributes?.some((a) => a.targetId === arnOf(2)))
+        throw awsError('TargetNotFoundException', 'Could not find the target');
+      return {};
+    });
+    const signals = await containers.runJoined?.([remove(1), remove(2)], AT);
+    expect(signals).toEqual([
+      { type: 'done', effect: 'deleteReadyAttribute', at: AT },
+      { type: 'done', effect: 'deleteReadyAttribute', at: AT },
+    ]);
+    expect(ecs.commandCalls(DeleteAttributesCommand)[0]?.args[0].input.attributes).toEqual([
+      { name: 'gmsa-ready', targetType: 'container-instance', targetId: arnOf(1) },
+      { name: 'gmsa-ready', targetType: 'container-instance', targetId: arnOf(2) },
+    ]);
+  });
+
+  it('drains several hosts in one call and answers each from its own entry', async () => {
+    ecs.on(UpdateContainerInstancesStateCommand).resolves({
+      containerInstances: [
+        { containerInstanceArn: arnOf(1), status: 'DRAINING', runningTasksCount: 2, pendingTasksCount: 0 },
+        { containerInstanceArn: arnOf(3), status: 'DRAINING', runningTasksCount: 0, pendingTasksCount: 0 },
+      ],
+      failures: [
+        { arn: arnOf(2), reason: 'MISSING' },
+        { arn: arnOf(4), reason: 'INVALID_STATUS', detail: 'REGISTERING' },
+      ],
+    });
+    const signals = await containers.runJoined?.([drain(1), drain(2), drain(3), drain(4)], AT);
+    expect(signals?.map((s) => s?.type)).toEqual(['done', 'done', 'drainStatus', 'failed']);
+    expect(signals?.[3]).toMatchObject({
+      kind: 'invalid',
+      message: `UpdateContainerInstancesState failed for ${arnOf(4)}: INVALID_STATUS (REGISTERING)`,
+    });
+    expect(ecs.commandCalls(UpdateContainerInstancesStateCommand)[0]?.args[0].input).toEqual({
+      cluster: 'orders',
+      containerInstances: [arnOf(1), arnOf(2), arnOf(3), arnOf(4)],
+      status: 'DRAINING',
+    });
+  });
+
+  it('gives every host of a throttled call its own classified failure', async () => {
+    ecs.on(UpdateContainerInstancesStateCommand).rejects(awsError('ThrottlingException', 'Rate exceeded'));
+    const signals = await containers.runJoined?.([drain(1), drain(2)], AT);
+    expect(signals?.map((s) => (s?.type === 'failed' ? s.kind : s?.type))).toEqual(['retryable', 'retryable']);
   });
 });

@@ -7,10 +7,12 @@ import {
 } from '@aws-sdk/client-auto-scaling';
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import {
+  DeleteAttributesCommand,
   DescribeContainerInstancesCommand,
   ECSClient,
   ListContainerInstancesCommand,
   PutAttributesCommand,
+  UpdateContainerInstancesStateCommand,
 } from '@aws-sdk/client-ecs';
 import { ResourceGroupsTaggingAPIClient, TagResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -534,6 +536,23 @@ describe('ECS', () => {
       )
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'TargetNotFoundException', $fault: 'client' });
+  });
+
+  it('takes at most 10 attributes or container instances per ECS write (aws-facts 6.2, 6.4)', async () => {
+    const arns = Array.from(
+      { length: 11 },
+      (_, n) => `arn:aws:ecs:us-east-1:123456789012:container-instance/orders/${n}`,
+    );
+    const attributes = arns.map((targetId) => ({ name: 'gmsa-ready', targetId }));
+    for (const call of [
+      new PutAttributesCommand({ cluster: 'orders', attributes }),
+      new DeleteAttributesCommand({ cluster: 'orders', attributes }),
+      new UpdateContainerInstancesStateCommand({ cluster: 'orders', containerInstances: arns, status: 'DRAINING' }),
+    ])
+      expect(await ecs.send(call as PutAttributesCommand).catch((e: unknown) => e)).toMatchObject({
+        name: 'InvalidParameterException',
+        $fault: 'client',
+      });
   });
 });
 

@@ -7,6 +7,7 @@ import {
   type DeleteAttributesCommandInput,
   type DescribeContainerInstancesCommandInput,
   ECSServiceException,
+  InvalidParameterException,
   type ListContainerInstancesCommandInput,
   type PutAttributesCommandInput,
   TargetNotFoundException,
@@ -21,6 +22,21 @@ const GMSA = 'ecs.capability.gmsa';
 const GMSA_DOMAINLESS = 'ecs.capability.gmsa-domainless';
 /** At most 10 custom attributes per resource (aws-facts 6.2). */
 const MAX_CUSTOM_ATTRIBUTES = 10;
+/**
+ * At most 10 attributes per PutAttributes or DeleteAttributes call and 10 container instances per
+ * UpdateContainerInstancesState call (aws-facts 6.2, 6.4). No source names the error over the limit; the model
+ * answers InvalidParameterException, ECS's error for a request it will not take.
+ */
+const MAX_PER_CALL = 10;
+
+function perCall(what: string, count: number): void {
+  if (count > MAX_PER_CALL)
+    throw awsError(
+      InvalidParameterException,
+      'InvalidParameterException',
+      `${what}: at most ${MAX_PER_CALL} per call, got ${count}.`,
+    );
+}
 
 export class Ecs {
   private readonly containers = new Map<string, SimContainer>();
@@ -110,11 +126,12 @@ export class Ecs {
 
   /**
    * Creates or overwrites; over 10 custom attributes → AttributeLimitExceededException, an unknown or
-   * INACTIVE target → TargetNotFoundException (aws-facts 6.2). The per-call limit of 10 is not checked.
+   * INACTIVE target → TargetNotFoundException (aws-facts 6.2), refusing the whole call before changing anything.
    */
   putAttributes(input: PutAttributesCommandInput) {
     this.cluster(input.cluster);
     const attributes = input.attributes ?? [];
+    perCall('attributes', attributes.length);
     const targets = attributes.map((a) => this.target(a.targetId));
     attributes.forEach((attribute, i) => {
       const container = targets[i] as SimContainer;
@@ -132,11 +149,14 @@ export class Ecs {
     return { attributes };
   }
 
+  /** As putAttributes: a gone target refuses the whole call (no source says; the stricter answer). */
   deleteAttributes(input: DeleteAttributesCommandInput) {
     this.cluster(input.cluster);
     const attributes = input.attributes ?? [];
-    for (const attribute of attributes) {
-      const container = this.target(attribute.targetId);
+    perCall('attributes', attributes.length);
+    const targets = attributes.map((a) => this.target(a.targetId));
+    for (const [i, attribute] of attributes.entries()) {
+      const container = targets[i] as SimContainer;
       container.attributes.delete(attribute.name ?? '');
       this.journalAttribute(container, attribute.name ?? '', 'delete');
       this.ctx.observe(container.instanceId, 'drain', `attribute ${attribute.name} removed`);
@@ -146,10 +166,11 @@ export class Ecs {
 
   /**
    * ACTIVE or DRAINING, failures[] for the rest (aws-facts 6.4). The model lets any non-INACTIVE instance
-   * change state and does not check the 10-per-call limit.
+   * change state.
    */
   updateContainerInstancesState(input: UpdateContainerInstancesStateCommandInput) {
     this.cluster(input.cluster);
+    perCall('containerInstances', input.containerInstances?.length ?? 0);
     const updated: ReturnType<Ecs['describeContainerInstances']>['containerInstances'] = [];
     const failures: { arn: string; reason: string }[] = [];
     for (const ref of input.containerInstances ?? []) {
