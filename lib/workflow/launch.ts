@@ -10,7 +10,7 @@ import { identityFor } from './group-output';
 import { heldByLive, identityRefusal } from './identity';
 import { type JoinedName, joinedBefore, joinedName, printable } from './names';
 import { AGENT_SIGNALS, COMMAND_SIGNALS, COMPLETE_SIGNALS, consumes, plan, type Table } from './table';
-import { cleanupBackoff, delayToGrid, POLL_SECONDS, STEP_DEADLINE } from './timing';
+import { cleanupBackoff, delayToGrid, POLL_SECONDS, STEP_DEADLINE, spreadDelay } from './timing';
 import type { ContainerInstanceView, Signal, Step } from './types';
 
 /** Findings that say "not now" rather than "broken": verify looks again instead of failing the host. */
@@ -466,7 +466,7 @@ function onComplete(d: Decision, signal: Signal): void {
   }
   if (signal.type === 'actionGone' && signal.effect === 'completeLifecycleAction') return finish(d, 'EXPIRED');
   if (signal.type === 'failed' && signal.effect === 'completeLifecycleAction') {
-    if (signal.kind === 'retryable') return d.wakeIn(POLL_SECONDS.retry);
+    if (signal.kind === 'retryable') return d.wakeIn(spreadDelay(d.record.instanceId, d.at, POLL_SECONDS.retry));
     d.log('error', `CompleteLifecycleAction refused: ${signal.message}`);
     return finish(d, 'EXPIRED');
   }

@@ -6,7 +6,7 @@ import { joinUnsettled, settleJoin, trackOpenJoin } from './cancelled-join';
 import { follow, groupChangeEffect, request } from './commands';
 import { type Decision, lifecycleOpen } from './context';
 import { COMMAND_SIGNALS, COMPLETE_SIGNALS, consumes, plan, type Row, type Table } from './table';
-import { COMMAND_CHECK_AFTER, cleanupBackoff, POLL_SECONDS, STEP_DEADLINE } from './timing';
+import { COMMAND_CHECK_AFTER, cleanupBackoff, POLL_SECONDS, STEP_DEADLINE, spreadDelay } from './timing';
 import type { Signal, Step } from './types';
 
 /** A drain past the fleet's drainTimeoutSeconds gets this long for the last status to come in. */
@@ -385,7 +385,7 @@ function onComplete(d: Decision, signal: Signal): void {
   if (signal.type === 'actionGone' && signal.effect === 'completeLifecycleAction') return completed(d, 'EXPIRED');
   if (signal.type === 'failed' && signal.effect === 'completeLifecycleAction') {
     if (signal.kind === 'retryable' && d.elapsedInStep() < TERMINATE.complete.deadline)
-      return d.wakeIn(POLL_SECONDS.retry);
+      return d.wakeIn(spreadDelay(d.record.instanceId, d.at, POLL_SECONDS.retry));
     d.log('error', `CompleteLifecycleAction refused: ${signal.message}`);
     return completed(d, 'EXPIRED');
   }

@@ -44,6 +44,18 @@ export function delayToGrid(at: number, period: number): number {
   return (Math.floor((at + period / 2) / period) + 1) * period - at;
 }
 
+/**
+ * A retry delay between `period` and twice it, the same for the same host and moment and spread evenly across
+ * hosts: hosts throttled together by a call no host can share (CompleteLifecycleAction) then come back apart
+ * instead of meeting the same quota together again. Pure (an FNV-1a hash of the two, not a random draw), so a
+ * replayed decision decides the same.
+ */
+export function spreadDelay(instanceId: string, at: number, period: number): number {
+  let hash = 0x811c9dc5;
+  for (const char of `${instanceId}@${at}`) hash = Math.imul(hash ^ (char.codePointAt(0) ?? 0), 0x01000193) >>> 0;
+  return period + Math.floor((hash / 2 ** 32) * period);
+}
+
 /** Without a status event by then, ask GetCommandInvocation. */
 export const COMMAND_CHECK_AFTER = 300;
 /** A requested command with no SendCommand answer (or still InvocationDoesNotExist) this long is presumed lost. */

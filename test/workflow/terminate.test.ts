@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanupBackoff, STEP_DEADLINE } from '../../lib/workflow/timing';
+import { cleanupBackoff, POLL_SECONDS, STEP_DEADLINE, spreadDelay } from '../../lib/workflow/timing';
 import type { Signal } from '../../lib/workflow/types';
 import {
   ARN,
@@ -184,6 +184,23 @@ describe('terminate: deauthorize and complete', () => {
     expect(h.one('enqueueGroupChange').change.deleteComputerAccount).toBe(false);
     h.now(sent('deauthorize', DEAUTH_CMD)).after(8, status(DEAUTH_CMD, 'Success', ok));
     expect(h.r).toMatchObject({ inGroup: false, joined: true });
+  });
+
+  it('retries a throttled CompleteLifecycleAction after a delay spread per host, not in step with the others', () => {
+    const h = deauthorizing()
+      .now(sent('deauthorize', DEAUTH_CMD))
+      .after(8, status(DEAUTH_CMD, 'Success', ok))
+      .now((at) => ({
+        type: 'failed',
+        at,
+        effect: 'completeLifecycleAction',
+        kind: 'retryable',
+        message: 'Rate exceeded',
+      }));
+    expect(h.r.step).toBe('complete');
+    expect(h.one('wake').delaySeconds).toBe(spreadDelay(ID, h.at, POLL_SECONDS.retry));
+    h.after(h.one('wake').delaySeconds, tick);
+    expect(h.one('completeLifecycleAction').token).toBe(TOKEN2);
   });
 
   it('never holds scale-in hostage: a failed cleanup completes CONTINUE and retries with backoff', () => {
