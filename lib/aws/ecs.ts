@@ -27,14 +27,59 @@ function view(instance: ContainerInstance): ContainerInstanceView {
   };
 }
 
-async function describe(ecs: ECSClient, cluster: string, arns: string[]): Promise<ContainerInstanceView | undefined> {
-  if (arns.length === 0) return undefined;
-  const out = await ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances: arns }));
-  // Several registrations of one EC2 instance (agent re-registered): the newest is the live one.
-  const newestFirst = (out.containerInstances ?? []).sort(
-    (a, b) => (b.registeredAt?.getTime() ?? 0) - (a.registeredAt?.getTime() ?? 0),
-  );
-  return newestFirst[0] && view(newestFirst[0]);
+/** DescribeContainerInstances takes at most 100 container instances per call (its API reference). */
+const DESCRIBE_INSTANCES_MAX = 100;
+
+/**
+ * EC2 instances one ListContainerInstances asks for, with the cluster query language's `in` list (aws-facts 6.3:
+ * `ec2InstanceId in ['i-a', 'i-b']`). The filter's length limit is unpublished; ten ids make about 250
+ * characters, far inside the 2,000 AWS allows a placement expression of the same language.
+ */
+export const INSTANCES_PER_LISTING = 10;
+
+/** The newest registration of each EC2 instance among `arns` (an agent that re-registered leaves older ones). */
+async function describeNewest(
+  ecs: ECSClient,
+  cluster: string,
+  arns: string[],
+): Promise<Map<string, ContainerInstanceView>> {
+  const newest = new Map<string, ContainerInstance>();
+  for (let i = 0; i < arns.length; i += DESCRIBE_INSTANCES_MAX) {
+    const out = await ecs.send(
+      new DescribeContainerInstancesCommand({ cluster, containerInstances: arns.slice(i, i + DESCRIBE_INSTANCES_MAX) }),
+    );
+    for (const instance of out.containerInstances ?? []) {
+      const id = instance.ec2InstanceId ?? '';
+      const seen = newest.get(id);
+      if (!seen || (instance.registeredAt?.getTime() ?? 0) > (seen.registeredAt?.getTime() ?? 0))
+        newest.set(id, instance);
+    }
+  }
+  return new Map([...newest].map(([id, instance]) => [id, view(instance)]));
+}
+
+/**
+ * The container instances registered for EC2 instances (at most INSTANCES_PER_LISTING), by instance id; an
+ * instance with none (INACTIVE ones are not listed) is absent. The ids are the records' own, validated at the
+ * edge as `i-` and hex (lib/config/patterns.ts), so nothing else can reach the filter.
+ */
+export async function findContainerInstances(
+  ecs: ECSClient,
+  cluster: string,
+  instanceIds: string[],
+): Promise<Map<string, ContainerInstanceView>> {
+  const filter =
+    instanceIds.length === 1
+      ? `ec2InstanceId == '${instanceIds[0]}'`
+      : `ec2InstanceId in [${instanceIds.map((id) => `'${id}'`).join(', ')}]`;
+  const arns: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await ecs.send(new ListContainerInstancesCommand({ cluster, filter, nextToken }));
+    arns.push(...(page.containerInstanceArns ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return arns.length === 0 ? new Map() : describeNewest(ecs, cluster, arns);
 }
 
 /** The container instance registered for an EC2 instance, or undefined when none is (INACTIVE ones are not listed). */
@@ -43,10 +88,7 @@ export async function findContainerInstance(
   cluster: string,
   instanceId: string,
 ): Promise<ContainerInstanceView | undefined> {
-  const listed = await ecs.send(
-    new ListContainerInstancesCommand({ cluster, filter: `ec2InstanceId == '${instanceId}'` }),
-  );
-  return describe(ecs, cluster, listed.containerInstanceArns ?? []);
+  return (await findContainerInstances(ecs, cluster, [instanceId])).get(instanceId);
 }
 
 /**
@@ -173,7 +215,7 @@ export async function inspectDrain(
   effect: EffectOf<'inspectDrain'>,
 ): Promise<OutcomeOf<'drainStatus'>> {
   const instance = effect.containerInstanceArn
-    ? await describe(ecs, effect.cluster, [effect.containerInstanceArn])
+    ? [...(await describeNewest(ecs, effect.cluster, [effect.containerInstanceArn])).values()][0]
     : await findContainerInstance(ecs, effect.cluster, effect.instanceId);
   if (!instance) return { type: 'drainStatus', standaloneTasks: 0 };
   const standaloneTasks = instance.runningTasks > 0 ? await countStandaloneTasks(ecs, effect.cluster, instance.arn) : 0;

@@ -10,7 +10,7 @@ import { type AwsEffectType, type Capability, EFFECT_CAPABILITY, type EffectCapa
 import type { Effector } from '../engine/ports';
 import type { CredSpecCheck, Effect, EffectType, Signal } from '../workflow/types';
 import { completeLifecycleAction, recordHeartbeat } from './autoscaling';
-import { findContainerInstance, inspectDrain } from './ecs';
+import { inspectDrain } from './ecs';
 import { isAwsError } from './errors';
 import { alone, failure, JOINED, type Joined, joinedCalls } from './joined';
 import type { EffectOf, Outcome } from './outcome';
@@ -69,15 +69,7 @@ const PERFORMERS: { [K in EffectCapability]: (deps: CapabilityDeps[K]) => Perfor
       inspectDrain: (effect) => inspectDrain(ecs, effect),
     };
   },
-  verify: ({ ecs, credSpecs }) => ({
-    inspect: async (effect) => {
-      const [containerInstance, credentialSpecs] = await Promise.all([
-        findContainerInstance(ecs, effect.cluster, effect.instanceId),
-        credSpecs(effect),
-      ]);
-      return { type: 'inspected', containerInstance, credentialSpecs };
-    },
-  }),
+  verify: (deps) => ({ inspect: alone(JOINED.verify?.(deps).inspect) }),
   lifecycleActions: ({ autoScaling }) => ({
     completeLifecycleAction: (effect) => completeLifecycleAction(autoScaling, effect),
     recordHeartbeat: (effect) => recordHeartbeat(autoScaling, effect),

@@ -1,14 +1,22 @@
 // Effects several hosts can share one AWS call for, where the API takes many at once: DescribeInstanceInformation
 // (50 ids), SendCommand (50 ids with the same document and parameters), TagResources (20 ARNs with the same
 // tags), SendMessageBatch (10 wakes), ECS PutAttributes, DeleteAttributes and UpdateContainerInstancesState (10
-// container instances of one cluster). The effector's runJoined uses them; the wake function gathers the
-// effects of a batch's hosts (lib/engine/coalesce.ts).
+// container instances of one cluster), and verify's ListContainerInstances (10 EC2 instances of one cluster).
+// The effector's runJoined uses them; the wake function gathers the effects of a batch's hosts
+// (lib/engine/coalesce.ts).
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { AwsEffectType, EFFECT_CAPABILITY, EffectCapability } from '../capabilities';
 import type { Effect, EffectType } from '../workflow/types';
-import { deleteReadyAttributes, drainAll, putReadyAttributes, TARGETS_PER_ECS_CALL } from './ecs';
+import {
+  deleteReadyAttributes,
+  drainAll,
+  findContainerInstances,
+  INSTANCES_PER_LISTING,
+  putReadyAttributes,
+  TARGETS_PER_ECS_CALL,
+} from './ecs';
 import type { CapabilityDeps } from './effector';
 import { classify, describeError, hasName, isAwsError } from './errors';
 import type { EffectOf, Outcome } from './outcome';
@@ -133,6 +141,26 @@ function containerWrites(ecs: ECSClient): JoinedOf<'containers'> {
   };
 }
 
+/**
+ * Verify for several hosts of one cluster: their container instances found with one listing, each host's
+ * credential specs checked as before (a check is shared for 30 s anyway: lib/credspec/remember.ts).
+ */
+async function inspectAll(deps: CapabilityDeps['verify'], effects: EffectOf<'inspect'>[]): Promise<Outcome[]> {
+  const [found, checks] = await Promise.all([
+    findContainerInstances(
+      deps.ecs,
+      (effects[0] as EffectOf<'inspect'>).cluster,
+      effects.map((effect) => effect.instanceId),
+    ),
+    Promise.all(effects.map((effect) => deps.credSpecs(effect))),
+  ]);
+  return effects.map((effect, i) => ({
+    type: 'inspected',
+    containerInstance: found.get(effect.instanceId),
+    credentialSpecs: checks[i] ?? [],
+  }));
+}
+
 /** Wakes are fire-and-forget, but a wake SQS refused is reported, so the host's record knows (as with SendMessage). */
 async function wakes(sqs: SQSClient, queueUrl: string, effects: EffectOf<'wake'>[]): Promise<(Outcome | undefined)[]> {
   const refusals = await wakeMany(sqs, queueUrl, effects);
@@ -176,6 +204,13 @@ export const JOINED: { [K in EffectCapability]?: (deps: CapabilityDeps[K]) => Jo
     wake: { perCall: WAKES_PER_BATCH, key: () => '', perform: (effects) => wakes(sqs, env.wakeQueueUrl, effects) },
   }),
   containers: ({ ecs }) => containerWrites(ecs),
+  verify: (deps) => ({
+    inspect: {
+      perCall: INSTANCES_PER_LISTING,
+      key: (effect) => effect.cluster,
+      perform: (effects) => inspectAll(deps, effects),
+    },
+  }),
   tags: (deps) => ({
     tag: {
       perCall: ARNS_PER_TAG_CALL,

@@ -642,6 +642,11 @@ export type Verification =
   /** Not yet: the record's reason says what it waits for, a wake is asked. */
   | { kind: 'waiting' };
 
+/** Hosts that wait in verify look again on a grid, so one wake batch finds them together: one listing serves them. */
+function verifyDelay(d: Decision): number {
+  return delayToGrid(d.at, POLL_SECONDS.verify);
+}
+
 /**
  * What an inspect's answer (or its failure) says, shared by launch and adoption: a credential spec broken for
  * good or an inspect refused fails; a transient finding or an unready container instance waits.
@@ -650,7 +655,7 @@ export function verification(d: Decision, signal: Signal): Verification | undefi
   const { record, fleet } = d;
   if (signal.type === 'failed' && signal.effect === 'inspect') {
     if (signal.kind === 'retryable' || signal.kind === 'gone') {
-      d.wakeIn(POLL_SECONDS.verify);
+      d.wakeIn(verifyDelay(d));
       return { kind: 'waiting' };
     }
     return { kind: 'failed', message: `cannot inspect the host: ${signal.message}` };
@@ -666,7 +671,7 @@ export function verification(d: Decision, signal: Signal): Verification | undefi
       };
     if (errors.length > 0) {
       record.reason = `waiting: credential spec ${check.source} could not be read for now (${errors[0]?.code})`;
-      d.wakeIn(POLL_SECONDS.verify);
+      d.wakeIn(verifyDelay(d));
       return { kind: 'waiting' };
     }
   }
@@ -675,7 +680,7 @@ export function verification(d: Decision, signal: Signal): Verification | undefi
   const waiting = notServing(d, ci, capability);
   if (waiting || !ci) {
     record.reason = `waiting: ${waiting}`;
-    d.wakeIn(POLL_SECONDS.verify);
+    d.wakeIn(verifyDelay(d));
     return { kind: 'waiting' };
   }
   return {

@@ -3,7 +3,9 @@
 import {
   DeleteAttributesCommand,
   type DeleteAttributesCommandInput,
+  DescribeContainerInstancesCommand,
   ECSClient,
+  ListContainerInstancesCommand,
   PutAttributesCommand,
   type PutAttributesCommandInput,
   UpdateContainerInstancesStateCommand,
@@ -25,7 +27,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAwsEffector } from '../../lib/aws/effector';
-import type { Effect } from '../../lib/workflow/types';
+import type { CredSpecCheck, Effect } from '../../lib/workflow/types';
 import { AT, awsError } from './helpers';
 
 const ssm = mockClient(SSMClient);
@@ -441,5 +443,66 @@ describe('runJoined: container instance writes', () => {
     ecs.on(UpdateContainerInstancesStateCommand).rejects(awsError('ThrottlingException', 'Rate exceeded'));
     const signals = await containers.runJoined?.([drain(1), drain(2)], AT);
     expect(signals?.map((s) => (s?.type === 'failed' ? s.kind : s?.type))).toEqual(['retryable', 'retryable']);
+  });
+});
+
+describe('runJoined: inspect', () => {
+  const ecs = mockClient(ECSClient);
+  const checks = (instanceId: string): CredSpecCheck[] => [
+    { source: `spec-of-${instanceId}`, valid: true, findings: [] },
+  ];
+  const verify = createAwsEffector(['verify'], {
+    ecs: new ECSClient({}),
+    credSpecs: async (effect) => checks(effect.instanceId),
+  });
+  const inspect = (n: number, cluster = 'orders'): Effect => ({
+    type: 'inspect',
+    cluster,
+    instanceId: id(n),
+    credentialSpecs: ['arn:aws:ssm:us-east-1:123456789012:parameter/spec'],
+    directoryName: 'corp.example.com',
+    platform: 'windows',
+    mode: 'domain-joined',
+    discover: false,
+  });
+  const arnOf = (n: number, registration = 'a') =>
+    `arn:aws:ecs:eu-west-1:123456789012:container-instance/orders/${registration}${n}`;
+  const instance = (n: number, registration = 'a', registeredAt = 1000) => ({
+    containerInstanceArn: arnOf(n, registration),
+    ec2InstanceId: id(n),
+    status: 'ACTIVE',
+    agentConnected: true,
+    registeredAt: new Date(registeredAt * 1000),
+    attributes: [{ name: 'ecs.capability.gmsa' }],
+  });
+
+  beforeEach(() => ecs.reset());
+
+  it('finds the container instances of up to 10 hosts of a cluster with one listing and one describe', async () => {
+    ecs.on(ListContainerInstancesCommand).resolves({ containerInstanceArns: [arnOf(1), arnOf(3), arnOf(3, 'b')] });
+    ecs.on(DescribeContainerInstancesCommand).resolves({
+      containerInstances: [instance(1), instance(3), instance(3, 'b', 2000)],
+    });
+    const effects = Array.from({ length: 11 }, (_, n) => inspect(n + 1));
+    const signals = await verify.runJoined?.(effects, AT);
+
+    const filters = ecs.commandCalls(ListContainerInstancesCommand).map((c) => c.args[0].input.filter);
+    expect(filters).toEqual([
+      `ec2InstanceId in [${Array.from({ length: 10 }, (_, n) => `'${id(n + 1)}'`).join(', ')}]`,
+      `ec2InstanceId == '${id(11)}'`,
+    ]);
+    expect(signals?.[0]).toMatchObject({ type: 'inspected', containerInstance: { arn: arnOf(1) } });
+    expect(signals?.[1]).toEqual({ type: 'inspected', at: AT, credentialSpecs: checks(id(2)) });
+    // The agent registered host 3 twice: the newest registration is the live one.
+    expect(signals?.[2]).toMatchObject({ containerInstance: { arn: arnOf(3, 'b') }, credentialSpecs: checks(id(3)) });
+  });
+
+  it('gives every host of a throttled listing its own classified failure', async () => {
+    ecs.on(ListContainerInstancesCommand).rejects(awsError('ThrottlingException', 'Rate exceeded'));
+    const signals = await verify.runJoined?.([inspect(1), inspect(2)], AT);
+    expect(signals?.map((s) => (s?.type === 'failed' ? `${s.effect}:${s.kind}` : s?.type))).toEqual([
+      'inspect:retryable',
+      'inspect:retryable',
+    ]);
   });
 });

@@ -538,6 +538,18 @@ describe('ECS', () => {
     expect(error).toMatchObject({ name: 'TargetNotFoundException', $fault: 'client' });
   });
 
+  it('lists the container instances of several EC2 instances with an `in` filter, and refuses a filter it does not model', async () => {
+    account.launch(LINUX_HOST);
+    await runUntil(150);
+    const list = (filter: string) => ecs.send(new ListContainerInstancesCommand({ cluster: 'payments', filter }));
+    const [alone] = (await list(`ec2InstanceId == '${LINUX_HOST}'`)).containerInstanceArns ?? [];
+    expect(alone).toMatch(/container-instance/);
+    expect((await list(`ec2InstanceId in ['${WIN_HOST}', '${LINUX_HOST}']`)).containerInstanceArns).toEqual([alone]);
+    expect(await list(`attribute:gmsa-ready == true`).catch((e: unknown) => e)).toMatchObject({
+      name: 'InvalidParameterException',
+    });
+  });
+
   it('takes at most 10 attributes or container instances per ECS write (aws-facts 6.2, 6.4)', async () => {
     const arns = Array.from(
       { length: 11 },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLAIM_SECONDS, HISTORY_LIMIT, STEP_DEADLINE } from '../../lib/workflow/timing';
+import { CLAIM_SECONDS, delayToGrid, HISTORY_LIMIT, STEP_DEADLINE } from '../../lib/workflow/timing';
 import type { Signal } from '../../lib/workflow/types';
 import {
   ARN,
@@ -586,7 +586,10 @@ describe('launch: refresh, verify, ready', () => {
     const h = verifying().now(inspected(opts));
     expect(h.r.step).toBe('verify');
     expect(h.r.reason).toBe(reason);
-    expect(h.one('wake').delaySeconds).toBe(20);
+    // On the 20 s grid: hosts waiting in verify wake together and share one listing (lib/aws/joined.ts).
+    const wake = h.one('wake').delaySeconds;
+    expect(wake).toBe(delayToGrid(h.at, 20));
+    expect((h.at + wake) % 20).toBe(0);
     h.after(STEP_DEADLINE.verify + 1, tick);
     expect(h.r.reason).toBe(`verify: ${code}: ${reason.slice(9)}`);
     expect(h.r.failure).toEqual({ step: 'verify', code, message: reason.slice(9) });

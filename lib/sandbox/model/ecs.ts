@@ -88,15 +88,31 @@ export class Ecs {
   }
 
   /** The ec2InstanceId filter gmsa-ready uses; without a status, every status but INACTIVE (aws-facts 6.3). */
+  /**
+   * The two filters gmsa-ready writes, `ec2InstanceId == 'i-…'` and `ec2InstanceId in ['i-…', …]` (aws-facts 6.3);
+   * any other filter is refused rather than answered wrongly. One page: the model never holds 100 matches.
+   */
   listContainerInstances(input: ListContainerInstancesCommandInput) {
     this.cluster(input.cluster);
-    const instanceId = /ec2InstanceId\s*==\s*'?(i-[0-9a-f]+)'?/.exec(input.filter ?? '')?.[1];
-    const container = instanceId ? this.ctx.instance(instanceId)?.container : undefined;
-    const visible =
-      container &&
-      container.cluster === this.clusterName(input.cluster) &&
-      (input.status ? container.status === input.status : container.status !== 'INACTIVE');
-    return { containerInstanceArns: visible ? [container.arn] : [] };
+    const filter = input.filter ?? '';
+    const one = /^ec2InstanceId == '(i-[0-9a-f]+)'$/.exec(filter)?.[1];
+    const many = /^ec2InstanceId in \[('i-[0-9a-f]+'(?:, 'i-[0-9a-f]+')*)\]$/.exec(filter)?.[1];
+    if (!one && !many)
+      throw awsError(
+        InvalidParameterException,
+        'InvalidParameterException',
+        `The sandbox does not model the filter ${filter}.`,
+      );
+    const ids = one ? [one] : (many as string).split(', ').map((quoted) => quoted.slice(1, -1));
+    const arns = ids.flatMap((instanceId) => {
+      const container = this.ctx.instance(instanceId)?.container;
+      const visible =
+        container &&
+        container.cluster === this.clusterName(input.cluster) &&
+        (input.status ? container.status === input.status : container.status !== 'INACTIVE');
+      return visible ? [container.arn] : [];
+    });
+    return { containerInstanceArns: arns };
   }
 
   /** Unknown references come back in failures[] with reason MISSING (the reason AWS gives; botocore `ecs` Failure). */
